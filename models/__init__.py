@@ -1,0 +1,28 @@
+"""SQLModel tables of the case tracker."""
+
+from models.audit import AdminEvent
+from models.case import Case, CaseCounter
+from models.community import Community
+from models.event import CaseEvent
+from models.party import Party
+from models.records import Agreement, FollowUp, JudicialConfirmation, SessionRecord
+from models.settings import Category, Setting
+from models.user import LoginAttempt, User, UserCommunity
+
+__all__ = [
+    "AdminEvent",
+    "Agreement",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "Category",
+    "Community",
+    "FollowUp",
+    "JudicialConfirmation",
+    "LoginAttempt",
+    "Party",
+    "SessionRecord",
+    "Setting",
+    "User",
+    "UserCommunity",
+]

@@ -1,0 +1,75 @@
+"""The case (案件) and its gap-free number counter."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import utcnow
+from models.types import Money
+
+
+class Case(SQLModel, table=True):
+    """One dispute from intake to its end. Changed only through services.cases."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        UniqueConstraint("community_id", "number_year", "number_seq", name="uq_case_number"),
+        Index("ix_case_community_state", "community_id", "state", "id"),
+        Index("ix_case_assignee_state", "assignee_id", "state"),
+        Index("ix_case_community_accepted", "community_id", "accepted_at"),
+        Index("ix_case_accepted", "accepted_at"),
+        Index("ix_case_state_deadline", "state", "deadline"),
+        Index("ix_case_community_category", "community_id", "category"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    number: str | None = Field(default=None, max_length=60, index=True)
+    number_year: int | None = None
+    number_seq: int | None = None
+
+    category: str = Field(max_length=20)
+    source: str = Field(max_length=20)
+    facts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    claimed_amount: Decimal | None = Field(default=None, sa_column=Column(Money()))
+    people_involved: int = 0
+    parties_count: int = 2
+    injury: bool = False
+    place_xiaoqu: str = Field(default="", max_length=100)
+    place_building: str = Field(default="", max_length=50)
+
+    risk_level: str = Field(default="none", max_length=10)
+    reported_to: str | None = Field(default=None, max_length=200)
+    severity_computed: str = Field(default="minor", max_length=10)
+    triage_reasons: str = Field(default="", max_length=500)
+    severity: str | None = Field(default=None, max_length=10)
+    severity_overridden: bool = False
+    tier: str | None = Field(default=None, max_length=10)
+
+    state: str = Field(default="registered", max_length=20)
+    assignee_id: int | None = Field(default=None, foreign_key="user.id")
+    rights_notified: bool = False
+    refusal_recorded: bool = False
+    mediation_started: bool = False
+    extensions: int = 0
+    escalations: int = 0
+
+    registered_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    deadline: date | None = None
+    agreed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    version: int = 1
+
+
+class CaseCounter(SQLModel, table=True):
+    """Last case number issued per community and year; bumped inside the accepting transaction."""
+
+    __tablename__ = "case_counter"
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0

@@ -1,0 +1,45 @@
+"""People who use the system, their roles and their communities."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, SQLModel
+
+from models.base import utcnow
+
+
+class UserCommunity(SQLModel, table=True):
+    """Membership of a user in a community."""
+
+    __tablename__ = "user_community"
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    community_id: int = Field(foreign_key="community.id", primary_key=True, index=True)
+
+
+class User(SQLModel, table=True):
+    """A login; ``roles`` is a comma-separated list of workflow.Role values."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=50, unique=True)
+    display_name: str = Field(max_length=50)
+    password_hash: str = Field(max_length=300)
+    roles: str = Field(default="", max_length=100)
+    active: bool = True
+    locale: str = Field(default="zh", max_length=5)
+    phone: str = Field(default="", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One login try; the rate limit counts these (shared by every worker process)."""
+
+    __tablename__ = "login_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=50, index=True)
+    address: str = Field(max_length=64, index=True)
+    ok: bool = False
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), index=True))

@@ -1,0 +1,449 @@
+"""Intake and transitions: the only way a case is created or changed.
+
+Each call is one transaction that writes the case and its audit event together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import or_, and_
+from sqlmodel import Session, col, select
+
+from models import Agreement, Case, CaseEvent, Community, FollowUp, JudicialConfirmation, Party, SessionRecord, User
+from services import clock
+from services.access import actor_for, can_see
+from services.db import writing
+from services.errors import Invalid, NotFound, StaleCase
+from services.numbering import format_number, next_seq
+from services.policy import current_policy
+from services.validation import is_id_number, is_mobile
+from workflow import (
+    ENGINE,
+    Actor,
+    CaseFacts,
+    Outcome,
+    Policy,
+    Refused,
+    RiskLevel,
+    Role,
+    Severity,
+    State,
+    Tier,
+    TriageFacts,
+    follow_up_due,
+    mediation_deadline,
+    triage,
+)
+
+SOURCES = ("当事人申请", "主动调解", "委托移送")
+
+
+@dataclass
+class PartyInput:
+    role: str
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    address_xiaoqu: str = ""
+    address_building: str = ""
+    address_room: str = ""
+
+
+@dataclass
+class IntakeInput:
+    community_id: int
+    category: str
+    source: str
+    facts: str
+    parties: list[PartyInput] = field(default_factory=list)
+    claimed_amount: Decimal | None = None
+    people_involved: int = 0
+    injury: bool = False
+    risk_level: str = "none"
+    reported_to: str = ""
+    place_xiaoqu: str = ""
+    place_building: str = ""
+
+
+def validate_intake(data: IntakeInput, policy: Policy) -> None:
+    """Refuse intake data that a form should have caught; names the field."""
+    if data.category not in policy.categories:
+        raise Invalid("纠纷类型无效。", field="category")
+    if data.source not in SOURCES:
+        raise Invalid("案件来源无效。", field="source")
+    if not data.facts.strip():
+        raise Invalid("请填写纠纷简要情况。", field="facts")
+    if data.risk_level not in {r.value for r in RiskLevel}:
+        raise Invalid("风险等级无效。", field="risk_level")
+    if data.risk_level == RiskLevel.RED.value and not data.reported_to.strip():
+        raise Invalid("红色风险须记录已报告的公安机关或有关部门（法 §25）。", field="reported_to")
+    if data.claimed_amount is not None and data.claimed_amount < 0:
+        raise Invalid("争议金额不能为负数。", field="claimed_amount")
+    if data.people_involved < 0:
+        raise Invalid("涉及人数不能为负数。", field="people_involved")
+    roles = {p.role for p in data.parties}
+    if "applicant" not in roles or "respondent" not in roles:
+        raise Invalid("至少须有一名申请人和一名被申请人。", field="parties")
+    for p in data.parties:
+        if not p.name.strip():
+            raise Invalid("请填写当事人姓名。", field="parties")
+        if p.phone and not is_mobile(p.phone):
+            raise Invalid(f"手机号码格式不正确：{p.phone}", field="parties")
+        if p.id_number and not is_id_number(p.id_number):
+            raise Invalid(f"身份证号码无效：{p.id_number}", field="parties")
+
+
+def intake(*, session: Session, actor: User, data: IntakeInput, now: datetime | None = None) -> Case:
+    """Register a complaint: the case, its parties and its first event, in one transaction."""
+    now = now or clock.now()
+    who = actor_for(session, actor)
+    if not who.active or not who.has(Role.STAFF, Role.ADMIN) or not who.in_community(data.community_id):
+        raise Invalid("您无权在此社区登记纠纷。")
+    policy = current_policy(session)
+    validate_intake(data, policy)
+    with writing(session):
+        if session.get(Community, data.community_id) is None:
+            raise Invalid("社区不存在。", field="community_id")
+        days = days_since_related_case(session, data.parties, now, policy.repeat_days)
+        result = triage(
+            TriageFacts(
+                category=data.category,
+                claimed_amount=data.claimed_amount,
+                injury=data.injury,
+                people_involved=data.people_involved,
+                parties=len(data.parties),
+                risk_level=RiskLevel(data.risk_level),
+                days_since_related_case=days,
+            ),
+            policy,
+        )
+        case = Case(
+            community_id=data.community_id,
+            category=data.category,
+            source=data.source,
+            facts=data.facts.strip(),
+            claimed_amount=data.claimed_amount,
+            people_involved=data.people_involved,
+            parties_count=len(data.parties),
+            injury=data.injury,
+            place_xiaoqu=data.place_xiaoqu.strip(),
+            place_building=data.place_building.strip(),
+            risk_level=data.risk_level,
+            reported_to=data.reported_to.strip() or None,
+            severity_computed=result.severity.value,
+            triage_reasons="；".join(result.reasons),
+            state=State.REGISTERED.value,
+            registered_at=now,
+            updated_at=now,
+            created_by_id=actor.id,
+        )
+        session.add(case)
+        session.flush()
+        assert case.id is not None
+        for p in data.parties:
+            session.add(
+                Party(
+                    case_id=case.id,
+                    role=p.role,
+                    name=p.name.strip(),
+                    phone=p.phone.strip(),
+                    id_number=p.id_number.strip().upper(),
+                    address_xiaoqu=p.address_xiaoqu.strip(),
+                    address_building=p.address_building.strip(),
+                    address_room=p.address_room.strip(),
+                )
+            )
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                community_id=case.community_id,
+                trigger="register",
+                from_state=None,
+                to_state=State.REGISTERED.value,
+                actor_id=actor.id,
+                at=now,
+                data={"severity": result.severity.value, "tier": result.tier.value, "reasons": list(result.reasons)},
+            )
+        )
+    return case
+
+
+def days_since_related_case(
+    session: Session, parties: list[PartyInput], now: datetime, within_days: int
+) -> int | None:
+    """Days since the newest case of the same parties (phone or ID) or address, if within the window."""
+    phones = sorted({p.phone for p in parties if p.phone})
+    ids = sorted({p.id_number.upper() for p in parties if p.id_number})
+    addresses = {
+        (p.address_xiaoqu, p.address_building, p.address_room)
+        for p in parties
+        if p.address_xiaoqu and p.address_building and p.address_room
+    }
+    conditions: list[Any] = []
+    if phones:
+        conditions.append(col(Party.phone).in_(phones))
+    if ids:
+        conditions.append(col(Party.id_number).in_(ids))
+    for xiaoqu, building, room in sorted(addresses):
+        conditions.append(
+            and_(Party.address_xiaoqu == xiaoqu, Party.address_building == building, Party.address_room == room)
+        )
+    if not conditions:
+        return None
+    since = now - timedelta(days=within_days)
+    newest = session.exec(
+        select(Case.registered_at)
+        .join(Party, col(Party.case_id) == col(Case.id))
+        .where(or_(*conditions), col(Case.registered_at) >= since)
+        .order_by(col(Case.registered_at).desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return None
+    return max(0, int(clock.days_between(_aware(newest), now)))
+
+
+def _aware(moment: datetime) -> datetime:
+    return clock.local(moment)
+
+
+def facts_of(session: Session, case: Case) -> CaseFacts:
+    """The engine's view of a stored case."""
+    agreement = latest_agreement(session, case.id) if case.state == State.AGREED.value else None
+    confirmed = False
+    if agreement is not None:
+        confirmed = (
+            session.exec(
+                select(JudicialConfirmation.id).where(JudicialConfirmation.agreement_id == agreement.id)
+            ).first()
+            is not None
+        )
+    return CaseFacts(
+        state=State(case.state),
+        community_id=case.community_id,
+        tier=Tier(case.tier) if case.tier else None,
+        severity=Severity(case.severity or case.severity_computed),
+        assignee_id=case.assignee_id,
+        risk_level=RiskLevel(case.risk_level),
+        rights_notified=case.rights_notified,
+        refusal_recorded=case.refusal_recorded,
+        agreement_kind=agreement.kind if agreement else None,
+        agreement_effective_on=agreement.effective_on if agreement else None,
+        confirmation_recorded=confirmed,
+        extensions=case.extensions,
+    )
+
+
+def latest_agreement(session: Session, case_id: int | None) -> Agreement | None:
+    return session.exec(
+        select(Agreement).where(Agreement.case_id == case_id).order_by(col(Agreement.id).desc()).limit(1)
+    ).first()
+
+
+def apply(
+    *,
+    session: Session,
+    case_id: int,
+    trigger: str,
+    actor: User,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> Case:
+    """Fire one trigger on a case and record it; all or nothing.
+
+    Raises NotFound (no such case, or not visible), StaleCase (the case changed since
+    ``expected_version``) or workflow.Refused (with the reason); nothing is written then.
+    """
+    now = now or clock.now()
+    who = actor_for(session, actor)
+    with writing(session):
+        case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
+        if case is None or not can_see(who, case):
+            raise NotFound("找不到该案件。")
+        if expected_version is not None and case.version != expected_version:
+            raise StaleCase()
+        facts = facts_of(session, case)
+        candidate = _candidate(session, trigger, data)
+        policy = current_policy(session)
+        outcome = ENGINE.with_policy(policy).fire(
+            facts, who, trigger, data, today=clock.local_date(now), candidate=candidate
+        )
+        _record(session, case, outcome, who, now, policy)
+        case.version += 1
+        case.updated_at = now
+        session.add(case)
+    return case
+
+
+def _candidate(session: Session, trigger: str, data: dict[str, Any] | None) -> Actor | None:
+    if trigger not in ("assign", "reassign") or not data:
+        return None
+    try:
+        user = session.get(User, int(data.get("assignee_id") or 0))
+    except (TypeError, ValueError):
+        return None
+    return actor_for(session, user) if user else None
+
+
+def _record(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    """Write the outcome: state, changed fields, the trigger's record, and the event."""
+    assert case.id is not None
+    case.state = outcome.to_state.value
+    for key, value in outcome.changes.items():
+        setattr(case, key, value.value if hasattr(value, "value") else value)
+    _TRIGGER_EFFECTS.get(outcome.trigger, _no_effect)(session, case, outcome, who, now, policy)
+    if outcome.to_state.terminal:
+        case.closed_at = now
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            community_id=case.community_id,
+            trigger=outcome.trigger,
+            from_state=outcome.from_state.value,
+            to_state=outcome.to_state.value,
+            actor_id=who.id,
+            at=now,
+            note=str(outcome.data.get("note") or outcome.data.get("reason") or ""),
+            data=outcome.json_data,
+        )
+    )
+
+
+def _no_effect(*_args: Any) -> None:
+    return None
+
+
+def _accept(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    community = session.get(Community, case.community_id)
+    assert community is not None
+    year = clock.local(now).year
+    seq = next_seq(session, case.community_id, year)
+    case.number_year, case.number_seq = year, seq
+    case.number = format_number(year, community.short_name, seq)
+    case.accepted_at = now
+    case.deadline = mediation_deadline(clock.local_date(now), case.extensions, policy)
+    outcome.json_data["number"] = case.number
+    outcome.json_data["tier"] = case.tier
+    outcome.json_data["computed"] = case.severity_computed
+
+
+def _extend(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    if case.accepted_at is not None:
+        case.deadline = mediation_deadline(clock.local_date(case.accepted_at), case.extensions, policy)
+        outcome.json_data["deadline"] = case.deadline.isoformat()
+
+
+def _start(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    case.mediation_started = True
+
+
+def _escalate(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    case.escalations += 1
+    outcome.json_data["tier"] = case.tier
+
+
+def _delegate(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    outcome.json_data["tier"] = case.tier
+
+
+def _flag(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    if outcome.data.get("reported_to"):
+        case.reported_to = outcome.data["reported_to"]
+
+
+def _session(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    d = outcome.data
+    session.add(
+        SessionRecord(
+            case_id=case.id,
+            held_on=d["held_on"],
+            place=d["place"],
+            attendees=d["attendees"],
+            summary=d["summary"],
+            kind=d["kind"],
+            recorded_by_id=who.id,
+        )
+    )
+
+
+def _agreement(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    d = outcome.data
+    oral = d["kind"] == "oral"
+    effective: date = d["effective_on"]
+    session.add(
+        Agreement(
+            case_id=case.id,
+            community_id=case.community_id,
+            kind=d["kind"],
+            facts=d.get("facts") or "",
+            terms=d.get("terms") or "",
+            performance=d.get("performance") or "",
+            content=d.get("content") or "",
+            amount=d.get("amount"),
+            effective_on=effective,
+            performance_due=d.get("performance_due"),
+            follow_up_due=follow_up_due(
+                oral=oral, effective_on=effective, performance_due=d.get("performance_due"), policy=policy
+            ),
+            recorded_by_id=who.id,
+        )
+    )
+    case.agreed_at = now
+
+
+def _confirmation(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
+    agreement = latest_agreement(session, case.id)
+    assert agreement is not None and agreement.id is not None
+    d = outcome.data
+    session.add(
+        JudicialConfirmation(
+            case_id=case.id,
+            agreement_id=agreement.id,
+            applied_on=d["applied_on"],
+            joint=d["joint"],
+            court=d["court"],
+            result=d["result"],
+            recorded_by_id=who.id,
+        )
+    )
+
+
+def _follow_up(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+    agreement = latest_agreement(session, case.id)
+    d = outcome.data
+    session.add(
+        FollowUp(
+            case_id=case.id,
+            agreement_id=agreement.id if agreement else None,
+            visited_on=d["visited_on"],
+            method=d["method"],
+            performed=bool(d["performed"]),
+            satisfaction=d["satisfaction"],
+            notes=d["notes"],
+            recorded_by_id=who.id,
+        )
+    )
+
+
+_TRIGGER_EFFECTS = {
+    "accept": _accept,
+    "extend_deadline": _extend,
+    "start_mediation": _start,
+    "remediate": _start,
+    "escalate": _escalate,
+    "delegate": _delegate,
+    "flag_risk": _flag,
+    "record_session": _session,
+    "record_agreement": _agreement,
+    "record_judicial_confirmation": _confirmation,
+    "follow_up": _follow_up,
+}
+
+__all__ = ["IntakeInput", "PartyInput", "Refused", "apply", "facts_of", "intake"]

@@ -1,0 +1,27 @@
+"""Communities (社区): create and rename; short names go into case numbers."""
+
+from sqlmodel import Session, select
+
+from models import AdminEvent, Community
+from services.db import writing
+from services.errors import Invalid
+
+
+def create_community(
+    *, session: Session, name: str, short_name: str, street: str = "", actor_id: int | None = None
+) -> Community:
+    """A new community; name and short name must be unique."""
+    name, short_name, street = name.strip(), short_name.strip(), street.strip()
+    if not name or len(name) > 100:
+        raise Invalid("社区名称须为 1–100 个字。", field="name")
+    if not short_name or len(short_name) > 20:
+        raise Invalid("社区简称须为 1–20 个字。", field="short_name")
+    with writing(session):
+        if session.exec(select(Community).where(Community.name == name)).first():
+            raise Invalid("社区名称已存在。", field="name")
+        if session.exec(select(Community).where(Community.short_name == short_name)).first():
+            raise Invalid("社区简称已存在。", field="short_name")
+        community = Community(name=name, short_name=short_name, street=street)
+        session.add(community)
+        session.add(AdminEvent(actor_id=actor_id, action="create_community", target=short_name, data={"name": name}))
+    return community

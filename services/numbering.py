@@ -1,0 +1,30 @@
+"""Case numbers: per community and year, gap-free, unique under concurrent acceptance."""
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from models import CaseCounter
+
+
+def next_seq(session: Session, community_id: int, year: int) -> int:
+    """Bump the counter inside the caller's transaction (rolled back with it: no gaps).
+
+    The upsert is atomic on both databases; on SQLite the writer lock is already held
+    (BEGIN IMMEDIATE), on PostgreSQL the conflicting row is locked until commit.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(CaseCounter)
+        .values(community_id=community_id, year=year, last=1)
+        .on_conflict_do_update(
+            index_elements=["community_id", "year"], set_={"last": CaseCounter.__table__.c.last + 1}
+        )
+        .returning(CaseCounter.__table__.c.last)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def format_number(year: int, short_name: str, seq: int) -> str:
+    """（2026）幸福人调字第0007号"""
+    return f"（{year}）{short_name}人调字第{seq:04d}号"

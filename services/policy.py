@@ -1,0 +1,45 @@
+"""The triage policy in force: the policy file's values, then the admin's overrides."""
+
+import os
+from typing import Any
+
+from sqlmodel import Session
+
+from models import AdminEvent, Setting
+from services.db import writing
+from services.errors import Invalid
+from workflow import Actor, Policy, Role, load_policy
+from workflow.triage import DEFAULT_POLICY
+
+POLICY_KEY = "policy"
+
+
+def file_policy() -> Policy:
+    path = os.environ.get("TIAOJIE_POLICY_FILE")
+    return load_policy(path) if path else DEFAULT_POLICY
+
+
+def current_policy(session: Session) -> Policy:
+    row = session.get(Setting, POLICY_KEY)
+    base = file_policy()
+    return base.with_values(row.value) if row and row.value else base
+
+
+def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:
+    """Store new policy values (admin only, with a reason kept in the audit log)."""
+    if not actor.has(Role.ADMIN):
+        raise Invalid("只有系统管理员可以修改分级规则。")
+    if not reason.strip():
+        raise Invalid("修改分级规则须填写理由。", field="reason")
+    try:
+        policy = file_policy().with_values(values)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise Invalid(f"分级规则的数值无效：{exc}") from exc
+    with writing(session):
+        row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
+        row.value = {k: v for k, v in policy.as_dict().items() if k in values}
+        session.add(row)
+        session.add(
+            AdminEvent(actor_id=actor.id, action="update_policy", target=POLICY_KEY, reason=reason, data=row.value)
+        )
+    return policy

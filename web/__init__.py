@@ -1,0 +1,1 @@
+"""The web interface (blueprints, forms, error handlers) and the command line: thin layers over services."""

@@ -1,0 +1,15 @@
+"""Every blueprint of the site, registered in one place."""
+
+from flask import Flask, redirect, url_for
+from werkzeug.wrappers import Response
+
+
+def register(app: Flask) -> None:
+    from web import auth, cases
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(cases.bp)
+
+    @app.get("/")
+    def index() -> Response:
+        return redirect(url_for("cases.mine"))

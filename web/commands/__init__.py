@@ -1,0 +1,13 @@
+"""The command line (``flask --app app ...``): thin wrappers around services."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from web.commands import admin, demo
+
+    app.cli.add_command(admin.create_user)
+    app.cli.add_command(admin.create_community)
+    app.cli.add_command(admin.ensure_admin)
+    app.cli.add_command(admin.backup)
+    app.cli.add_command(demo.demo_data)

@@ -1,0 +1,194 @@
+"""Triage policy: grade a complaint's severity and pick the tier that takes it."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from workflow.errors import Refused
+from workflow.roles import Tier
+
+DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
+
+
+class Severity(str, Enum):
+    MINOR = "minor"
+    GENERAL = "general"
+    MAJOR = "major"
+
+    @property
+    def label(self) -> str:
+        return SEVERITY_LABELS[self]
+
+    @property
+    def tier(self) -> Tier:
+        return SEVERITY_TIER[self]
+
+
+SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.MAJOR: "较大"}
+SEVERITY_TIER = {Severity.MINOR: Tier.VOLUNTEER, Severity.GENERAL: Tier.MEDIATOR, Severity.MAJOR: Tier.JUDGE}
+
+
+class RiskLevel(str, Enum):
+    NONE = "none"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+
+    @property
+    def label(self) -> str:
+        return RISK_LABELS[self]
+
+
+RISK_LABELS = {RiskLevel.NONE: "无", RiskLevel.YELLOW: "黄色", RiskLevel.ORANGE: "橙色", RiskLevel.RED: "红色"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds and category lists of the triage and clock rules."""
+
+    major_amount: Decimal = Decimal(20000)
+    general_amount: Decimal = Decimal(1000)
+    major_people: int = 10
+    general_parties: int = 3
+    repeat_days: int = 180
+    major_categories: frozenset[str] = frozenset()
+    general_categories: frozenset[str] = frozenset()
+    mediation_days: int = 30
+    extension_days: int = 30
+    confirmation_days: int = 30
+    follow_up_after_performance_days: int = 7
+    follow_up_after_oral_days: int = 30
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def with_values(self, values: dict[str, Any]) -> Policy:
+        """A copy with some values replaced (as stored by the admin page)."""
+        return replace(self, **_coerce(values))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "major_amount": str(self.major_amount),
+            "general_amount": str(self.general_amount),
+            "major_people": self.major_people,
+            "general_parties": self.general_parties,
+            "repeat_days": self.repeat_days,
+            "major_categories": sorted(self.major_categories),
+            "general_categories": sorted(self.general_categories),
+            "mediation_days": self.mediation_days,
+            "extension_days": self.extension_days,
+            "confirmation_days": self.confirmation_days,
+            "follow_up_after_performance_days": self.follow_up_after_performance_days,
+            "follow_up_after_oral_days": self.follow_up_after_oral_days,
+            "categories": list(self.categories),
+            "sources": list(self.sources),
+        }
+
+
+def _coerce(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in ("major_amount", "general_amount"):
+            out[key] = Decimal(str(value))
+        elif key in ("major_categories", "general_categories"):
+            out[key] = frozenset(value)
+        elif key in ("categories", "sources"):
+            out[key] = tuple(value)
+        else:
+            out[key] = int(value)
+    return out
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Read a policy file (TOML); missing values keep the defaults of domain.md."""
+    with open(path or DEFAULT_POLICY_FILE, "rb") as fh:
+        raw = tomllib.load(fh)
+    values: dict[str, Any] = {**raw.get("triage", {}), **raw.get("clocks", {})}
+    cats = raw.get("categories", {})
+    if "all" in cats:
+        values["categories"] = cats["all"]
+    if "sources" in cats:
+        values["sources"] = cats["sources"]
+    return Policy().with_values(values)
+
+
+DEFAULT_POLICY = load_policy()
+
+
+@dataclass(frozen=True)
+class TriageFacts:
+    """What intake knows about a complaint that matters for its severity."""
+
+    category: str
+    claimed_amount: Decimal | None = None
+    injury: bool = False
+    people_involved: int = 0
+    parties: int = 2
+    risk_level: RiskLevel = RiskLevel.NONE
+    days_since_related_case: int | None = None
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    severity: Severity
+    tier: Tier
+    reasons: tuple[str, ...] = field(default=())
+    overridden: bool = False
+    override_reason: str | None = None
+    computed: Severity | None = None
+
+
+def triage(facts: TriageFacts, policy: Policy = DEFAULT_POLICY) -> TriageResult:
+    """Grade severity; the first matching row of the policy table wins."""
+    amount = facts.claimed_amount or Decimal(0)
+    major: list[str] = []
+    if amount >= policy.major_amount:
+        major.append(f"争议金额 ≥ {policy.major_amount:,} 元")
+    if facts.injury:
+        major.append("人身伤害需就医")
+    if facts.people_involved >= policy.major_people:
+        major.append(f"涉及 {policy.major_people} 人以上（群体性）")
+    if facts.risk_level is RiskLevel.RED:
+        major.append("激化风险红色")
+    if facts.category in policy.major_categories:
+        major.append(f"纠纷类型：{facts.category}")
+    if major:
+        return _result(Severity.MAJOR, major)
+    general: list[str] = []
+    if amount >= policy.general_amount:
+        general.append(f"争议金额 ≥ {policy.general_amount:,} 元")
+    if facts.parties >= policy.general_parties:
+        general.append(f"当事人 {policy.general_parties} 方以上")
+    if facts.risk_level is RiskLevel.ORANGE:
+        general.append("激化风险橙色")
+    if facts.days_since_related_case is not None and facts.days_since_related_case <= policy.repeat_days:
+        general.append(f"同一当事人或地址 {policy.repeat_days} 日内有案")
+    if facts.category in policy.general_categories:
+        general.append(f"纠纷类型：{facts.category}")
+    if general:
+        return _result(Severity.GENERAL, general)
+    return _result(Severity.MINOR, ["一般邻里小纠纷"])
+
+
+def _result(severity: Severity, reasons: list[str]) -> TriageResult:
+    return TriageResult(severity=severity, tier=severity.tier, reasons=tuple(reasons), computed=severity)
+
+
+def override(result: TriageResult, severity: Severity, reason: str | None) -> TriageResult:
+    """Staff override of the computed severity; refused without a written reason."""
+    if severity is result.severity:
+        return result
+    if not reason or not reason.strip():
+        raise Refused("override_reason_required", "调整严重程度须填写理由。", field="override_reason")
+    return replace(
+        result,
+        severity=severity,
+        tier=severity.tier,
+        overridden=True,
+        override_reason=reason.strip(),
+        computed=result.computed or result.severity,
+    )
