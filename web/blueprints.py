@@ -9,6 +9,9 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(cases.bp)
+    from web import stats
+
+    app.register_blueprint(stats.bp)
 
     @app.get("/")
     def index() -> Response:
