@@ -10,10 +10,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, and_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from models import Agreement, Case, CaseEvent, Community, FollowUp, JudicialConfirmation, Party, SessionRecord, User
+from models import (
+    Agreement,
+    Case,
+    CaseEvent,
+    Community,
+    FollowUp,
+    JudicialConfirmation,
+    Party,
+    SessionRecord,
+    User,
+)
 from services import clock
 from services.access import actor_for, can_see
 from services.db import writing
@@ -85,10 +95,14 @@ def validate_intake(data: IntakeInput, policy: Policy) -> None:
         raise Invalid("争议金额不能为负数。", field="claimed_amount")
     if data.people_involved < 0:
         raise Invalid("涉及人数不能为负数。", field="people_involved")
-    roles = {p.role for p in data.parties}
+    validate_parties(data.parties)
+
+
+def validate_parties(parties: list[PartyInput]) -> None:
+    roles = {p.role for p in parties}
     if "applicant" not in roles or "respondent" not in roles:
         raise Invalid("至少须有一名申请人和一名被申请人。", field="parties")
-    for p in data.parties:
+    for p in parties:
         if not p.name.strip():
             raise Invalid("请填写当事人姓名。", field="parties")
         if p.phone and not is_mobile(p.phone):
@@ -166,7 +180,11 @@ def intake(*, session: Session, actor: User, data: IntakeInput, now: datetime | 
                 to_state=State.REGISTERED.value,
                 actor_id=actor.id,
                 at=now,
-                data={"severity": result.severity.value, "tier": result.tier.value, "reasons": list(result.reasons)},
+                data={
+                    "severity": result.severity.value,
+                    "tier": result.tier.value,
+                    "reasons": list(result.reasons),
+                },
             )
         )
     return case
@@ -190,7 +208,11 @@ def days_since_related_case(
         conditions.append(col(Party.id_number).in_(ids))
     for xiaoqu, building, room in sorted(addresses):
         conditions.append(
-            and_(Party.address_xiaoqu == xiaoqu, Party.address_building == building, Party.address_room == room)
+            and_(
+                col(Party.address_xiaoqu) == xiaoqu,
+                col(Party.address_building) == building,
+                col(Party.address_room) == room,
+            )
         )
     if not conditions:
         return None
@@ -290,7 +312,9 @@ def _candidate(session: Session, trigger: str, data: dict[str, Any] | None) -> A
     return actor_for(session, user) if user else None
 
 
-def _record(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _record(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     """Write the outcome: state, changed fields, the trigger's record, and the event."""
     assert case.id is not None
     case.state = outcome.to_state.value
@@ -314,11 +338,18 @@ def _record(session: Session, case: Case, outcome: Outcome, who: Actor, now: dat
     )
 
 
+def _id(case: Case) -> int:
+    assert case.id is not None
+    return case.id
+
+
 def _no_effect(*_args: Any) -> None:
     return None
 
 
-def _accept(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _accept(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     community = session.get(Community, case.community_id)
     assert community is not None
     year = clock.local(now).year
@@ -332,7 +363,9 @@ def _accept(session: Session, case: Case, outcome: Outcome, who: Actor, now: dat
     outcome.json_data["computed"] = case.severity_computed
 
 
-def _extend(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _extend(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     if case.accepted_at is not None:
         case.deadline = mediation_deadline(clock.local_date(case.accepted_at), case.extensions, policy)
         outcome.json_data["deadline"] = case.deadline.isoformat()
@@ -342,12 +375,16 @@ def _start(session: Session, case: Case, outcome: Outcome, who: Actor, now: date
     case.mediation_started = True
 
 
-def _escalate(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _escalate(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     case.escalations += 1
     outcome.json_data["tier"] = case.tier
 
 
-def _delegate(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _delegate(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     outcome.json_data["tier"] = case.tier
 
 
@@ -356,11 +393,13 @@ def _flag(session: Session, case: Case, outcome: Outcome, who: Actor, now: datet
         case.reported_to = outcome.data["reported_to"]
 
 
-def _session(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _session(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     d = outcome.data
     session.add(
         SessionRecord(
-            case_id=case.id,
+            case_id=_id(case),
             held_on=d["held_on"],
             place=d["place"],
             attendees=d["attendees"],
@@ -371,13 +410,15 @@ def _session(session: Session, case: Case, outcome: Outcome, who: Actor, now: da
     )
 
 
-def _agreement(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _agreement(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     d = outcome.data
     oral = d["kind"] == "oral"
     effective: date = d["effective_on"]
     session.add(
         Agreement(
-            case_id=case.id,
+            case_id=_id(case),
             community_id=case.community_id,
             kind=d["kind"],
             facts=d.get("facts") or "",
@@ -404,7 +445,7 @@ def _confirmation(
     d = outcome.data
     session.add(
         JudicialConfirmation(
-            case_id=case.id,
+            case_id=_id(case),
             agreement_id=agreement.id,
             applied_on=d["applied_on"],
             joint=d["joint"],
@@ -415,12 +456,14 @@ def _confirmation(
     )
 
 
-def _follow_up(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
+def _follow_up(
+    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
+) -> None:
     agreement = latest_agreement(session, case.id)
     d = outcome.data
     session.add(
         FollowUp(
-            case_id=case.id,
+            case_id=_id(case),
             agreement_id=agreement.id if agreement else None,
             visited_on=d["visited_on"],
             method=d["method"],

@@ -23,5 +23,7 @@ def create_community(
             raise Invalid("社区简称已存在。", field="short_name")
         community = Community(name=name, short_name=short_name, street=street)
         session.add(community)
-        session.add(AdminEvent(actor_id=actor_id, action="create_community", target=short_name, data={"name": name}))
+        session.add(
+            AdminEvent(actor_id=actor_id, action="create_community", target=short_name, data={"name": name})
+        )
     return community

@@ -1,9 +1,11 @@
 """Case numbers: per community and year, gap-free, unique under concurrent acceptance."""
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from models import CaseCounter
+import models  # noqa: F401  (registers the tables)
+
+COUNTER = SQLModel.metadata.tables["case_counter"]
 
 
 def next_seq(session: Session, community_id: int, year: int) -> int:
@@ -15,12 +17,10 @@ def next_seq(session: Session, community_id: int, year: int) -> int:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
-        insert(CaseCounter)
+        insert(COUNTER)
         .values(community_id=community_id, year=year, last=1)
-        .on_conflict_do_update(
-            index_elements=["community_id", "year"], set_={"last": CaseCounter.__table__.c.last + 1}
-        )
-        .returning(CaseCounter.__table__.c.last)
+        .on_conflict_do_update(index_elements=["community_id", "year"], set_={"last": COUNTER.c.last + 1})
+        .returning(COUNTER.c.last)
     )
     return int(session.execute(stmt).scalar_one())
 

@@ -40,6 +40,8 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
         row.value = {k: v for k, v in policy.as_dict().items() if k in values}
         session.add(row)
         session.add(
-            AdminEvent(actor_id=actor.id, action="update_policy", target=POLICY_KEY, reason=reason, data=row.value)
+            AdminEvent(
+                actor_id=actor.id, action="update_policy", target=POLICY_KEY, reason=reason, data=row.value
+            )
         )
     return policy

@@ -125,12 +125,19 @@ def update_user(
             changes["communities"] = ids
         session.add(user)
         if changes:
-            session.add(AdminEvent(actor_id=actor_id, action="update_user", target=user.username, data=changes))
+            session.add(
+                AdminEvent(actor_id=actor_id, action="update_user", target=user.username, data=changes)
+            )
     return user
 
 
 def set_password(
-    *, session: Session, user_id: int, password: str, actor_id: int | None, hash_method: str = DEFAULT_HASH_METHOD
+    *,
+    session: Session,
+    user_id: int,
+    password: str,
+    actor_id: int | None,
+    hash_method: str = DEFAULT_HASH_METHOD,
 ) -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"密码至少 {MIN_PASSWORD} 位。", field="password")

@@ -14,9 +14,7 @@ def describe() -> dict[str, Any]:
     """JSON-ready description of states, transitions and guards."""
     return {
         "initial": State.REGISTERED.value,
-        "states": [
-            {"id": s.value, "label": STATE_LABELS[s], "terminal": s in TERMINAL} for s in State
-        ],
+        "states": [{"id": s.value, "label": STATE_LABELS[s], "terminal": s in TERMINAL} for s in State],
         "transitions": [
             {
                 "trigger": r.trigger,

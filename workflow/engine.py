@@ -57,7 +57,9 @@ def _condition(name: str) -> Any:
     guard = g.GUARDS[name]
 
     def check(event: EventData) -> bool:
-        return guard(event.model.context) is None
+        subject = event.model
+        assert isinstance(subject, _Subject)
+        return guard(subject.context) is None
 
     check.__name__ = name
     return check

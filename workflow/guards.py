@@ -128,7 +128,8 @@ def within_confirmation_window(ctx: Context) -> str | None:
         return None
     closes = confirmation_window_closes(effective, ctx.policy)
     if applied > closes:
-        return f"协议生效已超过 {ctx.policy.confirmation_days} 日（{closes.isoformat()} 截止），不能申请司法确认。"
+        days = ctx.policy.confirmation_days
+        return f"协议生效已超过 {days} 日（{closes.isoformat()} 截止），不能申请司法确认。"
     if applied < effective:
         return "申请日期不能早于协议生效日期。"
     return None

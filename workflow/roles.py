@@ -1,9 +1,9 @@
 """Roles of the people using the system and the 1+1+N tiers."""
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     STAFF = "staff"
     VOLUNTEER = "volunteer"
     MEDIATOR = "mediator"
@@ -26,7 +26,7 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     VOLUNTEER = "volunteer"
     MEDIATOR = "mediator"
     JUDGE = "judge"

@@ -1,9 +1,9 @@
 """Case states of the People's Mediation lifecycle (canonical ids from domain.md)."""
 
-from enum import Enum
+from enum import StrEnum
 
 
-class State(str, Enum):
+class State(StrEnum):
     REGISTERED = "registered"
     NOT_ACCEPTED = "not_accepted"
     ACCEPTED = "accepted"

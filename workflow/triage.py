@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from workflow.roles import Tier
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     MINOR = "minor"
     GENERAL = "general"
     MAJOR = "major"
@@ -33,7 +33,7 @@ SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severit
 SEVERITY_TIER = {Severity.MINOR: Tier.VOLUNTEER, Severity.GENERAL: Tier.MEDIATOR, Severity.MAJOR: Tier.JUDGE}
 
 
-class RiskLevel(str, Enum):
+class RiskLevel(StrEnum):
     NONE = "none"
     YELLOW = "yellow"
     ORANGE = "orange"
@@ -44,7 +44,12 @@ class RiskLevel(str, Enum):
         return RISK_LABELS[self]
 
 
-RISK_LABELS = {RiskLevel.NONE: "无", RiskLevel.YELLOW: "黄色", RiskLevel.ORANGE: "橙色", RiskLevel.RED: "红色"}
+RISK_LABELS = {
+    RiskLevel.NONE: "无",
+    RiskLevel.YELLOW: "黄色",
+    RiskLevel.ORANGE: "橙色",
+    RiskLevel.RED: "红色",
+}
 
 
 @dataclass(frozen=True)
@@ -144,34 +149,41 @@ class TriageResult:
 
 def triage(facts: TriageFacts, policy: Policy = DEFAULT_POLICY) -> TriageResult:
     """Grade severity; the first matching row of the policy table wins."""
-    amount = facts.claimed_amount or Decimal(0)
-    major: list[str] = []
-    if amount >= policy.major_amount:
-        major.append(f"争议金额 ≥ {policy.major_amount:,} 元")
-    if facts.injury:
-        major.append("人身伤害需就医")
-    if facts.people_involved >= policy.major_people:
-        major.append(f"涉及 {policy.major_people} 人以上（群体性）")
-    if facts.risk_level is RiskLevel.RED:
-        major.append("激化风险红色")
-    if facts.category in policy.major_categories:
-        major.append(f"纠纷类型：{facts.category}")
+    major = _major_reasons(facts, policy)
     if major:
         return _result(Severity.MAJOR, major)
-    general: list[str] = []
-    if amount >= policy.general_amount:
-        general.append(f"争议金额 ≥ {policy.general_amount:,} 元")
-    if facts.parties >= policy.general_parties:
-        general.append(f"当事人 {policy.general_parties} 方以上")
-    if facts.risk_level is RiskLevel.ORANGE:
-        general.append("激化风险橙色")
-    if facts.days_since_related_case is not None and facts.days_since_related_case <= policy.repeat_days:
-        general.append(f"同一当事人或地址 {policy.repeat_days} 日内有案")
-    if facts.category in policy.general_categories:
-        general.append(f"纠纷类型：{facts.category}")
+    general = _general_reasons(facts, policy)
     if general:
         return _result(Severity.GENERAL, general)
     return _result(Severity.MINOR, ["一般邻里小纠纷"])
+
+
+def _major_reasons(facts: TriageFacts, policy: Policy) -> list[str]:
+    amount = facts.claimed_amount or Decimal(0)
+    checks = (
+        (amount >= policy.major_amount, f"争议金额 ≥ {policy.major_amount:,} 元"),
+        (facts.injury, "人身伤害需就医"),
+        (facts.people_involved >= policy.major_people, f"涉及 {policy.major_people} 人以上（群体性）"),
+        (facts.risk_level is RiskLevel.RED, "激化风险红色"),
+        (facts.category in policy.major_categories, f"纠纷类型：{facts.category}"),
+    )
+    return [reason for hit, reason in checks if hit]
+
+
+def _general_reasons(facts: TriageFacts, policy: Policy) -> list[str]:
+    amount = facts.claimed_amount or Decimal(0)
+    recent = facts.days_since_related_case
+    checks = (
+        (amount >= policy.general_amount, f"争议金额 ≥ {policy.general_amount:,} 元"),
+        (facts.parties >= policy.general_parties, f"当事人 {policy.general_parties} 方以上"),
+        (facts.risk_level is RiskLevel.ORANGE, "激化风险橙色"),
+        (
+            recent is not None and recent <= policy.repeat_days,
+            f"同一当事人或地址 {policy.repeat_days} 日内有案",
+        ),
+        (facts.category in policy.general_categories, f"纠纷类型：{facts.category}"),
+    )
+    return [reason for hit, reason in checks if hit]
 
 
 def _result(severity: Severity, reasons: list[str]) -> TriageResult:

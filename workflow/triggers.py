@@ -46,7 +46,11 @@ SESSION_KINDS = (("public", "公开调解"), ("private", "不公开调解"))
 AGREEMENT_KINDS = (("written", "书面协议"), ("oral", "口头协议"))
 FOLLOW_UP_METHODS = (("visit", "上门回访"), ("call", "电话回访"))
 NOTICE_METHODS = (("written", "书面告知"), ("oral", "口头告知"))
-REASSIGN_REASONS = (("recusal", "回避（当事人对调解员提出异议）"), ("workload", "工作量调整"), ("chosen", "当事人选择"))
+REASSIGN_REASONS = (
+    ("recusal", "回避（当事人对调解员提出异议）"),
+    ("workload", "工作量调整"),
+    ("chosen", "当事人选择"),
+)
 WITHDRAW_KINDS = (("withdrew", "申请人撤回申请"), ("refused", "一方当事人拒绝调解"))
 WHO = (("applicant", "申请人"), ("respondent", "被申请人"))
 CONFIRMATION_RESULTS = (("valid", "确认有效"), ("invalid", "确认无效/驳回"))
@@ -125,7 +129,9 @@ SPECS: dict[str, TriggerSpec] = {
             (
                 Field("kind", "协议形式", "choice", choices=AGREEMENT_KINDS),
                 Field("effective_on", "生效日期", "date"),
-                Field("facts", "纠纷主要事实、争议事项及各方责任", "textarea", required=False, max_length=5000),
+                Field(
+                    "facts", "纠纷主要事实、争议事项及各方责任", "textarea", required=False, max_length=5000
+                ),
                 Field("terms", "达成协议的内容", "textarea", required=False, max_length=5000),
                 Field("performance", "履行方式、地点、期限", "textarea", required=False, max_length=2000),
                 Field("performance_due", "履行期限", "date", required=False),

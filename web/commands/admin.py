@@ -28,9 +28,13 @@ def _read_password() -> str:
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", "display_name", default="", help="显示姓名")
-@click.option("--role", "roles", multiple=True, required=True, help="staff/volunteer/mediator/judge/leader/admin")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="staff/volunteer/mediator/judge/leader/admin"
+)
 @click.option("--community", "communities", multiple=True, help="社区简称（可多次）")
-def create_user(username: str, display_name: str, roles: tuple[str, ...], communities: tuple[str, ...]) -> None:
+def create_user(
+    username: str, display_name: str, roles: tuple[str, ...], communities: tuple[str, ...]
+) -> None:
     """Create an account; the password is read from a prompt or standard input."""
     password = _read_password()
     try:
