@@ -1,23 +1,63 @@
-"""Read-side queries for case lists (filters, search, paging) under the access rule."""
+"""Read-side queries for case pages: lists (filters, search, paging), the queue, one case's record.
+
+Every list goes through ``services.access.visible_condition``; detail loaders take a case the caller
+already got from ``services.access.visible_case``.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_
 from sqlmodel import Session, col, select
 
-from models import Case
+from models import (
+    Agreement,
+    Case,
+    CaseEvent,
+    Community,
+    FollowUp,
+    JudicialConfirmation,
+    Party,
+    SessionRecord,
+    User,
+    UserCommunity,
+)
+from services import clock
 from services.access import visible_condition
-from workflow import Actor
+from workflow import Actor, Role, State, Tier
+from workflow.roles import TIER_ROLES
+from workflow.states import CLOCK_RUNNING, TERMINAL
+
+SORTS: dict[str, str] = {
+    "newest": "最新登记",
+    "oldest": "最早登记",
+    "deadline": "期限最近",
+    "accepted": "最近受理",
+}
+OPEN_STATES: tuple[str, ...] = tuple(s.value for s in State if s not in TERMINAL)
+MAX_SEARCH = 60
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseFilter:
+    """What the case list is narrowed to; empty values mean "any"."""
+
     state: str | None = None
+    tier: str | None = None
+    severity: str | None = None
+    category: str | None = None
     community_id: int | None = None
     assignee_id: int | None = None
+    overdue: bool = False
+    month: str | None = None  # YYYY-MM of acceptance, Beijing time
+    q: str = ""
+    sort: str = "newest"
 
 
 @dataclass
@@ -26,6 +66,10 @@ class Page:
     total: int
     page: int
     size: int
+    counts: dict[str, int] = field(default_factory=dict)
+    users: dict[int, str] = field(default_factory=dict)
+    communities: dict[int, str] = field(default_factory=dict)
+    parties: dict[int, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -33,17 +77,337 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def list_cases(session: Session, actor: Actor, flt: CaseFilter, page: int = 1, size: int = 20) -> Page:
-    """One page of the cases this actor may see, newest first."""
-    conditions = [visible_condition(actor)]
+def parse_month(value: str | None) -> tuple[int, int] | None:
+    """``YYYY-MM`` as (year, month), or None when blank or malformed."""
+    m = _MONTH.match((value or "").strip())
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _starts_with(column: Any, text: str) -> ColumnElement[bool]:
+    """Equality or prefix (no leading wildcard, so an index on the column can serve it)."""
+    return or_(column == text, column.like(_escape_like(text) + "%", escape="\\"))
+
+
+def search_condition(q: str) -> ColumnElement[bool] | None:
+    """Cases whose number, or a party's name or phone, matches ``q`` (equality or prefix)."""
+    q = q.strip()[:MAX_SEARCH]
+    if not q:
+        return None
+    party_match = [_starts_with(col(Party.name), q)]
+    options: list[ColumnElement[bool]] = [_starts_with(col(Case.number), q)]
+    if q.isdigit():
+        party_match.append(_starts_with(col(Party.phone), q))
+        if len(q) <= 6:
+            options.append(col(Case.number_seq) == int(q))
+    options.append(col(Case.id).in_(select(Party.case_id).where(or_(*party_match))))
+    return or_(*options)
+
+
+def overdue_condition(today: date) -> ColumnElement[bool]:
+    return and_(
+        col(Case.state).in_([s.value for s in CLOCK_RUNNING]),
+        col(Case.deadline).is_not(None),
+        col(Case.deadline) < today,
+    )
+
+
+def _conditions(actor: Actor, flt: CaseFilter, today: date) -> list[ColumnElement[bool]]:
+    """Every condition of the filter except the state (counts per state are taken over the rest)."""
+    out: list[ColumnElement[bool]] = [visible_condition(actor)]
+    simple: tuple[tuple[Any, Any], ...] = (
+        (Case.tier, flt.tier),
+        (Case.category, flt.category),
+        (Case.community_id, flt.community_id),
+        (Case.assignee_id, flt.assignee_id),
+    )
+    out.extend(col(column) == value for column, value in simple if value)
+    if flt.severity:
+        out.append(func.coalesce(col(Case.severity), col(Case.severity_computed)) == flt.severity)
+    if flt.overdue:
+        out.append(overdue_condition(today))
+    month = parse_month(flt.month)
+    if month:
+        start, end = clock.month_bounds(*month)
+        out.extend([col(Case.accepted_at) >= start, col(Case.accepted_at) < end])
+    found = search_condition(flt.q)
+    if found is not None:
+        out.append(found)
+    return out
+
+
+def _order(sort: str) -> list[Any]:
+    if sort == "oldest":
+        return [col(Case.id).asc()]
+    if sort == "deadline":
+        return [col(Case.deadline).asc().nulls_last(), col(Case.id).asc()]
+    if sort == "accepted":
+        return [col(Case.accepted_at).desc().nulls_last(), col(Case.id).desc()]
+    return [col(Case.id).desc()]
+
+
+def state_counts(session: Session, conditions: Iterable[ColumnElement[bool]]) -> dict[str, int]:
+    """Cases per state under the conditions, in one GROUP BY."""
+    rows = session.exec(select(Case.state, func.count()).where(*conditions).group_by(col(Case.state))).all()
+    return {str(state): int(n) for state, n in rows}
+
+
+def _page_of(
+    session: Session, conditions: list[ColumnElement[bool]], order: list[Any], page: int, size: int
+) -> list[Case]:
+    """One page: ids first through the ordering index (cheap even when deep), then those rows."""
+    ids = list(
+        session.exec(
+            select(Case.id).where(*conditions).order_by(*order).offset((page - 1) * size).limit(size)
+        )
+    )
+    if not ids:
+        return []
+    by_id = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def list_cases(
+    session: Session,
+    actor: Actor,
+    flt: CaseFilter | None = None,
+    page: int = 1,
+    size: int = 20,
+    *,
+    today: date | None = None,
+) -> Page:
+    """One page of the cases this actor may see, with counts per state and the names it shows."""
+    flt = flt or CaseFilter()
+    today = today or clock.local_date()
+    conditions = _conditions(actor, flt, today)
+    counts = state_counts(session, conditions)
     if flt.state:
         conditions.append(col(Case.state) == flt.state)
-    if flt.community_id:
-        conditions.append(col(Case.community_id) == flt.community_id)
-    if flt.assignee_id:
-        conditions.append(col(Case.assignee_id) == flt.assignee_id)
-    total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+        total = counts.get(flt.state, 0)
+    else:
+        total = sum(counts.values())
+    size = max(1, min(size, 200))
+    page = max(1, min(page, max(1, -(-total // size))))
+    rows = _page_of(session, conditions, _order(flt.sort), page, size)
+    return Page(
+        rows,
+        total,
+        page,
+        size,
+        counts=counts,
+        users=user_names(session, (c.assignee_id for c in rows)),
+        communities=community_names(session, (c.community_id for c in rows)),
+        parties=party_names(session, (c.id for c in rows)),
+    )
+
+
+def queue_condition(actor: Actor, today: date) -> ColumnElement[bool]:
+    """Cases waiting for this actor: assigned to a member; for staff, the steps staff take."""
+    parts: list[ColumnElement[bool]] = []
+    if actor.has(*TIER_ROLES):
+        parts.append(and_(col(Case.assignee_id) == actor.id, col(Case.state).in_(OPEN_STATES)))
+    if actor.has(Role.STAFF):
+        follow_up_due = exists().where(
+            col(Agreement.case_id) == col(Case.id),
+            col(Agreement.follow_up_due).is_not(None),
+            col(Agreement.follow_up_due) <= today,
+        )
+        parts.append(
+            or_(
+                col(Case.state) == State.REGISTERED.value,
+                and_(col(Case.state) == State.ACCEPTED.value, col(Case.assignee_id).is_(None)),
+                and_(col(Case.state) == State.AGREED.value, follow_up_due),
+            )
+        )
+    return or_(*parts) if parts else false()
+
+
+def has_queue(actor: Actor) -> bool:
+    return actor.has(Role.STAFF, *TIER_ROLES)
+
+
+def my_queue(session: Session, actor: Actor, *, today: date | None = None, limit: int = 200) -> Page:
+    """The actor's queue: overdue first, then by deadline, then oldest first."""
+    today = today or clock.local_date()
+    conditions = [visible_condition(actor), queue_condition(actor, today)]
+    overdue_first = case((overdue_condition(today), 0), else_=1)
+    rows = list(
+        session.exec(
+            select(Case)
+            .where(*conditions)
+            .order_by(overdue_first, col(Case.deadline).asc().nulls_last(), col(Case.id).asc())
+            .limit(limit)
+        )
+    )
+    counts = state_counts(session, conditions)
+    return Page(
+        rows,
+        sum(counts.values()),
+        1,
+        limit,
+        counts=counts,
+        users=user_names(session, (c.assignee_id for c in rows)),
+        communities=community_names(session, (c.community_id for c in rows)),
+        parties=party_names(session, (c.id for c in rows)),
+    )
+
+
+def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(wanted)))
+    return {int(i): str(name) for i, name in rows if i is not None}
+
+
+def party_names(session: Session, case_ids: Iterable[int | None]) -> dict[int, list[str]]:
+    """Party names per case (applicants first), for a page of cases in one query."""
+    wanted = sorted({i for i in case_ids if i is not None})
+    out: dict[int, list[str]] = {}
+    if not wanted:
+        return out
     rows = session.exec(
-        select(Case).where(*conditions).order_by(col(Case.id).desc()).offset((page - 1) * size).limit(size)
-    ).all()
-    return Page(list(rows), int(total), page, size)
+        select(Party.case_id, Party.name)
+        .where(col(Party.case_id).in_(wanted))
+        .order_by(col(Party.case_id), col(Party.role), col(Party.id))
+    )
+    for case_id, name in rows:
+        out.setdefault(int(case_id), []).append(str(name))
+    return out
+
+
+def community_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    rows = session.exec(select(Community.id, Community.name).where(col(Community.id).in_(wanted)))
+    return {int(i): str(name) for i, name in rows if i is not None}
+
+
+def communities_for(session: Session, actor: Actor) -> list[Community]:
+    """The communities this actor works in (every one for an admin), by name."""
+    query = select(Community).order_by(col(Community.name))
+    if actor.community_ids is not None:
+        query = query.where(col(Community.id).in_(sorted(actor.community_ids)))
+    return list(session.exec(query))
+
+
+def assignees_for(session: Session, actor: Actor) -> list[User]:
+    """Members of the actor's communities who can hold cases (for the list's assignee filter)."""
+    query = select(User).where(col(User.active).is_(True)).order_by(col(User.display_name))
+    if actor.community_ids is not None:
+        members = select(UserCommunity.user_id).where(
+            col(UserCommunity.community_id).in_(sorted(actor.community_ids))
+        )
+        query = query.where(col(User.id).in_(members))
+    return [u for u in session.exec(query) if any(r in TIER_ROLES for r in _roles(u))]
+
+
+def eligible_assignees(session: Session, *, community_id: int, tier: Tier | None) -> list[User]:
+    """Active users holding the tier's role in the community: who may take the case."""
+    if tier is None:
+        return []
+    rows = session.exec(
+        select(User)
+        .join(UserCommunity, col(UserCommunity.user_id) == col(User.id))
+        .where(col(UserCommunity.community_id) == community_id, col(User.active).is_(True))
+        .order_by(col(User.display_name), col(User.id))
+    )
+    return [u for u in rows if tier.role in _roles(u)]
+
+
+def _roles(user: User) -> set[Role]:
+    out = set()
+    for r in user.role_list:
+        try:
+            out.add(Role(r))
+        except ValueError:
+            continue
+    return out
+
+
+@dataclass
+class CaseRecord:
+    """Everything the case page and the case documents show about one case."""
+
+    case: Case
+    community: Community
+    parties: list[Party]
+    events: list[CaseEvent]
+    sessions: list[SessionRecord]
+    agreements: list[Agreement]
+    follow_ups: list[FollowUp]
+    confirmations: list[JudicialConfirmation]
+    users: dict[int, str]
+
+    @property
+    def applicants(self) -> list[Party]:
+        return [p for p in self.parties if p.role == "applicant"]
+
+    @property
+    def respondents(self) -> list[Party]:
+        return [p for p in self.parties if p.role == "respondent"]
+
+    @property
+    def agreement(self) -> Agreement | None:
+        return self.agreements[-1] if self.agreements else None
+
+    def has_event(self, trigger: str) -> bool:
+        return any(e.trigger == trigger for e in self.events)
+
+
+def case_record(session: Session, case_row: Case) -> CaseRecord:
+    """The case with its parties, timeline, records and the names of everyone in them."""
+    case_id = case_row.id
+    community = session.get(Community, case_row.community_id)
+    assert community is not None
+    parties = list(session.exec(select(Party).where(Party.case_id == case_id).order_by(col(Party.id))))
+    events = list(
+        session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id)))
+    )
+    sessions = list(
+        session.exec(
+            select(SessionRecord)
+            .where(SessionRecord.case_id == case_id)
+            .order_by(col(SessionRecord.held_on), col(SessionRecord.id))
+        )
+    )
+    agreements = list(
+        session.exec(select(Agreement).where(Agreement.case_id == case_id).order_by(col(Agreement.id)))
+    )
+    follow_ups = list(
+        session.exec(select(FollowUp).where(FollowUp.case_id == case_id).order_by(col(FollowUp.id)))
+    )
+    confirmations = list(
+        session.exec(
+            select(JudicialConfirmation)
+            .where(JudicialConfirmation.case_id == case_id)
+            .order_by(col(JudicialConfirmation.id))
+        )
+    )
+    people = [case_row.assignee_id, case_row.created_by_id]
+    people += [e.actor_id for e in events]
+    people += [s.recorded_by_id for s in sessions]
+    people += [a.recorded_by_id for a in agreements]
+    people += [f.recorded_by_id for f in follow_ups]
+    people += [j.recorded_by_id for j in confirmations]
+    for e in events:
+        if isinstance(e.data, dict) and isinstance(e.data.get("assignee_id"), int):
+            people.append(e.data["assignee_id"])
+    return CaseRecord(
+        case=case_row,
+        community=community,
+        parties=parties,
+        events=events,
+        sessions=sessions,
+        agreements=agreements,
+        follow_ups=follow_ups,
+        confirmations=confirmations,
+        users=user_names(session, people),
+    )

@@ -1,0 +1,313 @@
+"""Forms of the case pages: intake, and one form per workflow trigger built from its spec."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from models import User
+from services import clock
+from services.cases import IntakeInput, PartyInput
+from services.validation import ID_NUMBER, is_id_number, is_mobile
+from workflow import RiskLevel
+from workflow.triggers import SPECS
+from workflow.triggers import Field as SpecField
+
+MAX_PARTIES = 20
+MAX_AMOUNT = Decimal("1000000000")
+PARTY_ROLES = (("applicant", "申请人"), ("respondent", "被申请人"))
+RISK_CHOICES = tuple((r.value, r.label) for r in RiskLevel)
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class ChoiceField(SelectField):
+    """A select whose bad or forged values get a Chinese message."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except (ValueError, TypeError):
+                self.data = None
+                raise ValueError("选项无效，请重新选择。") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data in (None, "") and not self.flags.required:
+            return
+        allowed = {self.coerce(value) for value, *_ in (self.choices or []) if value not in ("", None)}
+        if self.data not in allowed:
+            raise ValidationError("选项无效，请重新选择。")
+
+
+class CnDateField(DateField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("日期格式不正确，请按“年-月-日”填写。") from None
+
+
+class CnDecimalField(DecimalField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("请填写有效的数字金额。") from None
+
+
+class CnIntegerField(IntegerField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("请填写整数。") from None
+
+
+def _optional_int(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def length(label: str, max_length: int) -> Length:
+    return Length(max=max_length, message=f"{label}不能超过 {max_length} 个字。")
+
+
+def check_mobile(_form: Any, field: Field) -> None:
+    if field.data and not is_mobile(field.data):
+        raise ValidationError("手机号码格式不正确：须为 11 位大陆手机号码。")
+
+
+def check_id_number(_form: Any, field: Field) -> None:
+    value = field.data or ""
+    if not value:
+        return
+    if not ID_NUMBER.match(value):
+        raise ValidationError("身份证号码格式不正确：须为 18 位（末位可为 X）。")
+    if not is_id_number(value):
+        raise ValidationError("身份证号码无效：出生日期或校验位不正确。")
+
+
+# --- intake -------------------------------------------------------------------------------------
+
+
+class PartyForm(Form):
+    """One party; a plain Form (the outer form carries the CSRF token)."""
+
+    role = ChoiceField("身份", choices=options(PARTY_ROLES), default="applicant")
+    name = StringField(
+        "姓名", filters=[_strip], validators=[DataRequired("请填写当事人姓名。"), length("姓名", 50)]
+    )
+    phone = StringField("手机号码", filters=[_strip], validators=[length("手机号码", 20), check_mobile])
+    id_number = StringField(
+        "身份证号码", filters=[_upper], validators=[length("身份证号码", 18), check_id_number]
+    )
+    address_xiaoqu = StringField("小区", filters=[_strip], validators=[length("小区", 100)])
+    address_building = StringField("楼栋", filters=[_strip], validators=[length("楼栋", 50)])
+    address_room = StringField("室", filters=[_strip], validators=[length("室", 20)])
+
+
+class IntakeForm(FlaskForm):
+    community_id = ChoiceField("社区", coerce=_optional_int, validators=[InputRequired("请选择社区。")])
+    category = ChoiceField("纠纷类型", validators=[InputRequired("请选择纠纷类型。")])
+    source = ChoiceField("案件来源", validators=[InputRequired("请选择案件来源。")])
+    facts = TextAreaField(
+        "纠纷简要情况",
+        filters=[_strip],
+        validators=[DataRequired("请填写纠纷简要情况。"), length("纠纷简要情况", 5000)],
+    )
+    claimed_amount = CnDecimalField(
+        "争议金额（元）",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_AMOUNT, message="争议金额须在 0 至 10 亿元之间。"),
+        ],
+    )
+    people_involved = CnIntegerField(
+        "涉及人数",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=100000, message="涉及人数须在 0 至 100000 之间。")],
+    )
+    injury = BooleanField("有人身伤害需就医")
+    risk_level = ChoiceField("激化风险", choices=options(RISK_CHOICES), default="none")
+    reported_to = StringField(
+        "已报告的单位（红色风险必填）", filters=[_strip], validators=[length("已报告的单位", 200)]
+    )
+    place_xiaoqu = StringField("纠纷发生地：小区", filters=[_strip], validators=[length("小区", 100)])
+    place_building = StringField("纠纷发生地：楼栋", filters=[_strip], validators=[length("楼栋", 50)])
+    parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES)
+    add_party = SubmitField("添加当事人")
+    submit = SubmitField("登记")
+
+    def validate_reported_to(self, field: Field) -> None:
+        if self.risk_level.data == RiskLevel.RED.value and not field.data:
+            raise ValidationError("红色风险须记录已报告的公安机关或有关部门（法 §25）。")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        roles = {entry.form.role.data for entry in self.parties}
+        if "applicant" not in roles or "respondent" not in roles:
+            self.form_errors.append("至少须有一名申请人和一名被申请人。")
+            ok = False
+        return ok
+
+    def to_input(self) -> IntakeInput:
+        return IntakeInput(
+            community_id=int(self.community_id.data),
+            category=self.category.data or "",
+            source=self.source.data or "",
+            facts=self.facts.data or "",
+            parties=[
+                PartyInput(
+                    role=e.form.role.data,
+                    name=e.form.name.data or "",
+                    phone=e.form.phone.data or "",
+                    id_number=e.form.id_number.data or "",
+                    address_xiaoqu=e.form.address_xiaoqu.data or "",
+                    address_building=e.form.address_building.data or "",
+                    address_room=e.form.address_room.data or "",
+                )
+                for e in self.parties
+            ],
+            claimed_amount=self.claimed_amount.data,
+            people_involved=self.people_involved.data or 0,
+            injury=bool(self.injury.data),
+            risk_level=self.risk_level.data or "none",
+            reported_to=self.reported_to.data or "",
+            place_xiaoqu=self.place_xiaoqu.data or "",
+            place_building=self.place_building.data or "",
+        )
+
+
+def intake_form(
+    *,
+    communities: Iterable[tuple[int, str]],
+    categories: Sequence[str],
+    sources: Sequence[str],
+    formdata: Any = None,
+) -> IntakeForm:
+    """The intake form with this user's communities and the policy's lists."""
+    if formdata is None:
+        form = IntakeForm(formdata=None, data={"parties": [{"role": "applicant"}, {"role": "respondent"}]})
+    else:
+        form = IntakeForm(formdata=formdata)
+    form.community_id.choices = options([("", "请选择社区"), *communities])
+    form.category.choices = options([("", "请选择纠纷类型"), *[(c, c) for c in categories]])
+    form.source.choices = options((s, s) for s in sources)
+    return form
+
+
+# --- triggers -----------------------------------------------------------------------------------
+
+
+class TriggerForm(FlaskForm):
+    """Base of the generated trigger forms: the case version the user saw rides along."""
+
+    version = CnIntegerField(
+        widget=HiddenInput(), validators=[InputRequired("表单已过期，请刷新页面后重试。")]
+    )
+    trigger_name: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        """The spec's fields, typed, for services.cases.apply."""
+        spec = SPECS[self.trigger_name]
+        return {f.name: _value(self[f.name].data) for f in spec.fields}
+
+
+def _value(data: Any) -> Any:
+    if isinstance(data, str):
+        return data.strip()
+    return data
+
+
+def _field(trigger: str, spec: SpecField) -> Field:
+    """A WTForms field for one spec field."""
+    label = spec.label
+    ident = f"{trigger}-{spec.name}"
+    need: list[Any] = []
+    if spec.kind in ("text", "textarea"):
+        need = [DataRequired(f"请填写：{label}。")] if spec.required else [Optional()]
+        cls = StringField if spec.kind == "text" else TextAreaField
+        return cls(label, id=ident, filters=[_strip], validators=[*need, length(label, spec.max_length)])
+    if spec.kind == "date":
+        need = [InputRequired(f"请填写：{label}。")] if spec.required else [Optional()]
+        default = clock.local_date if spec.required else None
+        return CnDateField(label, id=ident, validators=need, default=default)
+    if spec.kind == "money":
+        need = [InputRequired(f"请填写：{label}。")] if spec.required else [Optional()]
+        rng = NumberRange(min=0, max=MAX_AMOUNT, message=f"{label}须在 0 至 10 亿元之间。")
+        return CnDecimalField(label, id=ident, places=2, validators=[*need, rng])
+    if spec.kind == "int":
+        need = [InputRequired(f"请填写：{label}。")] if spec.required else [Optional()]
+        return CnIntegerField(
+            label, id=ident, validators=[*need, NumberRange(min=0, message=f"{label}不能为负数。")]
+        )
+    if spec.kind == "bool":
+        need = [DataRequired(f"请确认：{label}。")] if spec.required else []
+        return BooleanField(label, id=ident, validators=need)
+    if spec.kind == "choice":
+        need = [InputRequired(f"请选择：{label}。")] if spec.required else [Optional()]
+        return ChoiceField(label, id=ident, choices=options(spec.choices), validators=need)
+    if spec.kind == "user":
+        need = [InputRequired(f"请选择：{label}。")] if spec.required else [Optional()]
+        return ChoiceField(label, id=ident, coerce=_optional_int, validators=need)
+    raise ValueError(f"unknown field kind {spec.kind!r}")
+
+
+@cache
+def trigger_form_class(trigger: str) -> type[TriggerForm]:
+    """The form class of a trigger, built once from workflow.triggers.SPECS (KeyError if unknown)."""
+    spec = SPECS[trigger]
+    attrs: dict[str, Any] = {f.name: _field(trigger, f) for f in spec.fields}
+    attrs["trigger_name"] = trigger
+    return type(f"{trigger.title().replace('_', '')}Form", (TriggerForm,), attrs)
+
+
+def trigger_form(
+    trigger: str, *, version: int, users: Sequence[User] = (), formdata: Any = None
+) -> TriggerForm:
+    """A trigger's form; ``formdata`` None gives a blank one for this case version."""
+    cls = trigger_form_class(trigger)
+    form = cls(formdata=formdata, data=None if formdata is not None else {"version": version})
+    user_choices = options([("", "请选择"), *[(u.id, u.display_name) for u in users]])
+    for f in SPECS[trigger].fields:
+        if f.kind == "user":
+            form[f.name].choices = user_choices
+    return form

@@ -1,0 +1,66 @@
+"""Intake: staff register a complaint (登记纠纷) with its parties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from services.cases import SOURCES, intake
+from services.errors import Invalid
+from services.policy import current_policy
+from services.queries import communities_for
+from web.auth import current_actor
+from web.case_forms import MAX_PARTIES, IntakeForm, intake_form
+from web.cases import acting_user, bp, categories
+from web.database import db
+from workflow import Role
+
+
+def _form(formdata: Any = None) -> IntakeForm:
+    policy = current_policy(db())
+    return intake_form(
+        communities=[(c.id, c.name) for c in communities_for(db(), current_actor()) if c.id is not None],
+        categories=categories(),
+        sources=list(policy.sources or SOURCES),
+        formdata=formdata,
+    )
+
+
+def _page(form: IntakeForm, status: int = 200) -> tuple[str, int]:
+    return render_template("cases/new.html", title="登记纠纷", form=form, max_parties=MAX_PARTIES), status
+
+
+def _attach(form: IntakeForm, why: Invalid) -> None:
+    """Show a service refusal beside the field it names (or above the form)."""
+    if why.field and why.field in form and why.field != "parties":
+        form[why.field].errors = [*form[why.field].errors, why.message]
+    else:
+        form.form_errors.append(why.message)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> Any:
+    """Register a complaint; on success go to the new case, which shows its triage."""
+    if not current_actor().has(Role.STAFF, Role.ADMIN):
+        abort(403)
+    if request.method == "GET":
+        return _page(_form())
+    form = _form(request.form)
+    if "add_party" in request.form:
+        if len(form.parties) < MAX_PARTIES:
+            form.parties.append_entry({"role": "respondent"})
+        else:
+            form.form_errors.append(f"当事人最多 {MAX_PARTIES} 名。")
+        return _page(form)
+    if not form.validate():
+        return _page(form, 422)
+    try:
+        case = intake(session=db(), actor=acting_user(), data=form.to_input())
+    except Invalid as why:
+        _attach(form, why)
+        return _page(form, 422)
+    flash("纠纷已登记。请核对分级结果，决定受理或不予受理。", "success")
+    return redirect(url_for("cases.show", case_id=case.id), 303)
