@@ -283,7 +283,8 @@ def test_stale_version_flashes_and_writes_nothing(client, factory, session):
     login(client, factory.staff())
     page = text(client.get(f"/cases/{case.id}"))
     token, seen_version = token_in(page), case.version
-    factory.fire(case, "flag_risk", level="yellow", actor=factory.staff())  # someone else changed the case meanwhile
+    # someone else changes the case meanwhile
+    factory.fire(case, "flag_risk", level="yellow", actor=factory.staff())
     before = snapshot(session)
     resp = client.post(
         f"/cases/{case.id}/fire/accept", data={"csrf_token": token, "version": str(seen_version)}
