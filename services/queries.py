@@ -103,7 +103,8 @@ def search_condition(q: str) -> ColumnElement[bool] | None:
     party_match = [_starts_with(col(Party.name), q)]
     options: list[ColumnElement[bool]] = [_starts_with(col(Case.number), q)]
     if q.isdigit():
-        party_match.append(_starts_with(col(Party.phone), q))
+        if len(q) >= 3:
+            party_match.append(_starts_with(col(Party.phone), q))
         if len(q) <= 6:
             options.append(col(Case.number_seq) == int(q))
     options.append(col(Case.id).in_(select(Party.case_id).where(or_(*party_match))))

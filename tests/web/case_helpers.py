@@ -10,7 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import Agreement, Case, CaseEvent, FollowUp, JudicialConfirmation, Party, SessionRecord, User
-from tests.factories import PASSWORD
+from services.cases import PartyInput
+from tests.factories import PASSWORD, id_number
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -84,3 +85,17 @@ def post_action(
     payload = {**form_encode(data), "csrf_token": token_in(page)}
     payload["version"] = str(version if version is not None else found.group(1))
     return client.post(f"/cases/{case_id}/fire/{trigger}", data=payload)
+
+
+_counter = iter(range(1, 10**6))
+
+
+def distinct_parties(applicant: str = "张三", respondent: str = "李四") -> list[PartyInput]:
+    """Parties no other test case shares (so triage does not see a repeat dispute)."""
+    n = next(_counter)
+    return [
+        PartyInput(
+            "applicant", applicant, f"137{n:08d}", id_number(serial=n % 1000), "东苑", f"{n}栋", "101"
+        ),
+        PartyInput("respondent", respondent, f"136{n:08d}", "", "东苑", f"{n}栋", "201"),
+    ]
