@@ -1,0 +1,307 @@
+"""Monthly statistics against a small fixture whose every figure was worked out by hand.
+
+Times are written in Beijing time (bj); October 2026 runs from 2026-09-30 16:00 UTC to 2026-10-31 16:00 UTC.
+Community A (幸福社区) holds most cases; B is in the same street, C in another street.
+
+Each case: when it was accepted (BJ), what happens to it (BJ), and what it counts for in October 2026.
+
+k1   acc 09-30 23:30; written 1200 元 10-10 10:00; confirmation valid 10-12; follow-up performed,
+     满意 10-20 → closed.                 Oct: success, written, days 9.4375, confirmed, performed.
+k2   acc 10-31 23:30; stays accepted (deadline 11-30).          Oct: accepted (last evening of the month).
+k3   acc 11-01 00:10; stays accepted.                           Oct: nothing (November).
+k4   acc 10-05 09:00, 婚姻家庭/主动调解, 3 people; session 10-07; risk orange 10-08, none 10-09; oral
+     agreement 10-15 09:00; confirmation invalid 10-16.   Oct: accepted, success, oral, days 10, 防止民转刑.
+k5   acc 10-02; mediating; escalated 10-07 to the mediator; mediating again; terminated 10-20.
+                                                           Oct: accepted, failure, escalation.
+k6   acc 10-03; assigned; terminated 10-04 before mediation started.     Oct: accepted (not a failure).
+k7   acc 08-20; mediating ever since (deadline 09-19); session 10-10.    Oct: overdue at month end.
+k8   acc 09-15; mediating until its agreement 11-02 (deadline 10-15).    Oct: overdue at month end.
+k9   acc 09-20; red risk at intake, 12 people (judge); written 98765.43 元 10-25 10:00.
+                                                           Oct: success, written, days 35, 防止民转刑.
+k10  acc 09-01; written 500 元 09-10; follow-up not performed, 不满意 10-05; remediate 10-06; written
+     300 元 10-12 10:00; follow-up performed, 基本满意 10-28.  Oct: success, written 300 元, days 41.
+ly   acc 2025-10-15; written 2000 元 2025-10-20; follow-up 2025-10-25.   The same month last year.
+kb   community B: acc 10-10; written 1000 元 10-20.                      Street and all scopes only.
+kc   community C: acc 10-11; stays accepted.                             All scope only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from models import Community
+from services.access import actor_for
+from services.cases import PartyInput
+from services.errors import Forbidden, Invalid
+from services.statistics import (
+    Month,
+    Scope,
+    figures,
+    monthly_report,
+    resolve_scope,
+    scope_of_community,
+    trend,
+)
+
+OCT = Month(2026, 10)
+_rooms = iter(range(100, 100000))
+
+
+def bj(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
+    """A Beijing wall-clock time as a UTC datetime."""
+    return datetime(y, m, d, h, mi, tzinfo=UTC) - timedelta(hours=8)
+
+
+def parties(n: int) -> list[PartyInput]:
+    """Parties with their own phones and rooms, so no case looks like a repeat of another."""
+    room = next(_rooms)
+    return [
+        PartyInput("applicant", "王五", f"1390000{room:04d}", "", "和谐小区", "1栋", str(room)),
+        PartyInput("respondent", "赵六", f"1370000{room:04d}", "", "和谐小区", "2栋", str(room)),
+    ]
+
+
+def mediating(factory, community, accepted, started, **intake):  # type: ignore[no-untyped-def]
+    case = factory.case("registered", community=community, now=accepted, parties=parties(0), **intake)
+    case = factory.fire(case, "accept", now=accepted)
+    case = factory.fire(case, "assign", now=accepted + timedelta(minutes=5))
+    case = factory.fire(case, "notify_rights", now=started)
+    return factory.fire(case, "start_mediation", now=started)
+
+
+def accepted_only(factory, community, accepted):  # type: ignore[no-untyped-def]
+    case = factory.case("registered", community=community, now=accepted, parties=parties(0))
+    return factory.fire(case, "accept", now=accepted)
+
+
+ORAL = {"kind": "oral", "content": "双方口头约定互不打扰", "facts": None, "terms": None, "performance": None}
+ORAL |= {"performance_due": None, "amount": None}
+
+
+@pytest.fixture
+def world(factory):  # type: ignore[no-untyped-def]
+    a = factory.community("幸福社区", "幸福", street="幸福街道")
+    b = factory.community("安康社区", "安康", street="幸福街道")
+    c = factory.community("和平社区", "和平", street="和平街道")
+
+    k1 = mediating(factory, a, bj(2026, 9, 30, 23, 30), bj(2026, 10, 2))
+    k1 = factory.fire(k1, "record_agreement", now=bj(2026, 10, 10), amount="1200")
+    k1 = factory.fire(k1, "record_judicial_confirmation", now=bj(2026, 10, 12), result="valid")
+    factory.fire(k1, "follow_up", now=bj(2026, 10, 20), satisfaction="satisfied")
+
+    accepted_only(factory, a, bj(2026, 10, 31, 23, 30))  # k2
+    accepted_only(factory, a, bj(2026, 11, 1, 0, 10))  # k3
+
+    k4 = mediating(
+        factory,
+        a,
+        bj(2026, 10, 5, 9),
+        bj(2026, 10, 6),
+        category="婚姻家庭",
+        source="主动调解",
+        people_involved=3,
+    )
+    factory.fire(k4, "record_session", now=bj(2026, 10, 7))
+    factory.fire(k4, "flag_risk", now=bj(2026, 10, 8), level="orange")
+    factory.fire(k4, "flag_risk", now=bj(2026, 10, 9), level="none")
+    k4 = factory.fire(k4, "record_agreement", now=bj(2026, 10, 15, 9), **ORAL)
+    factory.fire(k4, "record_judicial_confirmation", now=bj(2026, 10, 16), result="invalid")
+
+    k5 = mediating(factory, a, bj(2026, 10, 2), bj(2026, 10, 3))
+    k5 = factory.fire(k5, "escalate", now=bj(2026, 10, 7))
+    k5 = factory.fire(k5, "assign", now=bj(2026, 10, 8))
+    k5 = factory.fire(k5, "start_mediation", now=bj(2026, 10, 8, 11))
+    factory.fire(k5, "terminate", now=bj(2026, 10, 20))
+
+    k6 = accepted_only(factory, a, bj(2026, 10, 3))
+    k6 = factory.fire(k6, "assign", now=bj(2026, 10, 3, 11))
+    factory.fire(k6, "terminate", now=bj(2026, 10, 4))
+
+    k7 = mediating(factory, a, bj(2026, 8, 20), bj(2026, 8, 21))
+    factory.fire(k7, "record_session", now=bj(2026, 10, 10))
+
+    k8 = mediating(factory, a, bj(2026, 9, 15), bj(2026, 9, 16))
+    factory.fire(k8, "record_agreement", now=bj(2026, 11, 2), amount="700")
+
+    k9 = mediating(
+        factory,
+        a,
+        bj(2026, 9, 20),
+        bj(2026, 9, 21),
+        people_involved=12,
+        risk_level="red",
+        reported_to="幸福派出所",
+    )
+    factory.fire(k9, "record_agreement", now=bj(2026, 10, 25), amount="98765.43")
+
+    k10 = mediating(factory, a, bj(2026, 9, 1), bj(2026, 9, 2))
+    k10 = factory.fire(k10, "record_agreement", now=bj(2026, 9, 10), amount="500")
+    k10 = factory.fire(k10, "follow_up_failed", now=bj(2026, 10, 5))
+    k10 = factory.fire(k10, "remediate", now=bj(2026, 10, 6))
+    k10 = factory.fire(k10, "record_agreement", now=bj(2026, 10, 12), amount="300")
+    factory.fire(k10, "follow_up", now=bj(2026, 10, 28), satisfaction="basically")
+
+    ly = mediating(factory, a, bj(2025, 10, 15), bj(2025, 10, 16))
+    ly = factory.fire(ly, "record_agreement", now=bj(2025, 10, 20), amount="2000")
+    factory.fire(ly, "follow_up", now=bj(2025, 10, 25))
+
+    kb = mediating(factory, b, bj(2026, 10, 10), bj(2026, 10, 11))
+    factory.fire(kb, "record_agreement", now=bj(2026, 10, 20), amount="1000")
+
+    accepted_only(factory, c, bj(2026, 10, 11))  # kc
+    return {
+        "a": a,
+        "b": b,
+        "c": c,
+        "scope_a": Scope("community", f"community:{a.id}", a.name, frozenset({a.id})),
+    }
+
+
+def test_october_every_figure_by_hand(session, world) -> None:  # type: ignore[no-untyped-def]
+    f = figures(session, world["scope_a"], OCT)
+    assert f.accepted == 4  # k2 (10-31 23:30 BJ), k4, k5, k6; not k1 (09-30 23:30) nor k3 (11-01 00:10)
+    assert f.success == 4  # k1, k4, k9, k10 (its second agreement)
+    assert f.failure == 1  # k5; k6 was terminated before mediation started
+    assert f.success_rate == Decimal("80.0")  # 4 / (4 + 1)
+    assert (f.written, f.oral) == (3, 1)  # k1, k9, k10 written; k4 oral
+    assert f.amount == Decimal("100265.43")  # 1200 + 98765.43 + 300 (k10's 500 was in September)
+    assert f.amount_wan == Decimal("10.03")
+    assert f.follow_ups == 3  # k1 10-20, k10 10-05 and 10-28
+    assert f.performed == 2  # k1, k10 on 10-28
+    assert f.satisfaction_rate == Decimal("66.7")  # 满意 (k1) + 基本满意 (k10) of 3
+    assert f.confirmed == 1  # k1 valid; k4 invalid
+    assert f.escalations == 1  # k5
+    assert f.overdue == 2  # k7 (deadline 09-19), k8 (mediating on 10-31, deadline 10-15)
+    # days to agreement: k1 9.4375, k4 10.0, k9 35.0, k10 41.0
+    assert f.avg_days == Decimal("23.9")  # 95.4375 / 4 = 23.859
+    assert f.median_days == Decimal("22.5")  # (10 + 35) / 2
+    assert (f.prevented_cases, f.prevented_people) == (2, 15)  # k4 (orange flag, 3 people) + k9 (red, 12)
+
+
+def test_september_is_the_previous_month(session, world) -> None:  # type: ignore[no-untyped-def]
+    f = figures(session, world["scope_a"], OCT.shift(-1))
+    assert f.accepted == 4  # k1 (09-30 23:30 BJ), k8, k9, k10
+    assert (f.success, f.failure, f.success_rate) == (1, 0, Decimal("100.0"))  # k10's first agreement
+    assert (f.written, f.oral, f.amount) == (1, 0, Decimal("500.00"))
+    assert f.overdue == 1  # k7 (deadline 09-19); k8's deadline is 10-15
+    assert (f.avg_days, f.median_days) == (Decimal("9.0"), Decimal("9.0"))  # k10: 09-01 → 09-10
+    assert (f.follow_ups, f.escalations, f.prevented_cases) == (0, 0, 0)
+
+
+def test_empty_month_is_all_zero(session, world) -> None:  # type: ignore[no-untyped-def]
+    f = figures(session, world["scope_a"], Month(2026, 6))
+    assert (f.accepted, f.success, f.failure, f.written, f.oral, f.follow_ups, f.overdue) == (0,) * 7
+    assert f.amount == Decimal("0.00")
+    assert f.success_rate is None and f.satisfaction_rate is None
+    assert f.avg_days is None and f.median_days is None
+
+
+def test_report_compares_with_last_month_and_last_year(session, world) -> None:  # type: ignore[no-untyped-def]
+    report = monthly_report(session, world["scope_a"], OCT)
+    lines = {line.indicator.key: line for line in report.summary()}
+    accepted = lines["accepted"]
+    assert (accepted.current, accepted.previous, accepted.last_year) == (4, 4, 1)
+    assert accepted.mom == Decimal("0.0")
+    assert accepted.yoy == Decimal("300.0")  # (4 - 1) / 1
+    assert lines["success"].mom == Decimal("300.0")  # (4 - 1) / 1
+    assert lines["success_rate"].mom == Decimal("-20.0")  # 80.0 - 100.0 percentage points
+    assert lines["amount"].last_year == Decimal("2000.00")
+    assert lines["amount"].yoy == Decimal("4913.3")  # (100265.43 - 2000) / 2000
+    assert lines["failure"].mom is None  # September had none: no growth rate
+
+
+def test_breakdowns_by_category_source_tier(session, world) -> None:  # type: ignore[no-untyped-def]
+    report = monthly_report(session, world["scope_a"], OCT)
+    cat = {r.key: (r.accepted, r.success, r.failure) for r in report.categories}
+    assert cat["邻里"] == (3, 3, 1)  # accepted k2 k5 k6; agreed k1 k9 k10; failed k5
+    assert cat["婚姻家庭"] == (1, 1, 0)  # k4
+    assert cat["合同"] == (0, 0, 0)
+    src = {r.key: (r.accepted, r.success, r.failure) for r in report.sources}
+    assert src == {"当事人申请": (3, 3, 1), "主动调解": (1, 1, 0), "委托移送": (0, 0, 0)}
+    tier = {r.key: (r.accepted, r.success, r.failure) for r in report.tiers}
+    # tier now: k2, k6, k1, k10 volunteer; k4 and k5 (escalated) mediator; k9 judge
+    assert tier == {"volunteer": (2, 2, 0), "mediator": (2, 1, 1), "judge": (0, 1, 0)}
+    assert [(r.label, r.accepted) for r in report.communities] == [("幸福社区", 4)]
+
+
+def test_workload_at_month_end(session, factory, world) -> None:  # type: ignore[no-untyped-def]
+    report = monthly_report(session, world["scope_a"], OCT)
+    a = world["a"]
+    rows = {r.user_id: (r.open_at_end, r.agreed, r.sessions) for r in report.workload}
+    volunteer, mediator, judge = (factory.member(t, a).id for t in ("volunteer", "mediator", "judge"))
+    assert rows[volunteer] == (2, 2, 1)  # open k7, k8; agreed k1, k10; session on k7
+    assert rows[mediator] == (1, 1, 1)  # open k4 (agreed, no follow-up yet); agreed k4; session on k4
+    assert rows[judge] == (1, 1, 0)  # open k9; agreed k9
+    assert set(rows) == {volunteer, mediator, judge}
+
+
+def test_trend_of_twelve_months(session, world) -> None:  # type: ignore[no-untyped-def]
+    points = trend(session, world["scope_a"], OCT)
+    assert [p.month.key for p in points][:2] == ["2025-11", "2025-12"] and points[-1].month == OCT
+    by_month = {p.month.key: (p.accepted, p.success) for p in points}
+    assert by_month["2026-08"] == (1, 0)  # k7
+    assert by_month["2026-09"] == (4, 1)
+    assert by_month["2026-10"] == (4, 4)
+    assert sum(p.accepted for p in points) == 9  # the 2025-10 case is outside the window
+
+
+def test_street_and_all_scopes(session, factory, world) -> None:  # type: ignore[no-untyped-def]
+    admin = actor_for(session, factory.user("admin", communities=[]))
+    street = resolve_scope(session, admin, "street:幸福街道")
+    assert street.community_ids == {world["a"].id, world["b"].id}
+    f = figures(session, street, OCT)
+    assert (f.accepted, f.success, f.amount) == (5, 5, Decimal("101265.43"))  # + kb
+    everything = resolve_scope(session, admin, "all")
+    assert figures(session, everything, OCT).accepted == 6  # + kc
+
+
+def test_scope_is_intersected_with_what_the_user_sees(session, factory, world) -> None:  # type: ignore[no-untyped-def]
+    staff_a = actor_for(session, factory.staff(world["a"]))
+    street = resolve_scope(session, staff_a, "street:幸福街道")
+    assert street.community_ids == {world["a"].id}
+    assert figures(session, street, OCT).accepted == 4  # B's case stays out
+    mine = resolve_scope(session, staff_a, "all")
+    assert mine.community_ids == {world["a"].id}
+    with pytest.raises(Forbidden):
+        resolve_scope(session, staff_a, f"community:{world['b'].id}")
+    with pytest.raises(Forbidden):
+        resolve_scope(session, staff_a, "street:和平街道")
+
+
+@pytest.mark.parametrize("role", ["volunteer", "mediator", "judge"])
+def test_case_workers_may_not_see_statistics(session, factory, role) -> None:  # type: ignore[no-untyped-def]
+    a = factory.community()
+    with pytest.raises(Forbidden):
+        resolve_scope(session, actor_for(session, factory.user(role, communities=[a])), f"community:{a.id}")
+
+
+@pytest.mark.parametrize("key", ["community:999", "community:x", "street:无此街道", "town:1", "community:"])
+def test_unknown_scopes_are_refused(session, factory, key) -> None:  # type: ignore[no-untyped-def]
+    admin = actor_for(session, factory.user("admin", communities=[]))
+    with pytest.raises(Invalid):
+        resolve_scope(session, admin, key)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-0", "abc", "", "2026/10", "26-10", "2026-10-01"])
+def test_bad_months_are_refused(text: str) -> None:
+    with pytest.raises(Invalid, match="月份"):
+        Month.parse(text)
+
+
+def test_month_parsing_and_bounds() -> None:
+    m = Month.parse("2026-10")
+    assert m == OCT and str(m) == "2026-10" and m.title == "2026年10月"
+    assert m.bounds == (datetime(2026, 9, 30, 16, tzinfo=UTC), datetime(2026, 10, 31, 16, tzinfo=UTC))
+    assert m.shift(-10) == Month(2025, 12) and m.shift(3) == Month(2027, 1)
+    assert m.last_day.day == 31
+
+
+def test_scope_for_the_command_line(session, world) -> None:  # type: ignore[no-untyped-def]
+    assert scope_of_community(session, "幸福").community_ids == {world["a"].id}
+    assert scope_of_community(session, None).community_ids is None
+    with pytest.raises(Invalid, match="无此"):
+        scope_of_community(session, "无此")
+    assert isinstance(world["a"], Community)
