@@ -16,6 +16,8 @@ def create_community(
         raise Invalid("社区名称须为 1–100 个字。", field="name")
     if not short_name or len(short_name) > 20:
         raise Invalid("社区简称须为 1–20 个字。", field="short_name")
+    if len(street) > 100:
+        raise Invalid("所属街道不超过 100 个字。", field="street")
     with writing(session):
         if session.exec(select(Community).where(Community.name == name)).first():
             raise Invalid("社区名称已存在。", field="name")
@@ -26,4 +28,47 @@ def create_community(
         session.add(
             AdminEvent(actor_id=actor_id, action="create_community", target=short_name, data={"name": name})
         )
+    return community
+
+
+def update_community(
+    *,
+    session: Session,
+    community_id: int,
+    name: str,
+    short_name: str,
+    street: str = "",
+    actor_id: int | None = None,
+) -> Community:
+    """Rename a community; names stay unique. Case numbers already issued keep the old short name."""
+    name, short_name, street = name.strip(), short_name.strip(), street.strip()
+    if not name or len(name) > 100:
+        raise Invalid("社区名称须为 1–100 个字。", field="name")
+    if not short_name or len(short_name) > 20:
+        raise Invalid("社区简称须为 1–20 个字。", field="short_name")
+    if len(street) > 100:
+        raise Invalid("所属街道不超过 100 个字。", field="street")
+    with writing(session):
+        community = session.get(Community, community_id)
+        if community is None:
+            raise Invalid("社区不存在。")
+        clash = select(Community).where(Community.id != community_id)
+        if session.exec(clash.where(Community.name == name)).first():
+            raise Invalid("社区名称已存在。", field="name")
+        if session.exec(clash.where(Community.short_name == short_name)).first():
+            raise Invalid("社区简称已存在。", field="short_name")
+        changes = {
+            key: value
+            for key, value in (("name", name), ("short_name", short_name), ("street", street))
+            if getattr(community, key) != value
+        }
+        for key, value in changes.items():
+            setattr(community, key, value)
+        session.add(community)
+        if changes:
+            session.add(
+                AdminEvent(
+                    actor_id=actor_id, action="update_community", target=community.short_name, data=changes
+                )
+            )
     return community

@@ -12,6 +12,10 @@ def register(app: Flask) -> None:
     from web import stats
 
     app.register_blueprint(stats.bp)
+    from web import admin, workflow_page
+
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(workflow_page.bp)
 
     @app.get("/")
     def index() -> Response:

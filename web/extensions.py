@@ -1,9 +1,9 @@
-"""Flask extensions, created unbound and initialised by the factory."""
+"""Flask extensions, created unbound and initialised by the factory; the site-wide login requirement."""
 
 from __future__ import annotations
 
-from flask import Flask, session
-from flask_babel import Babel
+from flask import Flask, request, session
+from flask_babel import Babel, gettext
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
@@ -12,6 +12,8 @@ login_manager = LoginManager()
 babel = Babel()
 
 LOCALES = ("zh", "en")
+# Endpoints anyone may open; everything else needs a logged-in, active user.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "i18n.switch"})
 
 
 def select_locale() -> str:
@@ -24,6 +26,15 @@ def select_locale() -> str:
     return "zh"
 
 
+def require_login() -> object:
+    """Send anonymous visitors to the login page (404s stay 404s: unknown URLs have no endpoint)."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated:
+        return None
+    return login_manager.unauthorized()
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -31,8 +42,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    login_manager.localize_callback = gettext
     babel.init_app(app, locale_selector=select_locale, default_timezone="Asia/Shanghai")
+    app.before_request(require_login)
+    app.add_template_global(lambda name: name in app.view_functions, "has_endpoint")
 
-    from web import auth
+    from web import auth, i18n, security
 
     login_manager.user_loader(auth.load_user)
+    i18n.init_app(app)
+    security.init_app(app)

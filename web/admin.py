@@ -1,0 +1,439 @@
+"""Administration (admin role only): users, communities, dispute categories and the triage policy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlmodel import col, select
+from werkzeug.wrappers import Response
+
+from models import AdminEvent, Category, Community, User, UserCommunity
+from services.categories import (
+    active_categories,
+    all_categories,
+    create_category,
+    seed_default_categories,
+    update_category,
+)
+from services.communities import create_community, update_community
+from services.errors import Invalid
+from services.policy import current_policy, update_policy
+from services.users import create_user, new_password, set_password, update_user
+from web.admin_forms import (
+    POLICY_FIELDS,
+    ActionForm,
+    CategoryEditForm,
+    CategoryForm,
+    CommunityForm,
+    PolicyForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from web.auth import current_actor
+from web.database import db
+from workflow import Role
+from workflow.roles import ROLE_LABELS
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+ACTION_LABELS = {
+    "create_user": "新建用户",
+    "update_user": "修改用户",
+    "set_password": "设置密码",
+    "create_community": "新建社区",
+    "update_community": "修改社区",
+    "create_category": "新增纠纷类型",
+    "update_category": "修改纠纷类型",
+    "seed_categories": "导入默认纠纷类型",
+    "update_policy": "修改分级规则",
+}
+
+
+@bp.before_request
+def require_admin() -> None:
+    """Anonymous visitors were already sent to the login page; everyone else needs the admin role."""
+    if not current_user.is_authenticated or not current_actor().has(Role.ADMIN):
+        abort(403)
+
+
+@bp.context_processor
+def labels() -> dict[str, Any]:
+    return {
+        "ROLE_LABELS": {r.value: label for r, label in ROLE_LABELS.items()},
+        "ACTION_LABELS": ACTION_LABELS,
+    }
+
+
+def _show_invalid(form: FlaskForm, why: Invalid) -> None:
+    """Put a service's refusal next to its field, or at the top of the page."""
+    field = form._fields.get(why.field or "")
+    if field is not None:
+        field.errors = [*field.errors, why.message]
+    else:
+        flash(why.message, "error")
+
+
+def _events(limit: int, action: str | None = None) -> list[tuple[AdminEvent, str]]:
+    query = select(AdminEvent).order_by(col(AdminEvent.at).desc(), col(AdminEvent.id).desc()).limit(limit)
+    if action:
+        query = query.where(AdminEvent.action == action)
+    rows = db().exec(query).all()
+    names = _user_names({e.actor_id for e in rows if e.actor_id is not None})
+    return [(e, names.get(e.actor_id or 0, _("系统"))) for e in rows]
+
+
+def _user_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {
+        u.id or 0: u.display_name for u in db().exec(select(User).where(col(User.id).in_(sorted(ids)))).all()
+    }
+
+
+# --- overview -------------------------------------------------------------------------------------------
+@bp.get("/")
+def index() -> str:
+    session = db()
+    counts = {
+        "users": len(session.exec(select(User.id)).all()),
+        "communities": len(session.exec(select(Community.id)).all()),
+        "categories": len(active_categories(session)),
+    }
+    return render_template("admin/index.html", counts=counts, events=_events(30), title=_("系统管理"))
+
+
+# --- users ----------------------------------------------------------------------------------------------
+def _communities() -> list[Community]:
+    return list(db().exec(select(Community).order_by(col(Community.name))).all())
+
+
+def _community_choices() -> list[tuple[int, str]]:
+    return [(c.id or 0, f"{c.name}（{c.short_name}）") for c in _communities()]
+
+
+def _memberships() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    for row in db().exec(select(UserCommunity)).all():
+        out[row.user_id].append(row.community_id)
+    return out
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/users")
+def users() -> str:
+    rows = db().exec(select(User).order_by(col(User.active).desc(), col(User.username))).all()
+    names = {c.id: c.name for c in _communities()}
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        memberships=_memberships(),
+        community_names=names,
+        action_form=ActionForm(),
+        title=_("用户"),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new() -> Any:
+    form = UserCreateForm()
+    form.communities.choices = _community_choices()
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+    password = form.password.data or new_password()
+    try:
+        user = create_user(
+            session=db(),
+            username=form.username.data or "",
+            display_name=form.display_name.data or "",
+            password=password,
+            roles=form.roles.data or [],
+            community_ids=form.communities.data or [],
+            actor_id=current_user.id,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except Invalid as why:
+        _show_invalid(form, why)
+        return render_template("admin/user_form.html", form=form, user=None), 422
+    shown = None if form.password.data else password
+    return _password_page(user, shown, _("已创建用户。"))
+
+
+def _password_page(user: User, password: str | None, message: str) -> Response:
+    response = current_app.make_response(
+        render_template("admin/password_shown.html", user=user, password=password, message=message)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int) -> Any:
+    user = _user_or_404(user_id)
+    data = {
+        "display_name": user.display_name,
+        "roles": user.role_list,
+        "communities": _memberships()[user_id],
+    }
+    form = UserEditForm(data=data)
+    form.communities.choices = _community_choices()
+    page = {"form": form, "user": user, "action_form": ActionForm(), "title": _("修改用户")}
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", **page), 422 if form.errors else 200
+    roles = form.roles.data or []
+    if user.id == current_user.id and Role.ADMIN.value not in roles:
+        form.roles.errors = [_("不能取消自己的系统管理员角色。")]
+        return render_template("admin/user_form.html", **page), 422
+    try:
+        update_user(
+            session=db(),
+            user_id=user_id,
+            actor_id=current_user.id,
+            display_name=form.display_name.data or "",
+            roles=roles,
+            community_ids=form.communities.data or [],
+        )
+    except Invalid as why:
+        _show_invalid(form, why)
+        return render_template("admin/user_form.html", **page), 422
+    flash(_("已保存用户 %(name)s。", name=user.username), "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def user_deactivate(user_id: int) -> Response:
+    return _set_active(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def user_reactivate(user_id: int) -> Response:
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool) -> Response:
+    user = _user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        if user.id == current_user.id and not active:
+            flash(_("不能停用自己的账号。"), "error")
+        else:
+            update_user(session=db(), user_id=user_id, actor_id=current_user.id, active=active)
+            message = (
+                _("已启用 %(name)s。", name=user.username)
+                if active
+                else _("已停用 %(name)s。", name=user.username)
+            )
+            flash(message, "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/password")
+def user_reset_password(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.users"), 303)
+    password = new_password()
+    set_password(
+        session=db(),
+        user_id=user_id,
+        password=password,
+        actor_id=current_user.id,
+        hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+    )
+    return _password_page(user, password, _("已重置密码。"))
+
+
+# --- communities ----------------------------------------------------------------------------------------
+@bp.get("/communities")
+def communities() -> str:
+    return render_template("admin/communities.html", communities=_communities(), title=_("社区"))
+
+
+@bp.route("/communities/new", methods=["GET", "POST"])
+def community_new() -> Any:
+    form = CommunityForm()
+    if form.validate_on_submit():
+        try:
+            create_community(
+                session=db(),
+                name=form.name.data or "",
+                short_name=form.short_name.data or "",
+                street=form.street.data or "",
+                actor_id=current_user.id,
+            )
+        except Invalid as why:
+            _show_invalid(form, why)
+        else:
+            flash(_("已新建社区。"), "success")
+            return redirect(url_for("admin.communities"), 303)
+    return render_template(
+        "admin/community_form.html", form=form, community=None
+    ), 422 if form.errors else 200
+
+
+@bp.route("/communities/<int:community_id>", methods=["GET", "POST"])
+def community_edit(community_id: int) -> Any:
+    community = db().get(Community, community_id)
+    if community is None:
+        abort(404)
+    form = CommunityForm(obj=community)
+    if form.validate_on_submit():
+        try:
+            update_community(
+                session=db(),
+                community_id=community_id,
+                name=form.name.data or "",
+                short_name=form.short_name.data or "",
+                street=form.street.data or "",
+                actor_id=current_user.id,
+            )
+        except Invalid as why:
+            _show_invalid(form, why)
+        else:
+            flash(_("已保存社区。"), "success")
+            return redirect(url_for("admin.communities"), 303)
+    page = render_template("admin/community_form.html", form=form, community=community)
+    return page, 422 if form.errors else 200
+
+
+# --- categories -----------------------------------------------------------------------------------------
+def _categories_page(form: CategoryForm | None = None, status: int = 200) -> tuple[str, int]:
+    rows = all_categories(db())
+    defaults = [] if rows else active_categories(db())
+    page = render_template(
+        "admin/categories.html",
+        categories=rows,
+        defaults=defaults,
+        form=form or CategoryForm(),
+        action_form=ActionForm(),
+        title=_("纠纷类型"),
+    )
+    return page, status
+
+
+@bp.get("/categories")
+def categories() -> tuple[str, int]:
+    return _categories_page()
+
+
+@bp.post("/categories")
+def category_new() -> Any:
+    form = CategoryForm()
+    if not form.validate_on_submit():
+        return _categories_page(form, 422)
+    try:
+        create_category(session=db(), name=form.name.data or "", actor_id=current_user.id)
+    except Invalid as why:
+        _show_invalid(form, why)
+        return _categories_page(form, 422)
+    flash(_("已新增纠纷类型。"), "success")
+    return redirect(url_for("admin.categories"), 303)
+
+
+@bp.post("/categories/seed")
+def category_seed() -> Response:
+    if ActionForm().validate_on_submit():
+        try:
+            seed_default_categories(session=db(), actor_id=current_user.id)
+        except Invalid as why:
+            flash(why.message, "error")
+        else:
+            flash(_("已导入默认纠纷类型。"), "success")
+    return redirect(url_for("admin.categories"), 303)
+
+
+def _category_or_404(category_id: int) -> Category:
+    category = db().get(Category, category_id)
+    if category is None:
+        abort(404)
+    return category
+
+
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+def category_edit(category_id: int) -> Any:
+    category = _category_or_404(category_id)
+    form = CategoryEditForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            update_category(
+                session=db(),
+                category_id=category_id,
+                actor_id=current_user.id,
+                name=form.name.data,
+                position=form.position.data,
+            )
+        except Invalid as why:
+            _show_invalid(form, why)
+        else:
+            flash(_("已保存纠纷类型。"), "success")
+            return redirect(url_for("admin.categories"), 303)
+    page = render_template("admin/category_form.html", form=form, category=category, title=_("修改纠纷类型"))
+    return page, 422 if form.errors else 200
+
+
+@bp.post("/categories/<int:category_id>/activate")
+def category_activate(category_id: int) -> Response:
+    return _set_category_active(category_id, True)
+
+
+@bp.post("/categories/<int:category_id>/deactivate")
+def category_deactivate(category_id: int) -> Response:
+    return _set_category_active(category_id, False)
+
+
+def _set_category_active(category_id: int, active: bool) -> Response:
+    _category_or_404(category_id)
+    if ActionForm().validate_on_submit():
+        try:
+            update_category(session=db(), category_id=category_id, actor_id=current_user.id, active=active)
+        except Invalid as why:
+            flash(why.message, "error")
+        else:
+            flash(_("已启用。") if active else _("已停用。"), "success")
+    return redirect(url_for("admin.categories"), 303)
+
+
+# --- triage policy --------------------------------------------------------------------------------------
+@bp.route("/policy", methods=["GET", "POST"])
+def policy() -> Any:
+    current = current_policy(db()).as_dict()
+    data = {name: current[name] for name in POLICY_FIELDS}
+    data.update(
+        major_amount=Decimal(current["major_amount"]), general_amount=Decimal(current["general_amount"])
+    )
+    form = PolicyForm(data=data)
+    choices = list(dict.fromkeys([*active_categories(db()), *current["categories"]]))
+    for name in ("major_categories", "general_categories"):
+        extra = [c for c in current[name] if c not in choices]
+        getattr(form, name).choices = [(c, c) for c in [*choices, *extra]]
+    if form.validate_on_submit():
+        try:
+            update_policy(
+                session=db(),
+                actor=current_actor(),
+                values=form.policy_values(),
+                reason=form.reason.data or "",
+            )
+        except Invalid as why:
+            _show_invalid(form, why)
+        else:
+            flash(_("分级规则已修改，之后登记的纠纷按新规则分级。"), "success")
+            return redirect(url_for("admin.policy"), 303)
+    page = render_template(
+        "admin/policy.html",
+        form=form,
+        current=current,
+        history=_events(50, "update_policy"),
+        title=_("分级规则"),
+    )
+    return page, 422 if form.errors else 200

@@ -1,0 +1,237 @@
+"""Forms of the administration pages; every message is the user's to read (Chinese, or English via Babel)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    Field,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from workflow.roles import ROLE_LABELS
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes; a value that is not offered is refused with a plain message."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = []
+            raise ValueError(_l("所选项目无效。")) from None
+
+    def pre_validate(self, form: Any) -> None:
+        offered = {value for value, *_rest in self.iter_choices()}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(_l("所选项目无效，请重新选择。"))
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+def _not_blank(form: Any, field: Field) -> None:
+    if field.data is not None and not str(field.data).strip():
+        raise ValidationError(_l("此项不能只填空格。"))
+
+
+class UserCreateForm(FlaskForm):
+    username = StringField(
+        _l("用户名"),
+        validators=[
+            DataRequired(_l("请填写用户名。")),
+            Length(max=50, message=_l("用户名不超过 50 个字符。")),
+            Regexp(USERNAME_PATTERN, message=_l("用户名只能包含字母、数字、点、下划线和连字符。")),
+        ],
+    )
+    display_name = StringField(
+        _l("姓名"),
+        validators=[
+            DataRequired(_l("请填写姓名。")),
+            _not_blank,
+            Length(max=50, message=_l("姓名不超过 50 个字。")),
+        ],
+    )
+    password = PasswordField(
+        _l("初始密码（留空则自动生成）"),
+        validators=[Optional(), Length(min=8, max=200, message=_l("密码须为 8–200 个字符。"))],
+    )
+    roles = MultiCheckboxField(
+        _l("角色"), choices=role_choices(), validators=[DataRequired(_l("至少选择一个角色。"))]
+    )
+    communities = MultiCheckboxField(_l("所属社区"), coerce=int, choices=[])
+
+
+class UserEditForm(FlaskForm):
+    display_name = StringField(
+        _l("姓名"),
+        validators=[
+            DataRequired(_l("请填写姓名。")),
+            _not_blank,
+            Length(max=50, message=_l("姓名不超过 50 个字。")),
+        ],
+    )
+    roles = MultiCheckboxField(
+        _l("角色"), choices=role_choices(), validators=[DataRequired(_l("至少选择一个角色。"))]
+    )
+    communities = MultiCheckboxField(_l("所属社区"), coerce=int, choices=[])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class CommunityForm(FlaskForm):
+    name = StringField(
+        _l("社区名称"),
+        validators=[
+            DataRequired(_l("请填写社区名称。")),
+            _not_blank,
+            Length(max=100, message=_l("社区名称不超过 100 个字。")),
+        ],
+    )
+    short_name = StringField(
+        _l("简称（用于案号）"),
+        validators=[
+            DataRequired(_l("请填写简称。")),
+            _not_blank,
+            Length(max=20, message=_l("简称不超过 20 个字。")),
+        ],
+    )
+    street = StringField(
+        _l("所属街道"), validators=[Length(max=100, message=_l("所属街道不超过 100 个字。"))]
+    )
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        _l("类型名称"),
+        validators=[
+            DataRequired(_l("请填写类型名称。")),
+            _not_blank,
+            Length(max=20, message=_l("类型名称不超过 20 个字。")),
+        ],
+    )
+
+
+class CategoryEditForm(CategoryForm):
+    position = IntegerField(
+        _l("排序"),
+        validators=[
+            InputRequired(_l("请填写排序。")),
+            NumberRange(min=0, max=9999, message=_l("排序须为 0–9999 的整数。")),
+        ],
+    )
+
+
+def _days(label: Any) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(_l("请填写天数。")),
+            NumberRange(min=1, max=3650, message=_l("天数须为 1–3650。")),
+        ],
+    )
+
+
+def _amount(label: Any) -> DecimalField:
+    return DecimalField(
+        label,
+        places=2,
+        validators=[
+            InputRequired(_l("请填写金额。")),
+            NumberRange(
+                min=Decimal("0.01"), max=Decimal(10**9), message=_l("金额须大于 0 且不超过 10 亿元。")
+            ),
+        ],
+    )
+
+
+class PolicyForm(FlaskForm):
+    major_amount = _amount(_l("较大纠纷：争议金额达到（元）"))
+    general_amount = _amount(_l("一般纠纷：争议金额达到（元）"))
+    major_people = IntegerField(
+        _l("较大纠纷：涉及人数达到（人）"),
+        validators=[
+            InputRequired(_l("请填写人数。")),
+            NumberRange(min=2, max=10000, message=_l("人数须为 2–10000。")),
+        ],
+    )
+    general_parties = IntegerField(
+        _l("一般纠纷：当事人达到（方）"),
+        validators=[
+            InputRequired(_l("请填写人数。")),
+            NumberRange(min=2, max=1000, message=_l("须为 2–1000。")),
+        ],
+    )
+    repeat_days = _days(_l("一般纠纷：同一当事人或地址在多少日内有案"))
+    major_categories = MultiCheckboxField(_l("按较大纠纷处理的纠纷类型"), choices=[])
+    general_categories = MultiCheckboxField(_l("按一般纠纷处理的纠纷类型"), choices=[])
+    mediation_days = _days(_l("调解期限（日）"))
+    extension_days = _days(_l("每次延长（日）"))
+    confirmation_days = _days(_l("申请司法确认期限（日）"))
+    follow_up_after_performance_days = _days(_l("履行期满后回访（日）"))
+    follow_up_after_oral_days = _days(_l("口头协议后回访（日）"))
+    reason = TextAreaField(
+        _l("修改理由"),
+        validators=[
+            DataRequired(_l("修改分级规则须填写理由。")),
+            _not_blank,
+            Length(max=1000, message=_l("理由不超过 1000 个字。")),
+        ],
+    )
+
+    def validate_general_amount(self, field: Field) -> None:
+        if (
+            field.data is not None
+            and self.major_amount.data is not None
+            and field.data >= self.major_amount.data
+        ):
+            raise ValidationError(_l("一般纠纷的金额标准须低于较大纠纷的金额标准。"))
+
+    def validate_general_categories(self, field: Field) -> None:
+        both = set(field.data or []) & set(self.major_categories.data or [])
+        if both:
+            raise ValidationError(_l("同一纠纷类型不能同时列为较大和一般：") + "、".join(sorted(both)))
+
+    def policy_values(self) -> dict[str, Any]:
+        """The values for services.policy.update_policy (all of them, as it stores what it is given)."""
+        return {
+            name: (format(field.data.normalize(), "f") if isinstance(field.data, Decimal) else field.data)
+            for name, field in self._fields.items()
+            if name in POLICY_FIELDS
+        }
+
+
+POLICY_FIELDS = (
+    "major_amount",
+    "general_amount",
+    "major_people",
+    "general_parties",
+    "repeat_days",
+    "major_categories",
+    "general_categories",
+    "mediation_days",
+    "extension_days",
+    "confirmation_days",
+    "follow_up_after_performance_days",
+    "follow_up_after_oral_days",
+)

@@ -1,0 +1,81 @@
+"""Language and dates: the locale switch, and Jinja filters that write dates as Chinese offices do."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from services import clock
+from services.users import update_user
+from web.database import db
+
+LOCALES = ("zh", "en")
+LOCALE_NAMES = {"zh": "中文", "en": "English"}
+
+bp = Blueprint("i18n", __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to go back to; anything else (other hosts, schemes) falls back to ``default``."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.route("/locale/<code>", methods=["GET", "POST"])
+def switch(code: str) -> Response:
+    """Choose the interface language; a logged-in user's POST also saves it in their settings."""
+    if code not in LOCALES:
+        raise NotFound()
+    session["locale"] = code
+    if request.method == "POST" and current_user.is_authenticated:
+        update_user(session=db(), user_id=current_user.id, actor_id=current_user.id, locale=code)
+    target = request.values.get("next") or _referrer_path()
+    return redirect(safe_next(target, url_for("index")))
+
+
+def _referrer_path() -> str | None:
+    """The page the switch was pressed on, when it is on this site."""
+    if not request.referrer:
+        return None
+    ref = urlsplit(request.referrer)
+    if ref.netloc and ref.netloc != request.host:
+        return None
+    return ref.path + (f"?{ref.query}" if ref.query else "")
+
+
+def cn_date(value: date | datetime | None) -> str:
+    """2026年11月23日 (a datetime is first turned into Beijing time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.local(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value: datetime | None) -> str:
+    """2026年11月23日 14:05, Beijing time (naive values are UTC, as stored)."""
+    if value is None:
+        return ""
+    moment = clock.local(value)
+    return f"{cn_date(moment.date())} {moment:%H:%M}"
+
+
+def current_locale_code() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "zh"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(cn_date, "cn_date")
+    app.add_template_filter(cn_datetime, "cn_datetime")
+    app.add_template_global(current_locale_code, "locale_code")
+    app.add_template_global(get_locale, "get_locale")
+    app.add_template_global(LOCALE_NAMES, "LOCALE_NAMES")
+    app.register_blueprint(bp)
