@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+	$(BIN)/pybabel -q compile -d translations
 
 migrate: setup
 	$(BIN)/python -m services.schema upgrade

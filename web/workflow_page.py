@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from workflow.diagram import describe, mermaid
@@ -55,7 +56,7 @@ def trigger_rows() -> list[TriggerRow]:
                 label=t["label"],
                 label_en=SPECS[t["trigger"]].label_en,
                 sources=[state_label(s) for s in t["sources"]],
-                dest=state_label(t["dest"]) if t["dest"] else "（状态不变）",
+                dest=state_label(t["dest"]) if t["dest"] else _("（状态不变）"),
                 guards=[guard_labels.get(g, g) for g in t["guards"]],
                 who=who_may_fire(t["trigger"]),
             )
