@@ -1,14 +1,135 @@
-"""Statistics page and the monthly exports."""
+"""Statistics page and the monthly exports (report and case list, CSV and XLSX)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, make_response, render_template, request, send_file
 from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from services.errors import Forbidden, Invalid
+from services.exports import case_table, cases_filename, report_filename, report_tables, to_csv, to_xlsx
+from services.statistics import (
+    Indicator,
+    Month,
+    Report,
+    Scope,
+    may_view_statistics,
+    monthly_report,
+    percent,
+    resolve_scope,
+    scope_choices,
+)
+from web.auth import current_actor
+from web.database import db
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.context_processor
+def helpers() -> dict[str, Any]:
+    return {"fig": fig, "delta": delta, "pct": pct, "rate": percent}
+
+
+def fig(value: int | Decimal | None, indicator: Indicator) -> str:
+    if value is None:
+        return "—"
+    if indicator.kind == "amount":
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def delta(value: Decimal | None, indicator: Indicator) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+}个百分点" if indicator.kind == "rate" else f"{value:+}%"
+
+
+def pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _month_and_scope() -> tuple[Month, Scope]:
+    """The month and scope asked for: 403 outside the user's scope, 400 for a bad month, 404 for no scope."""
+    actor = current_actor()
+    if not may_view_statistics(actor):
+        abort(403)
+    raw_month = request.args.get("month")
+    try:
+        month = Month.parse(raw_month) if raw_month else Month.of()
+    except Invalid as why:
+        abort(make_response(render_template("error.html", code=400, message=why.message), 400))
+    try:
+        scope = resolve_scope(db(), actor, request.args.get("scope"))
+    except Forbidden:
+        abort(403)
+    except Invalid:
+        abort(404)
+    return month, scope
+
+
+def chart_data(report: Report) -> dict[str, Any]:
+    """What static/js/stats.js draws: the 12-month trend and the month by category and by tier."""
+    return {
+        "trend": {
+            "labels": [p.month.key for p in report.trend],
+            "accepted": [p.accepted for p in report.trend],
+            "success": [p.success for p in report.trend],
+        },
+        "categories": {
+            "labels": [r.label for r in report.categories if r.accepted],
+            "accepted": [r.accepted for r in report.categories if r.accepted],
+        },
+        "tiers": {
+            "labels": [r.label for r in report.tiers],
+            "accepted": [r.accepted for r in report.tiers],
+        },
+    }
 
 
 @bp.get("/")
 @login_required
 def index() -> str:
-    return "统计（建设中）"
+    month, scope = _month_and_scope()
+    report = monthly_report(db(), scope, month)
+    return render_template(
+        "stats/index.html",
+        report=report,
+        month=month,
+        scope=scope,
+        choices=scope_choices(db(), current_actor()),
+        charts=chart_data(report),
+        title="统计报表",
+    )
+
+
+def _download(data: bytes, name: str, ext: str) -> Response:
+    response = send_file(io.BytesIO(data), mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/export.<any(csv, xlsx):ext>")
+@login_required
+def export(ext: str) -> Response:
+    month, scope = _month_and_scope()
+    report = monthly_report(db(), scope, month)
+    tables = report_tables(report)
+    return _download(to_csv(tables) if ext == "csv" else to_xlsx(tables), report_filename(report, ext), ext)
+
+
+@bp.get("/cases.<any(csv, xlsx):ext>")
+@login_required
+def cases(ext: str) -> Response:
+    month, scope = _month_and_scope()
+    table = case_table(db(), scope, month)
+    data = to_csv([table]) if ext == "csv" else to_xlsx([table])
+    return _download(data, cases_filename(scope, month, ext), ext)
