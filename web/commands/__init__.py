@@ -11,3 +11,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(admin.ensure_admin)
     app.cli.add_command(admin.backup)
     app.cli.add_command(demo.demo_data)
+    from web.commands import stats
+
+    app.cli.add_command(stats.stats)
