@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from models import AdminEvent, Category, Community, User, UserCommunity
 from services.categories import (
@@ -34,6 +35,7 @@ from web.admin_forms import (
     PolicyForm,
     UserCreateForm,
     UserEditForm,
+    options,
 )
 from web.auth import current_actor
 from web.database import db
@@ -113,8 +115,8 @@ def _communities() -> list[Community]:
     return list(db().exec(select(Community).order_by(col(Community.name))).all())
 
 
-def _community_choices() -> list[tuple[int, str]]:
-    return [(c.id or 0, f"{c.name}（{c.short_name}）") for c in _communities()]
+def _community_choices() -> list[SelectChoice]:
+    return options((c.id, f"{c.name}（{c.short_name}）") for c in _communities())
 
 
 def _memberships() -> dict[int, list[int]]:
@@ -415,7 +417,7 @@ def policy() -> Any:
     choices = list(dict.fromkeys([*active_categories(db()), *current["categories"]]))
     for name in ("major_categories", "general_categories"):
         extra = [c for c in current[name] if c not in choices]
-        getattr(form, name).choices = [(c, c) for c in [*choices, *extra]]
+        getattr(form, name).choices = options((c, c) for c in [*choices, *extra])
     if form.validate_on_submit():
         try:
             update_policy(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,21 +33,18 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = []
-            raise ValueError(_l("所选项目无效。")) from None
-
-    def pre_validate(self, form: Any) -> None:
-        offered = {value for value, *_rest in self.iter_choices()}
-        if any(value not in offered for value in self.data or []):
-            raise ValidationError(_l("所选项目无效，请重新选择。"))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_value_message", _l("所选项目无效。"))
+        kwargs.setdefault("invalid_choice_message", _l("所选项目无效，请重新选择。"))
+        super().__init__(*args, **kwargs)
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def role_choices() -> list[SelectChoice]:
+    return options((role.value, label) for role, label in ROLE_LABELS.items())
 
 
 def _not_blank(form: Any, field: Field) -> None:

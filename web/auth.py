@@ -11,6 +11,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User
@@ -56,7 +57,7 @@ class PasswordForm(FlaskForm):
 class LocaleForm(FlaskForm):
     locale = RadioField(
         _l("界面语言"),
-        choices=list(LOCALE_NAMES.items()),
+        choices=[SelectChoice(code, name) for code, name in LOCALE_NAMES.items()],
         validate_choice=True,
     )
 
