@@ -50,6 +50,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Float, and_, case, distinct, func, or_, true, type_coerce
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
@@ -492,29 +493,42 @@ def _count_confirmed(session: Session, scope: Scope, month: Month) -> int:
 
 
 def _agreements(session: Session, scope: Scope, month: Month) -> tuple[int, int, Decimal]:
-    """Written count, oral count, and the summed amount (元) of the agreements recorded in the month."""
-    cases_with = select(CaseEvent.case_id).where(*_events("record_agreement", month, scope))
-    events = (
-        select(
-            col(CaseEvent.case_id).label("case_id"),
-            col(CaseEvent.at).label("at"),
-            func.row_number()
-            .over(partition_by=col(CaseEvent.case_id), order_by=col(CaseEvent.id))
-            .label("n"),
+    """Written count, oral count, and the summed amount (元) of the agreements recorded in the month.
+
+    The n-th agreement row of a case pairs with the case's n-th record_agreement event (both are
+    numbered by counting the earlier ones through the per-case indexes).
+    """
+    earlier_event = aliased(CaseEvent)
+    event_n = (
+        select(func.count())
+        .where(
+            col(earlier_event.case_id) == col(CaseEvent.case_id),
+            col(earlier_event.trigger) == "record_agreement",
+            col(earlier_event.id) <= col(CaseEvent.id),
         )
-        .where(col(CaseEvent.trigger) == "record_agreement", col(CaseEvent.case_id).in_(cases_with))
+        .correlate(CaseEvent)
+        .scalar_subquery()
+    )
+    events = (
+        select(col(CaseEvent.case_id).label("case_id"), col(CaseEvent.at).label("at"), event_n.label("n"))
+        .where(*_events("record_agreement", month, scope))
         .subquery()
+    )
+    earlier = aliased(Agreement)
+    agreement_n = (
+        select(func.count())
+        .where(col(earlier.case_id) == col(Agreement.case_id), col(earlier.id) <= col(Agreement.id))
+        .correlate(Agreement)
+        .scalar_subquery()
     )
     rows = (
         select(
             col(Agreement.case_id).label("case_id"),
             col(Agreement.kind).label("kind"),
             type_coerce(col(Agreement.amount), BigInteger).label("fen"),
-            func.row_number()
-            .over(partition_by=col(Agreement.case_id), order_by=col(Agreement.id))
-            .label("n"),
+            agreement_n.label("n"),
         )
-        .where(col(Agreement.case_id).in_(cases_with))
+        .where(col(Agreement.case_id).in_(select(events.c.case_id)))
         .subquery()
     )
     stmt = (
