@@ -47,11 +47,6 @@ def role_choices() -> list[SelectChoice]:
     return options((role.value, label) for role, label in ROLE_LABELS.items())
 
 
-def _not_blank(form: Any, field: Field) -> None:
-    if field.data is not None and not str(field.data).strip():
-        raise ValidationError(_l("此项不能只填空格。"))
-
-
 class UserCreateForm(FlaskForm):
     username = StringField(
         _l("用户名"),
@@ -65,7 +60,6 @@ class UserCreateForm(FlaskForm):
         _l("姓名"),
         validators=[
             DataRequired(_l("请填写姓名。")),
-            _not_blank,
             Length(max=50, message=_l("姓名不超过 50 个字。")),
         ],
     )
@@ -84,7 +78,6 @@ class UserEditForm(FlaskForm):
         _l("姓名"),
         validators=[
             DataRequired(_l("请填写姓名。")),
-            _not_blank,
             Length(max=50, message=_l("姓名不超过 50 个字。")),
         ],
     )
@@ -103,7 +96,6 @@ class CommunityForm(FlaskForm):
         _l("社区名称"),
         validators=[
             DataRequired(_l("请填写社区名称。")),
-            _not_blank,
             Length(max=100, message=_l("社区名称不超过 100 个字。")),
         ],
     )
@@ -111,7 +103,6 @@ class CommunityForm(FlaskForm):
         _l("简称（用于案号）"),
         validators=[
             DataRequired(_l("请填写简称。")),
-            _not_blank,
             Length(max=20, message=_l("简称不超过 20 个字。")),
         ],
     )
@@ -125,7 +116,6 @@ class CategoryForm(FlaskForm):
         _l("类型名称"),
         validators=[
             DataRequired(_l("请填写类型名称。")),
-            _not_blank,
             Length(max=20, message=_l("类型名称不超过 20 个字。")),
         ],
     )
@@ -193,7 +183,6 @@ class PolicyForm(FlaskForm):
         _l("修改理由"),
         validators=[
             DataRequired(_l("修改分级规则须填写理由。")),
-            _not_blank,
             Length(max=1000, message=_l("理由不超过 1000 个字。")),
         ],
     )

@@ -23,7 +23,7 @@ def _post_login(client, username: str, password: str, address: str = "10.0.0.1")
 
 
 def _fresh(app_session, user: User) -> User:
-    app_session.expire_all()
+    app_session.rollback()
     row = app_session.get(User, user.id)
     assert row is not None
     return row
