@@ -269,51 +269,59 @@ def _agreed_cases(month: Month, scope: Scope) -> Any:
     )
 
 
-def _state_at(end: datetime) -> Any:
-    """Correlated scalar: the case's state at ``end`` (to_state of its last event before it)."""
+def _state_at(case_id: Any, end: datetime) -> Any:
+    """Correlated scalar: the case's state at ``end`` (to_state of its last event before it).
+
+    A case's events are written one at a time under its row lock, so the highest id is the latest.
+    """
     return (
         select(CaseEvent.to_state)
-        .where(col(CaseEvent.case_id) == col(Case.id), col(CaseEvent.at) < end)
-        .order_by(col(CaseEvent.at).desc(), col(CaseEvent.id).desc())
+        .where(col(CaseEvent.case_id) == case_id, col(CaseEvent.at) < end)
+        .order_by(col(CaseEvent.id).desc())
         .limit(1)
-        .correlate(Case)
         .scalar_subquery()
     )
 
 
-def _assignee_at(end: datetime) -> Any:
+def _assignee_at(case_id: Any, end: datetime) -> Any:
     """Correlated scalar: the case's assignee at ``end`` (escalate/delegate clear it)."""
     return (
         select(col(CaseEvent.data)["assignee_id"].as_integer())
         .where(
-            col(CaseEvent.case_id) == col(Case.id),
+            col(CaseEvent.case_id) == case_id,
             col(CaseEvent.at) < end,
             col(CaseEvent.trigger).in_(ASSIGNEE_TRIGGERS),
         )
-        .order_by(col(CaseEvent.at).desc(), col(CaseEvent.id).desc())
+        .order_by(col(CaseEvent.id).desc())
         .limit(1)
-        .correlate(Case)
         .scalar_subquery()
     )
 
 
 def _open_at_end(month: Month, scope: Scope) -> Any:
-    """Subquery over the cases possibly open at the end of the month: their state, assignee, deadline."""
+    """Subquery over the cases possibly open at the end of the month: their state, assignee, deadline.
+
+    The candidates (accepted before the end, not closed before it) are a MATERIALIZED CTE so the
+    per-case look-ups run on them only; flattened, PostgreSQL estimates a look-up per case ever
+    accepted and spends a second compiling the query (JIT).
+    """
     end = month.bounds[1]
-    return (
-        select(
-            col(Case.id).label("case_id"),
-            col(Case.deadline).label("deadline"),
-            _state_at(end).label("state"),
-            _assignee_at(end).label("assignee_id"),
-        )
+    candidates = (
+        select(col(Case.id).label("case_id"), col(Case.deadline).label("deadline"))
         .where(
             scope.condition(Case.community_id),
             col(Case.accepted_at) < end,
             or_(col(Case.closed_at).is_(None), col(Case.closed_at) >= end),
         )
-        .subquery()
+        .cte("open_candidates")
+        .prefix_with("MATERIALIZED")
     )
+    return select(
+        candidates.c.case_id,
+        candidates.c.deadline,
+        _state_at(candidates.c.case_id, end).label("state"),
+        _assignee_at(candidates.c.case_id, end).label("assignee_id"),
+    ).subquery()
 
 
 # --- numbers -------------------------------------------------------------------------------
