@@ -167,7 +167,7 @@ class UI:
 
 def shot_dir_for(test_name: str) -> Path:
     """A clean screenshot folder for one test."""
-    path = SHOTS / re.sub(r"[^\w.-]+", "_", test_name)
+    path = SHOTS / re.sub(r"[^\w.-]+", "_", test_name).strip("_")
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True, exist_ok=True)
     return path
