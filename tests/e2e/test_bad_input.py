@@ -36,6 +36,7 @@ FIELD_ERROR_JS = """
 
 def count(session: Session, model: type) -> int:
     session.rollback()
+    session.expire_all()
     return int(session.exec(select(func.count()).select_from(model)).one())
 
 
@@ -105,6 +106,7 @@ def test_terminate_without_the_notice_is_refused(ui: UI, cast: Cast, seed: Facto
     assert errors and all(re.search(r"[\u4e00-\u9fff]", e) for e in errors), errors
     expect(ui.action("terminate").locator('[name="reason"]')).to_have_value("双方分歧过大")
     session.rollback()
+    session.expire_all()
     fresh = session.get(Case, case.id)
     assert fresh is not None and fresh.state == "mediating" and fresh.version == version
     ui.shot("terminate-refused")

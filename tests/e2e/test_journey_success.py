@@ -148,6 +148,7 @@ def check_timeline(ui: UI, cast: Cast, session: Session, case_id: int) -> None:
     assert labels in (expected, expected[::-1]), f"timeline order: {labels}"
     ordered = texts if labels == expected else texts[::-1]
     session.rollback()
+    session.expire_all()
     events = session.exec(
         select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id))
     ).all()

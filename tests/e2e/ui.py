@@ -92,12 +92,12 @@ class UI:
         return re.sub(r"^https?://[^/]+", "", self.page.url)
 
     # --- the contract's moves ------------------------------------------------------------------
-    def login(self, user: User, password: str = PASSWORD) -> None:
+    def login(self, user: User, password: str = PASSWORD, lands: str = r"/cases/mine$") -> None:
         self.goto("/login")
         self.page.locator('input[name="username"]').fill(user.username)
         self.page.locator('input[name="password"]').fill(password)
         self.page.get_by_role("button", name="登录", exact=True).click()
-        expect(self.page).to_have_url(re.compile(r"/cases/mine$"))
+        expect(self.page).to_have_url(re.compile(lands))
         expect(self.page.locator("header, nav").first).to_contain_text(user.display_name)
 
     def logout(self) -> None:
