@@ -1,0 +1,143 @@
+"""Build (once) and cache demo databases for the benchmarks.
+
+A SQLite database is kept under bench/cache/ (git ignores it), named by case count, seed and
+migration head, e.g. ``bench/cache/sqlite-1000000-s1-0001.sqlite``, with a ``.json`` beside it
+recording when and how it was built (the generator's "now" decides which months hold data).
+A PostgreSQL database is named ``<db>_<cases>_s<seed>_<head>`` on the server of DATABASE_URL.
+
+Run alone: ``.venv/bin/python -m bench.build 1000000`` (prints the path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import text
+
+from services.db import make_engine
+from services.demo import DEMO_PASSWORD, generate
+from services.schema import head_revision, upgrade
+from services.users import hash_password
+
+CACHE = Path(__file__).resolve().parent / "cache"
+SEED = 1
+# Demo users get a cheap hash so that logging in does not dominate the benchmark set-up.
+BENCH_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+@dataclass(frozen=True)
+class BuiltDatabase:
+    url: str
+    cases: int
+    seed: int
+    built_at: str  # the generator's "now" (UTC, ISO)
+    build_seconds: float
+    path: Path | None = None  # the SQLite file
+
+
+def _meta_write(path: Path, meta: dict[str, object]) -> None:
+    path.write_text(json.dumps(meta, indent=1))
+
+
+def sqlite_database(cases: int, seed: int = SEED) -> BuiltDatabase:
+    """The cached SQLite file for ``cases``, built if missing."""
+    CACHE.mkdir(exist_ok=True)
+    name = f"sqlite-{cases}-s{seed}-{head_revision()}"
+    path, meta_path = CACHE / f"{name}.sqlite", CACHE / f"{name}.json"
+    if path.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        return BuiltDatabase(f"sqlite:///{path}", cases, seed, meta["built_at"], meta["build_seconds"], path)
+    partial = CACHE / f"{name}.partial.sqlite"
+    for leftover in CACHE.glob(f"{name}.partial.sqlite*"):
+        leftover.unlink()
+    url = f"sqlite:///{partial}"
+    built_at, took = _fill(url, cases, seed)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    shutil.move(partial, path)
+    _meta_write(meta_path, {"cases": cases, "seed": seed, "built_at": built_at, "build_seconds": took})
+    return BuiltDatabase(f"sqlite:///{path}", cases, seed, built_at, took, path)
+
+
+def postgres_database(base_url: str, cases: int, seed: int = SEED) -> BuiltDatabase:
+    """A PostgreSQL database beside the one in ``base_url``, built if missing or incomplete."""
+    parts = urlsplit(base_url)
+    base_name = parts.path.lstrip("/") or "postgres"
+    name = f"{base_name}_{cases}_s{seed}_{head_revision()}"
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    admin = make_engine(urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+    if exists:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            meta = (
+                conn.execute(text("SELECT value FROM bench_meta WHERE key = 'build'")).scalar_one_or_none()
+                if _has_meta(conn)
+                else None
+            )
+        engine.dispose()
+        if meta:
+            info = json.loads(meta)
+            admin.dispose()
+            return BuiltDatabase(url, cases, seed, info["built_at"], info["build_seconds"])
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}"')
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    built_at, took = _fill(url, cases, seed)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE bench_meta (key text primary key, value text)")
+        conn.execute(
+            text("INSERT INTO bench_meta VALUES ('build', :v)"),
+            {"v": json.dumps({"built_at": built_at, "build_seconds": took})},
+        )
+    engine.dispose()
+    return BuiltDatabase(url, cases, seed, built_at, took)
+
+
+def _has_meta(conn: object) -> bool:
+    return bool(
+        conn.execute(text("SELECT to_regclass('bench_meta') IS NOT NULL")).scalar_one()  # type: ignore[attr-defined]
+    )
+
+
+def _fill(url: str, cases: int, seed: int) -> tuple[str, float]:
+    upgrade(url)
+    engine = make_engine(url)
+    now = datetime.now(UTC).replace(microsecond=0)
+    started = time.perf_counter()
+    generate(
+        engine,
+        cases=cases,
+        seed=seed,
+        password_hash=hash_password(DEMO_PASSWORD, BENCH_HASH_METHOD),
+        now=now,
+    )
+    took = time.perf_counter() - started
+    engine.dispose()
+    return now.isoformat(), round(took, 1)
+
+
+def main(argv: list[str]) -> int:
+    cases = int(argv[0]) if argv else 10_000
+    base = os.environ.get("DATABASE_URL")
+    built = postgres_database(base, cases) if base else sqlite_database(cases)
+    print(f"{built.url} ({built.cases} cases, built {built.built_at} in {built.build_seconds} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

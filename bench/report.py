@@ -1,0 +1,133 @@
+"""Turn bench/results.json into the tables of bench/README.md (targets and verdicts included)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+README = HERE / "README.md"
+NOTES = HERE / "NOTES.md"  # hand-written findings, appended to the README when present
+
+ROWS = (  # name, label, median target (ms), p95 target (ms), scaling target
+    ("list_first_member", "案件列表 first page (member of 1 community)", 20, 50, 1.5),
+    ("list_filtered_member", "案件列表 filtered (member)", 20, 50, 1.5),
+    ("list_page500_member", "案件列表 page 500 (member)", 20, 50, 1.5),
+    ("list_first_admin", "案件列表 first page (admin, all communities)", 20, 50, 1.5),
+    ("list_filtered_admin", "案件列表 filtered (admin)", 20, 50, 1.5),
+    ("list_page500_admin", "案件列表 page 500 (admin)", 20, 50, 1.5),
+    ("case_page", "case page with 20 events", 20, 50, 1.5),
+    ("intake", "intake POST (incl. commit)", 8, None, None),
+    ("transition", "transition POST: accept (incl. commit)", 8, None, None),
+    ("stats_all", "monthly statistics, all communities", 150, None, None),
+    ("export_report_xlsx", "XLSX: monthly report, one month", 2000, None, None),
+    ("export_cases_xlsx", "XLSX: case list of one month", 2000, None, None),
+)
+RATIO_TARGET = 1.5
+BIG, SMALL = "1000000", "10000"
+
+
+def _ok(value: float | None, limit: float | None) -> str:
+    if value is None or limit is None:
+        return ""
+    return "✅" if value <= limit else "❌"
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def backend_table(name: str, runs: dict[str, Any]) -> list[str]:
+    big = runs.get(BIG) or runs[max(runs, key=int)]
+    small = runs.get(SMALL)
+    big_size = big["cases"]
+    lines = [
+        f"### {name}: {big_size:,} cases ({big['events']:,} events)"
+        + (f", scaling against {small['cases']:,}" if small and small is not big else ""),
+        "",
+        f"Measured {big['date']} at commit `{big['commit']}`; load average at start "
+        f"{big['machine']['load_average_at_start']}.",
+        "",
+        "| request | median ms | p95 ms | target median / p95 | floor median ms | app/floor (≤ 1.5) "
+        "| 10k median ms | scaling 1M/10k (≤ 1.5) | SQL statements |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, label, med_t, p95_t, scale_t in ROWS:
+        app = big["app"].get(key)
+        if app is None:
+            continue
+        fl = big["floor"].get(key)
+        ratio = app["median_ms"] / fl["median_ms"] if fl and fl["median_ms"] else None
+        small_app = small["app"].get(key) if small and small is not big else None
+        scaling = app["median_ms"] / small_app["median_ms"] if small_app else None
+        target = f"≤ {med_t:,}" + (f" / ≤ {p95_t}" if p95_t else "")
+        verdict = _ok(app["median_ms"], med_t) + (_ok(app["p95_ms"], p95_t) if p95_t else "")
+        lines.append(
+            f"| {label} | {_fmt(app['median_ms'])} | {_fmt(app['p95_ms'])} | {target} {verdict} "
+            f"| {_fmt(fl['median_ms'] if fl else None)} | {_fmt(ratio, 2)} {_ok(ratio, RATIO_TARGET)} "
+            f"| {_fmt(small_app['median_ms'] if small_app else None)} "
+            f"| {_fmt(scaling, 2)} {_ok(scaling, scale_t)} | {app['statements']} |"
+        )
+    lines.append("")
+    for size, run in sorted(runs.items(), key=lambda kv: int(kv[0])):
+        tp = run.get("throughput")
+        if not tp:
+            continue
+        verdict = "✅" if tp["rps"] >= 300 and tp["errors"] == 0 else "❌"
+        lines.append(
+            f"Throughput at {int(size):,} cases ({tp['gunicorn']}, {tp['threads']} client threads, "
+            f"{tp['seconds']:.0f} s, 80 % reads / 20 % writes): **{tp['rps']} requests/s**, "
+            f"**{tp['errors']} errors** {verdict} (target ≥ 300/s, 0 errors); latency median "
+            f"{tp['latency_median_ms']} ms, p95 {tp['latency_p95_ms']} ms; by kind {tp['by_kind']}"
+            + (f"; errors {tp['error_kinds']}" if tp["error_kinds"] else "")
+            + "."
+        )
+        lines.append("")
+    return lines
+
+
+HEADER = """# Benchmarks
+
+`make bench` (`.venv/bin/python -m bench.run`) builds and caches demo databases (bench/cache/, ignored by
+git) of 10,000 and 1,000,000 cases (`services.demo.generate`, seed 1, ~9 events per case), then on a
+throw-away copy of each measures:
+
+- **server time** of each page through the real WSGI app (Flask test client, logged-in users, real
+  database file; CSRF is off in this app's config so a POST is one request; time from request to the
+  full response body). Median and p95 over ≥ 30 repetitions (≥ 10 for statistics and exports), after
+  warm-up. The list is measured as `staff_xingfu` (staff of 1 of 8 communities) and as an admin.
+  Page 500 of the member's list is clamped to the last page at 10k (48 pages).
+- **the floor**: the SQL statements one request of each page sent (recorded from the app), replayed
+  through the bare driver (sqlite3 / psycopg) on one open connection with every row fetched. For the
+  transition, a hand-written plain-SQL accept (reads, counter, update, event, commit).
+  app/floor shows the cost of Python (ORM, forms, workflow, templates) over the database's own work.
+- **throughput**: gunicorn (2 workers × 4 threads, CSRF on, as `make run`) on 127.0.0.1, 8 client
+  threads (http.client, keep-alive, one staff login per community) for 30 s: 25 % list, 15 % filtered
+  list, 35 % case page, 5 % queue, 10 % intake, 10 % accept. An error is any unexpected status, or an
+  intake/accept that the database does not show afterwards.
+
+Options: `python -m bench.run --sizes 10000 --quick --no-throughput --seconds 20`; with
+`DATABASE_URL=postgresql://...` the PostgreSQL runs follow (`--pg-sizes 10000,1000000`).
+The machine is shared: the load average at the start of each run is recorded; treat single-digit-ms
+differences as noise.
+"""
+
+
+def write(results: dict[str, Any]) -> None:
+    lines = [HEADER]
+    for backend, runs in results.get("runs", {}).items():
+        any_run = next(iter(runs.values()))
+        m = any_run["machine"]
+        lines.append(f"## {backend}")
+        lines.append("")
+        lines.append(
+            f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, Python {m['python']}, "
+            f"SQLite {m['sqlite']}"
+            + (f", PostgreSQL {m['postgresql']}" if backend == "postgresql" else "")
+            + "."
+        )
+        lines.append("")
+        lines += backend_table(backend, runs)
+    if NOTES.exists():
+        lines.append(NOTES.read_text())
+    README.write_text("\n".join(lines).rstrip() + "\n")
