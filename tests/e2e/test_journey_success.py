@@ -132,8 +132,25 @@ def test_minor_case_from_intake_to_closed(ui: UI, cast: Cast, session: Session) 
     check_timeline(ui, cast, session, int(case_path.rsplit("/", 1)[1]))
     ui.shot("closed")
 
-    # --- the printable agreement -------------------------------------------------------------
+    # --- the printable documents -------------------------------------------------------------
+    check_case_file(ui, case_path, number)
     check_agreement(ui, case_path)
+
+
+def check_case_file(ui: UI, case_path: str, number: str) -> None:
+    """卷宗封面及目录 of a closed case: the cover names the case; every required paper is in the file."""
+    page = ui.page
+    page.locator("main").get_by_role("link", name="卷宗封面及目录").click()
+    expect(page).to_have_url(re.compile(rf"{case_path}/file$"))
+    body = page.locator("body")
+    expect(body).to_contain_text("卷宗")
+    expect(body).to_contain_text(number)
+    expect(body).to_contain_text("张桂兰")
+    expect(body).to_contain_text("目录")
+    for paper in (r"权利义务告知", r"调解笔录|调解记录", r"调解协议", r"回访"):
+        expect(page.locator("tr, li").filter(has_text=re.compile(paper)).first).to_be_visible()
+    expect(page.locator("tr.missing")).to_have_count(0)
+    ui.shot("case-file")
 
 
 def check_timeline(ui: UI, cast: Cast, session: Session, case_id: int) -> None:
