@@ -52,7 +52,7 @@ class FollowUp(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     agreement_id: int | None = Field(default=None, foreign_key="agreement.id")
-    visited_on: date
+    visited_on: date = Field(index=True)
     method: str = Field(max_length=10)
     performed: bool
     satisfaction: str = Field(max_length=15)
@@ -67,7 +67,7 @@ class JudicialConfirmation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     agreement_id: int = Field(foreign_key="agreement.id")
-    applied_on: date
+    applied_on: date = Field(index=True)
     joint: bool = True
     court: str = Field(max_length=200)
     result: str = Field(max_length=10)  # valid | invalid

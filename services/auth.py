@@ -13,7 +13,13 @@ from services.users import check_password
 
 
 class LoginRefused(ServiceError):
+    """``kind`` is throttled, inactive or bad_credentials."""
+
     code = "login_refused"
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def authenticate(
@@ -42,9 +48,9 @@ def authenticate(
         ok = user is not None and user.active and check_password(user, password)
         session.add(LoginAttempt(username=username, address=address, ok=ok, at=now))
     if throttled:
-        raise LoginRefused("登录尝试过于频繁，请一分钟后再试。")
+        raise LoginRefused("登录尝试过于频繁，请一分钟后再试。", kind="throttled")
     if user is not None and not user.active and check_password(user, password):
-        raise LoginRefused("该账号已停用，请联系管理员。")
+        raise LoginRefused("该账号已停用，请联系管理员。", kind="inactive")
     if not ok or user is None:
-        raise LoginRefused("用户名或密码错误。")
+        raise LoginRefused("用户名或密码错误。", kind="bad_credentials")
     return user

@@ -29,6 +29,7 @@ from services.access import actor_for, can_see
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
 from services.numbering import format_number, next_seq
+from services.categories import active_categories
 from services.policy import current_policy
 from services.validation import is_id_number, is_mobile
 from workflow import (
@@ -79,9 +80,9 @@ class IntakeInput:
     place_building: str = ""
 
 
-def validate_intake(data: IntakeInput, policy: Policy) -> None:
+def validate_intake(data: IntakeInput, categories: list[str]) -> None:
     """Refuse intake data that a form should have caught; names the field."""
-    if data.category not in policy.categories:
+    if data.category not in categories:
         raise Invalid("纠纷类型无效。", field="category")
     if data.source not in SOURCES:
         raise Invalid("案件来源无效。", field="source")
@@ -118,7 +119,7 @@ def intake(*, session: Session, actor: User, data: IntakeInput, now: datetime | 
     if not who.active or not who.has(Role.STAFF, Role.ADMIN) or not who.in_community(data.community_id):
         raise Invalid("您无权在此社区登记纠纷。")
     policy = current_policy(session)
-    validate_intake(data, policy)
+    validate_intake(data, active_categories(session))
     with writing(session):
         if session.get(Community, data.community_id) is None:
             raise Invalid("社区不存在。", field="community_id")
@@ -184,6 +185,7 @@ def intake(*, session: Session, actor: User, data: IntakeInput, now: datetime | 
                     "severity": result.severity.value,
                     "tier": result.tier.value,
                     "reasons": list(result.reasons),
+                    "risk_level": data.risk_level,
                 },
             )
         )
@@ -406,6 +408,7 @@ def _session(
             summary=d["summary"],
             kind=d["kind"],
             recorded_by_id=who.id,
+            created_at=now,
         )
     )
 
@@ -432,6 +435,7 @@ def _agreement(
                 oral=oral, effective_on=effective, performance_due=d.get("performance_due"), policy=policy
             ),
             recorded_by_id=who.id,
+            created_at=now,
         )
     )
     case.agreed_at = now

@@ -762,11 +762,9 @@ def generate(
         if conn.execute(text('SELECT COUNT(*) FROM "case"')).scalar_one():
             raise ValueError("数据库中已有案件，演示数据只写入空数据库。")
         teams, usernames = _insert_people(conn, writer, password_hash, now)
-        shorts: dict[Any, Any] = dict(
-            conn.execute(text("SELECT id, short_name FROM community")).tuples().all()
-        )
+        community_rows = conn.execute(text("SELECT id, short_name FROM community")).all()
     builder = _CaseBuilder(rng, writer, teams, now)
-    builder.short = {int(k): str(v) for k, v in shorts.items()}
+    builder.short = {int(r[0]): str(r[1]) for r in community_rows}
     for cid, short in builder.short.items():
         builder.xiaoqu[cid] = [f"{short}{suffix}" for suffix in XIAOQU]
     weights = [rng.uniform(0.5, 1.5) for _ in teams]

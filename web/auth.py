@@ -25,8 +25,6 @@ from workflow import Actor
 
 bp = Blueprint("auth", __name__)
 
-THROTTLED_MARK = "频繁"  # services.auth words its rate-limit refusal this way
-INACTIVE_MARK = "停用"
 
 
 class LoginForm(FlaskForm):
@@ -98,12 +96,7 @@ def current_actor() -> Actor:
     return g.actor  # type: ignore[no-any-return]
 
 
-def _refusal_status(message: str) -> int:
-    if THROTTLED_MARK in message:
-        return 429
-    if INACTIVE_MARK in message:
-        return 403
-    return 401
+REFUSAL_STATUS = {"throttled": 429, "inactive": 403, "bad_credentials": 401}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -122,7 +115,7 @@ def login() -> Any:
             )
         except LoginRefused as why:
             flash(why.message, "error")
-            return render_template("auth/login.html", form=form), _refusal_status(why.message)
+            return render_template("auth/login.html", form=form), REFUSAL_STATUS.get(why.kind, 401)
         locale = session.get("locale")
         session.clear()  # a fresh session on login: nothing an attacker planted survives
         if locale:

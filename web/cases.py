@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_login import login_required
 from sqlmodel import col, select
 
@@ -37,12 +36,6 @@ from workflow.triggers import SPECS
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 for _name, _filter in display.FILTERS.items():
     bp.add_app_template_filter(_filter, _name)
-
-
-@bp.record_once
-def _locale_global(state: Any) -> None:
-    """base.html calls get_locale(); provide it unless the i18n setup already does."""
-    state.app.jinja_env.globals.setdefault("get_locale", get_locale)
 
 
 def load_case(case_id: int) -> Case:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlmodel import select
 
 from models import User
@@ -26,6 +27,7 @@ def _read_password() -> str:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--name", "display_name", default="", help="显示姓名")
 @click.option(
@@ -54,6 +56,7 @@ def create_user(
 
 
 @click.command("create-community")
+@with_appcontext
 @click.argument("name")
 @click.argument("short_name")
 @click.option("--street", default="", help="所属街道")
@@ -67,6 +70,7 @@ def create_community(name: str, short_name: str, street: str) -> None:
 
 
 @click.command("ensure-admin")
+@with_appcontext
 def ensure_admin() -> None:
     """Create the first admin account (password printed once) if there is no admin yet."""
     users = db().exec(select(User)).all()
@@ -88,6 +92,7 @@ def ensure_admin() -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup(target: Path) -> None:
     """Copy the SQLite database to TARGET with SQLite's online backup (safe while serving)."""

@@ -6,6 +6,7 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import text
 
 from services.demo import DEMO_PASSWORD, generate
@@ -14,6 +15,7 @@ from web.database import engine
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--cases", default=2000, show_default=True, type=click.IntRange(0, 5_000_000))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database already has cases.")

@@ -1,0 +1,188 @@
+"""Guards: each rule of domain.md that can refuse a trigger."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from tests.factories import trigger_data
+from workflow import ENGINE, Actor, CaseFacts, Refused, Role, Severity, State, Tier
+
+TODAY = date(2026, 10, 15)
+STAFF = Actor(1, frozenset({Role.STAFF}), frozenset({7}))
+VOLUNTEER = Actor(2, frozenset({Role.VOLUNTEER}), frozenset({7}))
+MEDIATOR = Actor(3, frozenset({Role.MEDIATOR}), frozenset({7}))
+JUDGE = Actor(4, frozenset({Role.JUDGE}), frozenset({7}))
+
+ASSIGNED = CaseFacts(
+    State.ASSIGNED, 7, tier=Tier.VOLUNTEER, severity=Severity.MINOR, assignee_id=VOLUNTEER.id
+)
+
+
+def fire(facts: CaseFacts, actor: Actor, trigger: str, data: dict | None = None, **kw):  # type: ignore[no-untyped-def]
+    return ENGINE.fire(
+        facts,
+        actor,
+        trigger,
+        data if data is not None else trigger_data(trigger, today=TODAY),
+        today=TODAY,
+        **kw,
+    )
+
+
+def refused(facts: CaseFacts, actor: Actor, trigger: str, data: dict | None = None, **kw) -> Refused:  # type: ignore
+    with pytest.raises(Refused) as err:
+        fire(facts, actor, trigger, data, **kw)
+    return err.value
+
+
+def test_no_mediation_before_the_rights_notice() -> None:
+    why = refused(ASSIGNED, VOLUNTEER, "start_mediation")
+    assert "权利义务" in why.message
+    notified = fire(ASSIGNED, VOLUNTEER, "notify_rights")
+    assert notified.changes == {"rights_notified": True}
+    assert (
+        fire(replace(ASSIGNED, rights_notified=True), VOLUNTEER, "start_mediation").to_state
+        is State.MEDIATING
+    )
+
+
+def test_no_mediation_after_a_recorded_refusal() -> None:
+    facts = replace(ASSIGNED, rights_notified=True, refusal_recorded=True)
+    assert "拒绝调解" in refused(facts, VOLUNTEER, "start_mediation").message
+    assert fire(facts, VOLUNTEER, "withdraw").to_state is State.WITHDRAWN
+
+
+MEDIATING = replace(ASSIGNED, state=State.MEDIATING, rights_notified=True)
+
+
+@pytest.mark.parametrize("missing", ["facts", "terms", "performance", "performance_due"])
+def test_no_written_agreement_without_article_29_contents(missing: str) -> None:
+    data = trigger_data("record_agreement", today=TODAY)
+    data[missing] = ""
+    assert "法 §29" in refused(MEDIATING, VOLUNTEER, "record_agreement", data).message
+
+
+def test_oral_agreement_needs_its_content() -> None:
+    data = {"kind": "oral", "effective_on": TODAY.isoformat(), "content": ""}
+    assert "口头协议" in refused(MEDIATING, VOLUNTEER, "record_agreement", data).message
+    data["content"] = "双方同意当场赔偿 200 元"
+    assert fire(MEDIATING, VOLUNTEER, "record_agreement", data).to_state is State.AGREED
+
+
+AGREED = replace(
+    MEDIATING, state=State.AGREED, agreement_kind="written", agreement_effective_on=date(2026, 9, 1)
+)
+
+
+def confirmation(applied: date, joint: bool = True) -> dict[str, object]:
+    return {"joint": joint, "applied_on": applied.isoformat(), "court": "区人民法院", "result": "valid"}
+
+
+def test_judicial_confirmation_within_30_days_only() -> None:
+    last_day = date(2026, 9, 1) + timedelta(days=30)
+    assert (
+        fire(AGREED, STAFF, "record_judicial_confirmation", confirmation(last_day)).to_state is State.AGREED
+    )
+    why = refused(AGREED, STAFF, "record_judicial_confirmation", confirmation(last_day + timedelta(days=1)))
+    assert "30 日" in why.message
+
+
+def test_judicial_confirmation_needs_a_joint_application_and_happens_once() -> None:
+    assert (
+        "共同申请"
+        in refused(AGREED, STAFF, "record_judicial_confirmation", confirmation(TODAY, False)).message
+    )
+    done = replace(AGREED, confirmation_recorded=True)
+    assert (
+        "已记录"
+        in refused(done, STAFF, "record_judicial_confirmation", confirmation(date(2026, 9, 5))).message
+    )
+
+
+def test_red_risk_needs_the_reported_to_record() -> None:
+    why = refused(ASSIGNED, STAFF, "flag_risk", {"level": "red"})
+    assert "法 §25" in why.message
+    outcome = fire(ASSIGNED, STAFF, "flag_risk", {"level": "red", "reported_to": "辖区派出所"})
+    assert outcome.changes["risk_level"].value == "red"
+
+
+def test_risk_flag_must_change_the_level() -> None:
+    assert "没有变化" in refused(ASSIGNED, STAFF, "flag_risk", {"level": "none"}).message
+
+
+ACCEPTED = CaseFacts(State.ACCEPTED, 7, tier=Tier.MEDIATOR, severity=Severity.GENERAL)
+
+
+def test_assignee_must_hold_the_cases_tier() -> None:
+    why = refused(ACCEPTED, STAFF, "assign", {"assignee_id": VOLUNTEER.id}, candidate=VOLUNTEER)
+    assert "社区调解员" in why.message
+    assert fire(ACCEPTED, STAFF, "assign", {"assignee_id": MEDIATOR.id}, candidate=MEDIATOR).changes == {
+        "assignee_id": MEDIATOR.id
+    }
+
+
+def test_assignee_must_belong_to_the_cases_community() -> None:
+    outsider = Actor(9, frozenset({Role.MEDIATOR}), frozenset({8}))
+    assert "社区" in refused(ACCEPTED, STAFF, "assign", {"assignee_id": 9}, candidate=outsider).message
+
+
+def test_inactive_or_missing_assignee_is_refused() -> None:
+    gone = Actor(9, frozenset({Role.MEDIATOR}), frozenset({7}), active=False)
+    assert "停用" in refused(ACCEPTED, STAFF, "assign", {"assignee_id": 9}, candidate=gone).message
+    assert "找不到" in refused(ACCEPTED, STAFF, "assign", {"assignee_id": 99}, candidate=None).message
+
+
+def test_escalation_moves_one_tier_up_and_not_beyond_judge() -> None:
+    up = fire(ASSIGNED, VOLUNTEER, "escalate")
+    assert up.to_state is State.ACCEPTED
+    assert up.changes == {"tier": Tier.MEDIATOR, "assignee_id": None}
+    at_judge = replace(MEDIATING, tier=Tier.JUDGE, assignee_id=JUDGE.id)
+    assert "社区法官" in refused(at_judge, JUDGE, "escalate").message
+
+
+def test_judge_delegates_one_tier_down_only_from_judge_tier() -> None:
+    judge_case = CaseFacts(State.ACCEPTED, 7, tier=Tier.JUDGE, severity=Severity.MAJOR)
+    down = fire(judge_case, JUDGE, "delegate", {"reason": "案情简单"})
+    assert down.changes == {"tier": Tier.MEDIATOR, "assignee_id": None}
+    assert refused(ACCEPTED, JUDGE, "delegate", {"reason": "x"}).code == "forbidden"
+
+
+def test_escalation_and_termination_need_reasons() -> None:
+    assert refused(ASSIGNED, VOLUNTEER, "escalate", {"reason": " "}).field == "reason"
+    no_notice = {"reason": "分歧大", "notice_given": False, "route_told": "起诉"}
+    assert refused(MEDIATING, VOLUNTEER, "terminate", no_notice).field == "notice_given"
+    no_route = {"reason": "分歧大", "notice_given": True, "route_told": ""}
+    assert refused(MEDIATING, VOLUNTEER, "terminate", no_route).field == "route_told"
+
+
+def test_accept_override_needs_a_reason() -> None:
+    registered = CaseFacts(State.REGISTERED, 7, severity=Severity.MINOR)
+    assert "理由" in refused(registered, STAFF, "accept", {"severity": "major"}).message
+    out = fire(registered, STAFF, "accept", {"severity": "major", "override_reason": "可能激化"})
+    assert out.changes == {"severity": Severity.MAJOR, "tier": Tier.JUDGE, "severity_overridden": True}
+    plain = fire(registered, STAFF, "accept", {})
+    assert plain.changes == {"severity": Severity.MINOR, "tier": Tier.VOLUNTEER, "severity_overridden": False}
+
+
+def test_remediation_and_extension_need_both_parties_consent() -> None:
+    defaulted = replace(AGREED, state=State.DEFAULTED)
+    assert "同意" in refused(defaulted, VOLUNTEER, "remediate", {"consent": False}).message
+    assert fire(defaulted, VOLUNTEER, "remediate", {"consent": "y"}).to_state is State.MEDIATING
+    assert fire(ASSIGNED, VOLUNTEER, "extend_deadline", {"consent": True}).changes == {"extensions": 1}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("held_on", "2026-13-01", "bad_field"),
+        ("kind", "secret", "bad_choice"),
+        ("place", "x" * 201, "too_long"),
+        ("summary", "", "missing_field"),
+    ],
+)
+def test_trigger_data_is_validated(field: str, value: str, code: str) -> None:
+    data = trigger_data("record_session", today=TODAY)
+    data[field] = value
+    why = refused(MEDIATING, VOLUNTEER, "record_session", data)
+    assert (why.code, why.field) == (code, field)

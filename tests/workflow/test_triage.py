@@ -1,0 +1,135 @@
+"""Triage policy at every boundary of domain.md's table, and staff overrides."""
+
+from decimal import Decimal
+
+import pytest
+
+from workflow import Policy, Refused, RiskLevel, Severity, Tier, TriageFacts, load_policy, triage
+from workflow.triage import DEFAULT_POLICY, override
+
+
+def facts(**kw: object) -> TriageFacts:
+    base: dict[str, object] = {
+        "category": "邻里",
+        "claimed_amount": Decimal(0),
+        "parties": 2,
+        "people_involved": 2,
+    }
+    base.update(kw)
+    return TriageFacts(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("amount", "severity"),
+    [
+        (0, Severity.MINOR),
+        (999, Severity.MINOR),
+        (1000, Severity.GENERAL),
+        (19999, Severity.GENERAL),
+        (20000, Severity.MAJOR),
+        ("999.99", Severity.MINOR),
+        ("19999.99", Severity.GENERAL),
+    ],
+)
+def test_amount_boundaries(amount: object, severity: Severity) -> None:
+    assert triage(facts(claimed_amount=Decimal(str(amount)))).severity is severity
+
+
+@pytest.mark.parametrize(("parties", "severity"), [(2, Severity.MINOR), (3, Severity.GENERAL)])
+def test_party_boundary(parties: int, severity: Severity) -> None:
+    assert triage(facts(parties=parties)).severity is severity
+
+
+@pytest.mark.parametrize(("people", "severity"), [(9, Severity.MINOR), (10, Severity.MAJOR)])
+def test_people_boundary(people: int, severity: Severity) -> None:
+    assert triage(facts(people_involved=people)).severity is severity
+
+
+@pytest.mark.parametrize(
+    ("risk", "severity"),
+    [
+        (RiskLevel.NONE, Severity.MINOR),
+        (RiskLevel.YELLOW, Severity.MINOR),
+        (RiskLevel.ORANGE, Severity.GENERAL),
+        (RiskLevel.RED, Severity.MAJOR),
+    ],
+)
+def test_each_risk_level(risk: RiskLevel, severity: Severity) -> None:
+    assert triage(facts(risk_level=risk)).severity is severity
+
+
+def test_injury_is_major() -> None:
+    result = triage(facts(injury=True))
+    assert (result.severity, result.tier) == (Severity.MAJOR, Tier.JUDGE)
+
+
+GENERAL = ["婚姻家庭", "房屋宅基地", "征地拆迁", "劳动争议", "医疗", "道路交通事故"]
+OTHERS = ["邻里", "合同", "生产经营", "损害赔偿", "山林土地", "环境污染", "消费", "物业", "其他"]
+
+
+@pytest.mark.parametrize("category", GENERAL)
+def test_general_categories(category: str) -> None:
+    result = triage(facts(category=category))
+    assert (result.severity, result.tier) == (Severity.GENERAL, Tier.MEDIATOR)
+    assert any(category in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("category", OTHERS)
+def test_other_categories_stay_minor(category: str) -> None:
+    assert triage(facts(category=category)).severity is Severity.MINOR
+
+
+@pytest.mark.parametrize(
+    ("days", "severity"),
+    [(None, Severity.MINOR), (0, Severity.GENERAL), (180, Severity.GENERAL), (181, Severity.MINOR)],
+)
+def test_repeat_rule_180_days(days: int | None, severity: Severity) -> None:
+    assert triage(facts(days_since_related_case=days)).severity is severity
+
+
+def test_first_matching_row_wins() -> None:
+    result = triage(facts(category="婚姻家庭", claimed_amount=Decimal(50000)))
+    assert result.severity is Severity.MAJOR
+
+
+def test_policy_file_overrides_thresholds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "policy.toml"
+    path.write_text('[triage]\ngeneral_amount = 500\ngeneral_categories = ["物业"]\n', encoding="utf-8")
+    policy = load_policy(path)
+    assert policy.major_amount == DEFAULT_POLICY.major_amount
+    assert triage(facts(claimed_amount=Decimal(500)), policy).severity is Severity.GENERAL
+    assert triage(facts(category="物业"), policy).severity is Severity.GENERAL
+    assert triage(facts(category="婚姻家庭"), policy).severity is Severity.MINOR
+
+
+def test_default_policy_matches_domain() -> None:
+    p = DEFAULT_POLICY
+    assert (p.major_amount, p.general_amount, p.major_people, p.general_parties, p.repeat_days) == (
+        20000,
+        1000,
+        10,
+        3,
+        180,
+    )
+    assert len(p.categories) == 15
+    assert isinstance(p, Policy)
+
+
+def test_override_needs_a_reason() -> None:
+    computed = triage(facts())
+    with pytest.raises(Refused) as refused:
+        override(computed, Severity.MAJOR, "  ")
+    assert refused.value.field == "override_reason"
+    result = override(computed, Severity.MAJOR, "当事人情绪激动，可能激化")
+    assert (result.severity, result.tier, result.overridden, result.computed) == (
+        Severity.MAJOR,
+        Tier.JUDGE,
+        True,
+        Severity.MINOR,
+    )
+    assert result.override_reason == "当事人情绪激动，可能激化"
+
+
+def test_override_to_same_severity_needs_no_reason() -> None:
+    computed = triage(facts())
+    assert override(computed, Severity.MINOR, None) == computed
