@@ -26,10 +26,10 @@ from models import (
 )
 from services import clock
 from services.access import actor_for, can_see
+from services.categories import active_categories
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
 from services.numbering import format_number, next_seq
-from services.categories import active_categories
 from services.policy import current_policy
 from services.validation import is_id_number, is_mobile
 from workflow import (

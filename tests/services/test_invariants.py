@@ -1,5 +1,7 @@
 """Property: random triggers by random actors never break the record's invariants."""
 
+from itertools import pairwise
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
@@ -62,7 +64,7 @@ def _check(session: Session) -> None:
             select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.id))
         ).all()
         assert events[0].trigger == "register" and events[0].from_state is None
-        for before, after in zip(events, events[1:], strict=False):
+        for before, after in pairwise(events):
             assert after.from_state == before.to_state
             assert not State(before.to_state).terminal
         assert case.state == events[-1].to_state

@@ -31,7 +31,7 @@ def test_refused_acceptance_leaves_no_gap(factory: Factory) -> None:
     case = factory.case("registered")
     try:
         factory.fire(case, "accept", severity="major")  # override without a reason: refused
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         assert "理由" in str(err)
     second = factory.fire(case, "accept")
     assert (first.number_seq, second.number_seq) == (1, 2)
@@ -58,7 +58,7 @@ def test_twenty_staff_accepting_at_once_get_twenty_consecutive_numbers(
                 )
                 with lock:
                     numbers.append(case.number_seq or 0)
-            except BaseException as err:  # noqa: BLE001
+            except BaseException as err:
                 with lock:
                     errors.append(err)
 
