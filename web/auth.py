@@ -26,7 +26,6 @@ from workflow import Actor
 bp = Blueprint("auth", __name__)
 
 
-
 class LoginForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名。")), Length(max=50)])
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。")), Length(max=200)])
