@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlmodel import col, select
 
-from models import Case, Category, User
+from models import Case, User
 from services.access import sees_full_pii, visible_case
 from services.cases import apply, facts_of
+from services.categories import active_categories
 from services.errors import NotFound, StaleCase
-from services.policy import current_policy
 from services.queries import (
     SORTS,
     CaseFilter,
@@ -34,8 +33,6 @@ from workflow import ENGINE, Refused, RiskLevel, Severity, State, Tier
 from workflow.triggers import SPECS
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
-for _name, _filter in display.FILTERS.items():
-    bp.add_app_template_filter(_filter, _name)
 
 
 def load_case(case_id: int) -> Case:
@@ -55,12 +52,7 @@ def acting_user() -> User:
 
 
 def categories() -> list[str]:
-    """Active administered categories, else the policy's list."""
-    rows = db().exec(
-        select(Category.name).where(col(Category.active).is_(True)).order_by(col(Category.position))
-    )
-    names = [str(n) for n in rows]
-    return names or list(current_policy(db()).categories)
+    return active_categories(db())
 
 
 # --- lists ---------------------------------------------------------------------------------------

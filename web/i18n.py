@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, request, session, url_for
@@ -11,9 +10,9 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from services import clock
 from services.users import update_user
 from web.database import db
+from web.display import FILTERS
 
 LOCALES = ("zh", "en")
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
@@ -50,31 +49,14 @@ def _referrer_path() -> str | None:
     return ref.path + (f"?{ref.query}" if ref.query else "")
 
 
-def cn_date(value: date | datetime | None) -> str:
-    """2026年11月23日 (a datetime is first turned into Beijing time)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = clock.local(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_datetime(value: datetime | None) -> str:
-    """2026年11月23日 14:05, Beijing time (naive values are UTC, as stored)."""
-    if value is None:
-        return ""
-    moment = clock.local(value)
-    return f"{cn_date(moment.date())} {moment:%H:%M}"
-
-
 def current_locale_code() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "zh"
 
 
 def init_app(app: Flask) -> None:
-    app.add_template_filter(cn_date, "cn_date")
-    app.add_template_filter(cn_datetime, "cn_datetime")
+    for name, template_filter in FILTERS.items():
+        app.add_template_filter(template_filter, name)
     app.add_template_global(current_locale_code, "locale_code")
     app.add_template_global(get_locale, "get_locale")
     app.add_template_global(LOCALE_NAMES, "LOCALE_NAMES")

@@ -9,19 +9,20 @@ from sqlmodel import select
 
 from models import User
 from tests.web.case_helpers import login, text, token_from
-from web.i18n import cn_date, cn_datetime, safe_next
+from web.display import cn_date, cn_datetime
+from web.i18n import safe_next
 
 
 def test_cn_date_of_a_date_and_of_a_moment_in_beijing_time():
     assert cn_date(date(2026, 11, 23)) == "2026年11月23日"
     assert cn_date(datetime(2026, 11, 23, 17, 0, tzinfo=UTC)) == "2026年11月24日"  # 01:00 in Beijing
-    assert cn_date(None) == ""
+    assert cn_date(None) == "—"
 
 
 def test_cn_datetime_is_beijing_time_and_reads_naive_values_as_utc():
     assert cn_datetime(datetime(2026, 1, 5, 2, 7, tzinfo=UTC)) == "2026年1月5日 10:07"
     assert cn_datetime(datetime(2026, 12, 31, 16, 30)) == "2027年1月1日 00:30"
-    assert cn_datetime(None) == ""
+    assert cn_datetime(None) == "—"
 
 
 def test_filters_are_registered_on_the_app(app):
