@@ -60,7 +60,7 @@ class Case(SQLModel, table=True):
     accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     deadline: date | None = None
     agreed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
-    closed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), index=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     version: int = 1

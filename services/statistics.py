@@ -48,7 +48,19 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Float, and_, case, distinct, func, or_, true, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    distinct,
+    func,
+    or_,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -306,12 +318,18 @@ def _open_at_end(month: Month, scope: Scope) -> Any:
     accepted and spends a second compiling the query (JIT).
     """
     end = month.bounds[1]
+
+    # Two index look-ups on closed_at (still open / closed after the end) instead of one scan of
+    # every case accepted before the end, which grows with the whole history.
+    def accepted_before_end(closed: ColumnElement[bool]) -> Any:
+        return select(col(Case.id).label("case_id"), col(Case.deadline).label("deadline")).where(
+            scope.condition(Case.community_id), col(Case.accepted_at) < end, closed
+        )
+
     candidates = (
-        select(col(Case.id).label("case_id"), col(Case.deadline).label("deadline"))
-        .where(
-            scope.condition(Case.community_id),
-            col(Case.accepted_at) < end,
-            or_(col(Case.closed_at).is_(None), col(Case.closed_at) >= end),
+        union_all(
+            accepted_before_end(col(Case.closed_at).is_(None)),
+            accepted_before_end(col(Case.closed_at) >= end),
         )
         .cte("open_candidates")
         .prefix_with("MATERIALIZED")
