@@ -2,7 +2,8 @@
 
 A SQLite database is kept under bench/cache/ (git ignores it), named by case count, seed and
 migration head, e.g. ``bench/cache/sqlite-1000000-s1-0001.sqlite``, with a ``.json`` beside it
-recording when and how it was built (the generator's "now" decides which months hold data).
+recording when and how it was built (the generator's "now" decides which months hold data). When a
+migration lands, the newest older file is migrated forward and renamed rather than built again.
 A PostgreSQL database is named ``<db>_<cases>_s<seed>_<head>`` on the server of DATABASE_URL.
 
 Run alone: ``.venv/bin/python -m bench.build 1000000`` (prints the path).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass
@@ -55,25 +57,46 @@ def sqlite_database(cases: int, seed: int = SEED) -> BuiltDatabase:
     if path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
         return BuiltDatabase(f"sqlite:///{path}", cases, seed, meta["built_at"], meta["build_seconds"], path)
+    older = _older_build(cases, seed)
+    if older is not None:  # built before the newest migration: migrate it forward, keep its data
+        upgrade(f"sqlite:///{older}")
+        _analyze_and_checkpoint(older)
+        meta = json.loads(older.with_suffix(".json").read_text())
+        older.with_suffix(".json").unlink()
+        shutil.move(older, path)
+        _meta_write(meta_path, meta | {"migrated_from": older.stem})
+        return BuiltDatabase(f"sqlite:///{path}", cases, seed, meta["built_at"], meta["build_seconds"], path)
     partial = CACHE / f"{name}.partial.sqlite"
     for leftover in CACHE.glob(f"{name}.partial.sqlite*"):
         leftover.unlink()
     url = f"sqlite:///{partial}"
     built_at, took = _fill(url, cases, seed)
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
+    _analyze_and_checkpoint(partial)
     shutil.move(partial, path)
     _meta_write(meta_path, {"cases": cases, "seed": seed, "built_at": built_at, "build_seconds": took})
     return BuiltDatabase(f"sqlite:///{path}", cases, seed, built_at, took, path)
+
+
+def _analyze_and_checkpoint(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _older_build(cases: int, seed: int) -> Path | None:
+    """A finished cached file for these cases and seed built at an older migration, if any."""
+    for candidate in sorted(CACHE.glob(f"sqlite-{cases}-s{seed}-*.sqlite")):
+        if ".partial" not in candidate.name and candidate.with_suffix(".json").exists():
+            return candidate
+    return None
 
 
 def postgres_database(base_url: str, cases: int, seed: int = SEED) -> BuiltDatabase:
     """A PostgreSQL database beside the one in ``base_url``, built if missing or incomplete."""
     parts = urlsplit(base_url)
     base_name = parts.path.lstrip("/") or "postgres"
-    name = f"{base_name}_{cases}_s{seed}_{head_revision()}"
+    name = f"{base_name}_{cases}_s{seed}"
     url = urlunsplit(parts._replace(path=f"/{name}"))
     admin = make_engine(urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -90,6 +113,7 @@ def postgres_database(base_url: str, cases: int, seed: int = SEED) -> BuiltDatab
         if meta:
             info = json.loads(meta)
             admin.dispose()
+            upgrade(url)  # a no-op unless a migration landed since it was built
             return BuiltDatabase(url, cases, seed, info["built_at"], info["build_seconds"])
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE "{name}"')

@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, text
 from bench import app_timings, build, floor, report, throughput
 from bench.subjects import Subjects, prepare
 from services.db import make_engine
+from services.schema import head_revision, upgrade
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -114,6 +115,7 @@ def measure(built: build.BuiltDatabase, args: argparse.Namespace) -> dict[str, A
             "cases": built.cases,
             "events": _count(url, "case_event"),
             "built_at": built.built_at,
+            "migration": head_revision(),
             "subjects": {
                 "member": subjects.member,
                 "case_id": subjects.case_id,
@@ -126,16 +128,22 @@ def measure(built: build.BuiltDatabase, args: argparse.Namespace) -> dict[str, A
         }
         if not args.no_throughput:
             print(f"  throughput: {args.seconds} s mixed load on gunicorn ...", flush=True)
-            result["throughput"] = throughput.run(
-                url,
-                subjects,
-                seconds=args.seconds,
-                verify=lambda created, acc: missing_writes(url, created, acc),
-            )
-            tp = result["throughput"]
-            print(
-                f"  {tp['rps']} requests/s, {tp['errors']} errors, p95 {tp['latency_p95_ms']} ms", flush=True
-            )
+            upgrade(url)  # gunicorn imports the code as it is now: a migration may have landed meanwhile
+            try:
+                result["throughput"] = throughput.run(
+                    url,
+                    subjects,
+                    seconds=args.seconds,
+                    verify=lambda created, acc: missing_writes(url, created, acc),
+                )
+            except RuntimeError as failed:  # keep the timings already taken
+                print(f"  throughput failed: {str(failed)[-500:]}", flush=True)
+            else:
+                tp = result["throughput"]
+                print(
+                    f"  {tp['rps']} requests/s, {tp['errors']} errors, p95 {tp['latency_p95_ms']} ms",
+                    flush=True,
+                )
     return result
 
 

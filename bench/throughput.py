@@ -51,6 +51,8 @@ class Tally:
     ok: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
+    retries: int = 0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     intakes: list[int] = field(default_factory=list)
     accepts: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -61,13 +63,16 @@ class Client:
 
     def __init__(self, port: int, source: str) -> None:
         self.port, self.source = port, source
+        self.retries = 0
         self.conn = self._connect()
         self.cookies: dict[str, str] = {}
 
     def _connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30, source_address=(self.source, 0))
 
-    def send(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
+    def send(
+        self, method: str, path: str, form: dict[str, str] | None = None, *, retry: bool = False
+    ) -> tuple[int, str, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
@@ -77,6 +82,16 @@ class Client:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             text = response.read().decode("utf-8", "replace")
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+            # The server closed an idle keep-alive connection as we reused it. A browser retries on a
+            # new connection a GET, or any request it could not even send; so do we (counted).
+            self.conn.close()
+            self.conn = self._connect()
+            unsent = isinstance(exc, BrokenPipeError)
+            if retry or not (method == "GET" or unsent):
+                raise
+            self.retries += 1
+            return self.send(method, path, form, retry=True)
         except (http.client.HTTPException, OSError):
             self.conn.close()
             self.conn = self._connect()
@@ -173,6 +188,9 @@ def worker(
         took = (time.perf_counter() - t0) * 1000
         with tally.lock:
             tally.latencies.append(took)
+            tally.by_kind.setdefault(kind, []).append(took)
+            tally.retries += client.retries
+            client.retries = 0
             if good:
                 tally.ok[kind] += 1
             else:
@@ -188,10 +206,13 @@ def serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        try:  # ready when a worker answers, not when the master has bound the port
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/login")
+            if conn.getresponse().status == 200:
+                conn.close()
                 return proc
-        except OSError:
+        except (OSError, http.client.HTTPException):
             if proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}") from None
             time.sleep(0.2)
@@ -253,6 +274,8 @@ def run(
         "errors": errors + missing,
         "error_kinds": dict(tally.errors) | ({"not in database": missing} if missing else {}),
         "by_kind": dict(tally.ok),
+        "retries_after_keepalive_close": tally.retries,
         "latency_median_ms": round(lat[len(lat) // 2], 1),
         "latency_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1),
+        "latency_median_by_kind_ms": {k: round(sorted(v)[len(v) // 2], 1) for k, v in tally.by_kind.items()},
     }
