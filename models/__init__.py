@@ -7,6 +7,7 @@ from models.event import CaseEvent
 from models.party import Party
 from models.records import Agreement, FollowUp, JudicialConfirmation, SessionRecord
 from models.settings import Category, Setting
+from models.tally import CaseTally
 from models.user import LoginAttempt, User, UserCommunity
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "CaseTally",
     "Category",
     "Community",
     "FollowUp",

@@ -24,7 +24,7 @@ from models import (
     SessionRecord,
     User,
 )
-from services import clock
+from services import clock, tally
 from services.access import actor_for, can_see
 from services.categories import active_categories
 from services.db import writing
@@ -159,6 +159,7 @@ def intake(*, session: Session, actor: User, data: IntakeInput, now: datetime | 
         session.add(case)
         session.flush()
         assert case.id is not None
+        tally.move(session, None, tally.key_of(case))
         for p in data.parties:
             session.add(
                 Party(
@@ -291,6 +292,7 @@ def apply(
             raise NotFound("找不到该案件。")
         if expected_version is not None and case.version != expected_version:
             raise StaleCase()
+        before = tally.key_of(case)
         facts = facts_of(session, case)
         candidate = _candidate(session, trigger, data)
         policy = current_policy(session)
@@ -301,6 +303,7 @@ def apply(
         case.version += 1
         case.updated_at = now
         session.add(case)
+        tally.move(session, before, tally.key_of(case))
     return case
 
 

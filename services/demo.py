@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from services import tally
 from services.clock import local
 from services.numbering import format_number
 from services.validation import id_check_digit
@@ -781,6 +782,7 @@ def generate(
         counter_sql = f"INSERT INTO case_counter (community_id, year, last) VALUES ({writer.marks(3)})"
         if builder.counters:
             conn.exec_driver_sql(counter_sql, [(c, y, n) for (c, y), n in builder.counters.items()])
+        tally.rebuild(conn)
         if not writer.sqlite:
             for table in (
                 "case",

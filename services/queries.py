@@ -27,7 +27,7 @@ from models import (
     User,
     UserCommunity,
 )
-from services import clock
+from services import clock, tally
 from services.access import visible_condition
 from workflow import Actor, Role, State, Tier
 from workflow.roles import TIER_ROLES
@@ -159,6 +159,21 @@ def state_counts(session: Session, conditions: Iterable[ColumnElement[bool]]) ->
     return {str(state): int(n) for state, n in rows}
 
 
+def _counts(
+    session: Session, actor: Actor, flt: CaseFilter, conditions: list[ColumnElement[bool]]
+) -> dict[str, int]:
+    """Counts per state: from the tally when the filter is one it keeps (community, category, tier,
+    severity), which stays cheap at any size; else counted over the matching cases."""
+    if flt.assignee_id or flt.overdue or parse_month(flt.month) or search_condition(flt.q) is not None:
+        return state_counts(session, conditions)
+    communities = actor.community_ids
+    if flt.community_id:
+        if communities is not None and flt.community_id not in communities:
+            return {}
+        communities = frozenset({flt.community_id})
+    return tally.counts(session, communities, category=flt.category, tier=flt.tier, severity=flt.severity)
+
+
 def _page_of(
     session: Session, conditions: list[ColumnElement[bool]], order: list[Any], page: int, size: int
 ) -> list[Case]:
@@ -187,7 +202,7 @@ def list_cases(
     flt = flt or CaseFilter()
     today = today or clock.local_date()
     conditions = _conditions(actor, flt, today)
-    counts = state_counts(session, conditions)
+    counts = _counts(session, actor, flt, conditions)
     if flt.state:
         conditions.append(col(Case.state) == flt.state)
         total = counts.get(flt.state, 0)

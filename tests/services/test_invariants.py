@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from models import Case, CaseEvent
+from services import tally
 from services.cases import apply
 from services.errors import ServiceError
 from tests.factories import Factory, trigger_data
@@ -58,6 +59,7 @@ def test_random_triggers_keep_the_invariants(factory: Factory, session: Session,
 
 def _check(session: Session) -> None:
     session.expire_all()
+    assert tally.stored(session) == tally.recounted(session)
     numbers: set[tuple[int, int, int]] = set()
     for case in session.exec(select(Case)).all():
         events = session.exec(

@@ -1,0 +1,104 @@
+"""The per-state case tally (models.CaseTally): kept with every case change, read by the case list.
+
+``move`` runs inside the write transaction that changes the case, so the tally and the cases commit
+or roll back together. ``rebuild`` recounts from ``case`` (bulk loads, and a check for drift).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, text
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, func, select
+
+import models  # noqa: F401  (registers the tables)
+from models import Case, CaseTally
+
+TALLY = SQLModel.metadata.tables["case_tally"]
+KEY_COLUMNS = ("community_id", "state", "category", "tier", "severity")
+
+RECOUNT = text(
+    "INSERT INTO case_tally (community_id, state, category, tier, severity, n) "
+    "SELECT community_id, state, category, COALESCE(tier, ''), COALESCE(severity, severity_computed), "
+    'COUNT(*) FROM "case" '
+    "GROUP BY community_id, state, category, COALESCE(tier, ''), COALESCE(severity, severity_computed)"
+)
+
+
+class TallyKey(NamedTuple):
+    community_id: int
+    state: str
+    category: str
+    tier: str
+    severity: str
+
+
+def key_of(case: Case) -> TallyKey:
+    """The tally cell a case counts in (its effective severity: the override, else the computed one)."""
+    return TallyKey(
+        case.community_id, case.state, case.category, case.tier or "", case.severity or case.severity_computed
+    )
+
+
+def move(session: Session, before: TallyKey | None, after: TallyKey) -> None:
+    """Count a case out of ``before`` (None: a new case) and into ``after``.
+
+    Cells are updated in key order, so two transactions never wait on each other's cells in a circle
+    (PostgreSQL locks each upserted row until commit).
+    """
+    if before == after:
+        return
+    deltas = {after: 1} if before is None else {before: -1, after: 1}
+    for key in sorted(deltas):
+        _add(session, key, deltas[key])
+
+
+def _add(session: Session, key: TallyKey, delta: int) -> None:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(TALLY).values(**key._asdict(), n=delta)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS), set_={"n": TALLY.c.n + stmt.excluded.n}
+    )
+    session.execute(stmt)
+
+
+def rebuild(conn: Connection | Session) -> None:
+    """Recount the whole tally from ``case`` (in the caller's transaction)."""
+    conn.execute(text("DELETE FROM case_tally"))
+    conn.execute(RECOUNT)
+
+
+def stored(session: Session) -> dict[TallyKey, int]:
+    """The tally as kept (empty cells left out)."""
+    rows = session.execute(core_select(*(TALLY.c[k] for k in KEY_COLUMNS), TALLY.c.n))
+    return {TallyKey(*row[:5]): int(row[5]) for row in rows if row[5]}
+
+
+def recounted(session: Session) -> dict[TallyKey, int]:
+    """The tally as it should be, counted from ``case``: ``stored`` must equal it."""
+    tier, severity = func.coalesce(Case.tier, ""), func.coalesce(Case.severity, Case.severity_computed)
+    keys = (col(Case.community_id), col(Case.state), col(Case.category), tier, severity)
+    rows = session.execute(core_select(*keys, func.count()).group_by(*keys))
+    return {TallyKey(*row[:5]): int(row[5]) for row in rows}
+
+
+def counts(
+    session: Session,
+    community_ids: Iterable[int] | None,
+    *,
+    category: str | None = None,
+    tier: str | None = None,
+    severity: str | None = None,
+) -> dict[str, int]:
+    """Cases per state in these communities (None: all), optionally of one category, tier, severity."""
+    query: Any = select(CaseTally.state, func.sum(CaseTally.n)).group_by(col(CaseTally.state))
+    if community_ids is not None:
+        query = query.where(col(CaseTally.community_id).in_(sorted(community_ids)))
+    wanted = ((CaseTally.category, category), (CaseTally.tier, tier), (CaseTally.severity, severity))
+    for column, value in wanted:
+        if value:
+            query = query.where(col(column) == value)
+    return {str(state): int(n) for state, n in session.exec(query) if n}
