@@ -7,6 +7,7 @@ from sqlmodel import Session, col, func, select
 from models import AdminEvent, Category
 from services.db import writing
 from services.errors import Invalid
+from services.memo import per_transaction
 from services.policy import current_policy
 
 MAX_NAME = 20
@@ -19,6 +20,10 @@ def all_categories(session: Session) -> list[Category]:
 
 def active_categories(session: Session) -> list[str]:
     """Names offered at intake: active rows in order; the policy's list while no row exists."""
+    return list(per_transaction(session, "categories", lambda: _read_active(session)))
+
+
+def _read_active(session: Session) -> list[str]:
     rows = all_categories(session)
     if not rows:
         return list(current_policy(session).categories)

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from models import AdminEvent, Setting
 from services.db import writing
 from services.errors import Invalid
+from services.memo import per_transaction
 from workflow import Actor, Policy, Role, load_policy
 from workflow.triage import DEFAULT_POLICY
 
@@ -20,6 +21,11 @@ def file_policy() -> Policy:
 
 
 def current_policy(session: Session) -> Policy:
+    """The policy in force (read once per transaction)."""
+    return per_transaction(session, "policy", lambda: _read_policy(session))
+
+
+def _read_policy(session: Session) -> Policy:
     row = session.get(Setting, POLICY_KEY)
     base = file_policy()
     return base.with_values(row.value) if row and row.value else base
