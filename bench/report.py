@@ -9,7 +9,7 @@ HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 NOTES = HERE / "NOTES.md"  # hand-written findings, appended to the README when present
 
-ROWS = (  # name, label, median target (ms), p95 target (ms), scaling target
+ROWS = (  # name, label, median target (ms), p95 target (ms), scaling target; app/floor target: RATIO_ROWS
     ("list_first_member", "案件列表 first page (member of 1 community)", 20, 50, 1.5),
     ("list_filtered_member", "案件列表 filtered (member)", 20, 50, 1.5),
     ("list_page500_member", "案件列表 page 500 (member)", 20, 50, 1.5),
@@ -24,6 +24,7 @@ ROWS = (  # name, label, median target (ms), p95 target (ms), scaling target
     ("export_cases_xlsx", "XLSX: case list of one month", 2000, None, None),
 )
 RATIO_TARGET = 1.5
+RATIO_ROWS = {"stats_all"}  # app/floor has a target for the statistics page only; elsewhere it is shown
 BIG, SMALL = "1000000", "10000"
 
 
@@ -48,7 +49,7 @@ def backend_table(name: str, runs: dict[str, Any]) -> list[str]:
         f"Measured {big['date']} at commit `{big['commit']}`; load average at start "
         f"{big['machine']['load_average_at_start']}.",
         "",
-        "| request | median ms | p95 ms | target median / p95 | floor median ms | app/floor (≤ 1.5) "
+        "| request | median ms | p95 ms | target median / p95 | floor median ms | app/floor "
         "| 10k median ms | scaling 1M/10k (≤ 1.5) | SQL statements |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
@@ -62,9 +63,10 @@ def backend_table(name: str, runs: dict[str, Any]) -> list[str]:
         scaling = app["median_ms"] / small_app["median_ms"] if small_app else None
         target = f"≤ {med_t:,}" + (f" / ≤ {p95_t}" if p95_t else "")
         verdict = _ok(app["median_ms"], med_t) + (_ok(app["p95_ms"], p95_t) if p95_t else "")
+        ratio_verdict = _ok(ratio, RATIO_TARGET if key in RATIO_ROWS else None)
         lines.append(
             f"| {label} | {_fmt(app['median_ms'])} | {_fmt(app['p95_ms'])} | {target} {verdict} "
-            f"| {_fmt(fl['median_ms'] if fl else None)} | {_fmt(ratio, 2)} {_ok(ratio, RATIO_TARGET)} "
+            f"| {_fmt(fl['median_ms'] if fl else None)} | {_fmt(ratio, 2)} {ratio_verdict} "
             f"| {_fmt(small_app['median_ms'] if small_app else None)} "
             f"| {_fmt(scaling, 2)} {_ok(scaling, scale_t)} | {app['statements']} |"
         )
@@ -94,13 +96,15 @@ throw-away copy of each measures:
 
 - **server time** of each page through the real WSGI app (Flask test client, logged-in users, real
   database file; CSRF is off in this app's config so a POST is one request; time from request to the
-  full response body). Median and p95 over ≥ 30 repetitions (≥ 10 for statistics and exports), after
+  full response body; after a POST the client follows the redirect untimed, as a browser does, so the
+  flashed message is consumed). Median and p95 over ≥ 30 repetitions (≥ 10 for statistics and exports), after
   warm-up. The list is measured as `staff_xingfu` (staff of 1 of 8 communities) and as an admin.
   Page 500 of the member's list is clamped to the last page at 10k (48 pages).
 - **the floor**: the SQL statements one request of each page sent (recorded from the app), replayed
   through the bare driver (sqlite3 / psycopg) on one open connection with every row fetched. For the
   transition, a hand-written plain-SQL accept (reads, counter, update, event, commit).
-  app/floor shows the cost of Python (ORM, forms, workflow, templates) over the database's own work.
+  app/floor shows the cost of Python (ORM, forms, workflow, templates) over the database's own work;
+  it has a target (≤ 1.5) for the statistics page only.
 - **throughput**: gunicorn (2 workers × 4 threads, CSRF on, as `make run`) on 127.0.0.1, 8 client
   threads (http.client, keep-alive, one staff login per community) for 30 s: 25 % list, 15 % filtered
   list, 35 % case page, 5 % queue, 10 % intake, 10 % accept. An error is any unexpected status, or an
