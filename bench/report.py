@@ -110,7 +110,7 @@ throw-away copy of each measures:
   list, 35 % case page, 5 % queue, 10 % intake, 10 % accept. An error is any unexpected status, or an
   intake/accept that the database does not show afterwards.
 
-Options: `python -m bench.run --sizes 10000 --quick --no-throughput --seconds 20`; with
+Options (`make bench BENCH_ARGS="..."`): `--sizes 10000 --quick --no-throughput --seconds 20`; with
 `DATABASE_URL=postgresql://...` the PostgreSQL runs follow (`--pg-sizes 10000,1000000`).
 The machine is shared: the load average at the start of each run is recorded; treat single-digit-ms
 differences as noise.
