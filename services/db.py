@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -57,6 +58,11 @@ def writing(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def dialect_insert(session: Session) -> Any:
+    """The dialect's INSERT construct (it has ``on_conflict_do_update`` on both SQLite and PostgreSQL)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def is_sqlite(session: Session) -> bool:

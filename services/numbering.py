@@ -1,9 +1,9 @@
 """Case numbers: per community and year, gap-free, unique under concurrent acceptance."""
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401  (registers the tables)
+from services.db import dialect_insert
 
 COUNTER = SQLModel.metadata.tables["case_counter"]
 
@@ -14,10 +14,8 @@ def next_seq(session: Session, community_id: int, year: int) -> int:
     The upsert is atomic on both databases; on SQLite the writer lock is already held
     (BEGIN IMMEDIATE), on PostgreSQL the conflicting row is locked until commit.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
-        insert(COUNTER)
+        dialect_insert(session)(COUNTER)
         .values(community_id=community_id, year=year, last=1)
         .on_conflict_do_update(index_elements=["community_id", "year"], set_={"last": COUNTER.c.last + 1})
         .returning(COUNTER.c.last)

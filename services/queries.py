@@ -164,7 +164,7 @@ def _counts(
 ) -> dict[str, int]:
     """Counts per state: from the tally when the filter is one it keeps (community, category, tier,
     severity), which stays cheap at any size; else counted over the matching cases."""
-    if flt.assignee_id or flt.overdue or parse_month(flt.month) or search_condition(flt.q) is not None:
+    if flt.assignee_id or flt.overdue or parse_month(flt.month) or flt.q.strip():
         return state_counts(session, conditions)
     communities = actor.community_ids
     if flt.community_id:

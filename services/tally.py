@@ -11,11 +11,11 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, func, select
 
 import models  # noqa: F401  (registers the tables)
 from models import Case, CaseTally
+from services.db import dialect_insert
 
 TALLY = SQLModel.metadata.tables["case_tally"]
 KEY_COLUMNS = ("community_id", "state", "category", "tier", "severity")
@@ -57,8 +57,7 @@ def move(session: Session, before: TallyKey | None, after: TallyKey) -> None:
 
 
 def _add(session: Session, key: TallyKey, delta: int) -> None:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(TALLY).values(**key._asdict(), n=delta)
+    stmt = dialect_insert(session)(TALLY).values(**key._asdict(), n=delta)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS), set_={"n": TALLY.c.n + stmt.excluded.n}
     )
