@@ -183,6 +183,13 @@ def requests(app: Flask, s: Subjects) -> tuple[list[Request], dict[str, Any]]:
             Request(f"list_page500_{who}", client, "GET", lambda i: "/cases/?page=500"),
         ]
     reads += [
+        Request(
+            "queue_member",
+            member,
+            "GET",
+            lambda i: "/cases/mine",
+            note=f"{s.queue_waiting} waiting, {min(s.queue_waiting, 200)} shown",
+        ),
         Request("case_page", viewer, "GET", lambda i: f"/cases/{s.case_id}", note=f"{s.case_events} events"),
         Request("stats_all", admin, "GET", lambda i: f"/stats/?month={s.month}&scope=all", note=s.month),
         Request(

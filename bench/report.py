@@ -16,6 +16,7 @@ ROWS = (  # name, label, median target (ms), p95 target (ms), scaling target; ap
     ("list_first_admin", "案件列表 first page (admin, all communities)", 20, 50, 1.5),
     ("list_filtered_admin", "案件列表 filtered (admin)", 20, 50, 1.5),
     ("list_page500_admin", "案件列表 page 500 (admin)", 20, 50, 1.5),
+    ("queue_member", "我的案件 queue (member; up to 200 rows)", 20, 50, 1.5),
     ("case_page", "case page with 20 events", 20, 50, 1.5),
     ("intake", "intake POST (incl. commit)", 8, None, None),
     ("transition", "transition POST: accept (incl. commit)", 8, None, None),
@@ -98,7 +99,9 @@ throw-away copy of each measures:
   database file; CSRF is off in this app's config so a POST is one request; time from request to the
   full response body; after a POST the client follows the redirect untimed, as a browser does, so the
   flashed message is consumed). Median and p95 over ≥ 30 repetitions (≥ 10 for statistics and exports), after
-  warm-up. The list is measured as `staff_xingfu` (staff of 1 of 8 communities) and as an admin.
+  warm-up. The list is measured as `staff_xingfu` (staff of 1 of 8 communities) and as an admin; the
+  queue (我的案件, `/cases/mine`) as `staff_xingfu`: it lists every waiting case up to 200, so it shows
+  more rows on a bigger database (the note gives how many wait).
   Page 500 of the member's list is clamped to the last page at 10k (48 pages).
 - **the floor**: the SQL statements one request of each page sent (recorded from the app), replayed
   through the bare driver (sqlite3 / psycopg) on one open connection with every row fetched. For the

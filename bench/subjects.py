@@ -1,7 +1,8 @@
-"""What the benchmarks look at in a database: users, the case with 20 events, the month, form data.
+"""What the benchmarks look at: users, the case with 20 events, the member's queue, the month, form data.
 
 ``prepare`` runs once on the working copy: it creates the bench admin (through services.users, as
-the application would) and picks the subjects with plain queries.
+the application would) and picks the subjects with plain queries; the queue's size comes from
+services.queries.my_queue, as the page counts it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from models import User
+from services.access import actor_for
 from services.cases import SOURCES
 from services.demo import DEMO_PASSWORD
+from services.queries import my_queue
 from services.statistics import Month
 from services.users import create_user
 
@@ -36,6 +39,7 @@ class Subjects:
     month: str  # the last complete month before the data was generated
     category: str  # the commonest category (the filtered list page)
     categories: list[str]
+    queue_waiting: int = 0  # cases in the member's queue (我的案件; the page shows the first 200)
     staff: dict[int, str] = field(default_factory=dict)  # community id → staff username
     sample_cases: dict[int, list[int]] = field(default_factory=dict)  # community id → case ids
 
@@ -52,6 +56,8 @@ def prepare(engine: Engine, built_at: str, *, seed: int = 1) -> Subjects:
                 roles=["admin"],
                 hash_method="pbkdf2:sha256:1000",
             )
+        member = session.exec(select(User).where(User.username == MEMBER)).one()
+        queue_waiting = my_queue(session, actor_for(session, member)).total
     with engine.connect() as conn:
         q = conn.execute
         staff = {
@@ -114,6 +120,7 @@ def prepare(engine: Engine, built_at: str, *, seed: int = 1) -> Subjects:
         month=month.key,
         category=categories[0],
         categories=categories,
+        queue_waiting=queue_waiting,
         staff=staff,
         sample_cases=sample,
     )

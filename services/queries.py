@@ -7,13 +7,15 @@ already got from ``services.access.visible_case``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, union
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from models import (
     Agreement,
@@ -223,8 +225,9 @@ def list_cases(
     )
 
 
-def queue_condition(actor: Actor, today: date) -> ColumnElement[bool]:
-    """Cases waiting for this actor: assigned to a member; for staff, the steps staff take."""
+def _queue_branches(actor: Actor, today: date) -> list[ColumnElement[bool]]:
+    """What puts a case in this actor's queue, one condition per way in: assigned to a member and
+    open; for staff, the steps staff take (register → accept, assign, follow-up visit)."""
     parts: list[ColumnElement[bool]] = []
     if actor.has(*TIER_ROLES):
         parts.append(and_(col(Case.assignee_id) == actor.id, col(Case.state).in_(OPEN_STATES)))
@@ -234,14 +237,36 @@ def queue_condition(actor: Actor, today: date) -> ColumnElement[bool]:
             col(Agreement.follow_up_due).is_not(None),
             col(Agreement.follow_up_due) <= today,
         )
-        parts.append(
-            or_(
-                col(Case.state) == State.REGISTERED.value,
-                and_(col(Case.state) == State.ACCEPTED.value, col(Case.assignee_id).is_(None)),
-                and_(col(Case.state) == State.AGREED.value, follow_up_due),
-            )
-        )
-    return or_(*parts) if parts else false()
+        parts += [
+            col(Case.state) == State.REGISTERED.value,
+            and_(col(Case.state) == State.ACCEPTED.value, col(Case.assignee_id).is_(None)),
+            and_(col(Case.state) == State.AGREED.value, follow_up_due),
+        ]
+    return parts
+
+
+def queue(actor: Actor, today: date) -> Select[int, str] | None:
+    """(id, state) of every case waiting for this actor that the actor may see, in queue order:
+    overdue first, then by deadline (none last), then oldest first. None when nothing can wait.
+
+    A UNION of one SELECT per way in rather than one OR of the ways: each SELECT is one index range
+    (community and state, or assignee and state), where with the OR SQLite counted the queue by
+    reading every case of the community (125,000 at 1,000,000 cases). UNION, not UNION ALL: a case
+    that waits in two ways (agreed, follow-up due, assigned to a staff member who also mediates) is
+    listed once.
+    """
+    visible = visible_condition(actor)
+    overdue = case((overdue_condition(today), 0), else_=1).label("overdue")
+    branches = [
+        select(col(Case.id), col(Case.state), col(Case.deadline), overdue).where(visible, part)
+        for part in _queue_branches(actor, today)
+    ]
+    if not branches:
+        return None
+    waiting = union(*branches).subquery("queue")
+    return select(waiting.c.id, waiting.c.state).order_by(
+        waiting.c.overdue, waiting.c.deadline.asc().nulls_last(), waiting.c.id.asc()
+    )
 
 
 def has_queue(actor: Actor) -> bool:
@@ -249,22 +274,18 @@ def has_queue(actor: Actor) -> bool:
 
 
 def my_queue(session: Session, actor: Actor, *, today: date | None = None, limit: int = 200) -> Page:
-    """The actor's queue: overdue first, then by deadline, then oldest first."""
-    today = today or clock.local_date()
-    conditions = [visible_condition(actor), queue_condition(actor, today)]
-    overdue_first = case((overdue_condition(today), 0), else_=1)
-    rows = list(
-        session.exec(
-            select(Case)
-            .where(*conditions)
-            .order_by(overdue_first, col(Case.deadline).asc().nulls_last(), col(Case.id).asc())
-            .limit(limit)
-        )
-    )
-    counts = state_counts(session, conditions)
+    """The actor's queue (see ``queue``): its first ``limit`` cases, and counts per state of all of
+    it, taken from the same rows (a queue is the open cases of one person or one community's intake,
+    hundreds at 1,000,000 cases)."""
+    query = queue(actor, today or clock.local_date())
+    waiting = list(session.exec(query)) if query is not None else []
+    counts = dict(sorted(Counter(str(state) for _, state in waiting).items()))
+    ids = [int(i) for i, _ in waiting[:limit]]
+    by_id = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))} if ids else {}
+    rows = [by_id[i] for i in ids if i in by_id]
     return Page(
         rows,
-        sum(counts.values()),
+        len(waiting),
         1,
         limit,
         counts=counts,

@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from models import Party
+from services import clock
 from services.access import actor_for
 from services.queries import (
     CaseFilter,
@@ -22,6 +23,7 @@ from services.queries import (
 from services.users import update_user
 from tests.web.case_helpers import distinct_parties
 from workflow import Tier
+from workflow.states import CLOCK_RUNNING
 
 
 def _actor(session, user):
@@ -181,6 +183,75 @@ def test_queue_respects_access_rule(session, factory):
     factory.case("registered", parties=distinct_parties(), community=other)
     page = my_queue(session, _actor(session, factory.staff()))
     assert page.rows == []
+
+
+def _queue_order(cases, today):
+    """The queue's order, computed here: overdue (clock running, deadline passed) first, then by
+    deadline with none last, then oldest first."""
+
+    def key(c):
+        overdue = (
+            c.state in {s.value for s in CLOCK_RUNNING} and c.deadline is not None and c.deadline < today
+        )
+        return (not overdue, c.deadline is None, c.deadline or today, c.id)
+
+    return [c.id for c in sorted(cases, key=key)]
+
+
+def test_queue_holds_exactly_the_waiting_cases(session, factory):
+    elsewhere = factory.community()
+    staff, volunteer = factory.staff(), factory.member("volunteer")
+    other_volunteer = factory.user("volunteer")
+    both = factory.user("staff", "volunteer")  # staff who also mediates: one case may wait twice
+    leader = factory.user("leader")
+    ago = lambda days: datetime.now(UTC) - timedelta(days=days)  # noqa: E731
+
+    registered = factory.case("registered", parties=distinct_parties())
+    accepted = factory.case("accepted", parties=distinct_parties())
+    accepted_late = factory.case("accepted", parties=distinct_parties(), now=ago(50))
+    assigned = factory.case("assigned", parties=distinct_parties())
+    mediating_late = factory.case("mediating", parties=distinct_parties(), now=ago(45))
+    # agreed 45 days ago: follow-up due; the deadline has passed but the clock stopped (not overdue)
+    agreed_due = factory.case("agreed", parties=distinct_parties(), now=ago(45))
+    agreed_not_due = factory.case("agreed", parties=distinct_parties())
+    defaulted = factory.case("defaulted", parties=distinct_parties())
+    factory.case("closed", parties=distinct_parties())
+    factory.case("not_accepted", parties=distinct_parties())
+    theirs = factory.fire(
+        factory.case("accepted", parties=distinct_parties()), "assign", assignee_id=other_volunteer.id
+    )
+    own = factory.case("accepted", parties=distinct_parties(), now=ago(20))
+    own = factory.fire(own, "assign", now=ago(20), assignee_id=both.id)
+    for trigger in ("notify_rights", "start_mediation", "record_agreement"):
+        own = factory.fire(own, trigger, now=ago(20))
+    factory.case("registered", parties=distinct_parties(), community=elsewhere)
+    factory.case("agreed", parties=distinct_parties(), community=elsewhere, now=ago(45))
+    factory.case("assigned", parties=distinct_parties(), community=elsewhere)
+    assert own.state == "agreed" and own.assignee_id == both.id and theirs.state == "assigned"
+
+    today = clock.local_date()
+    staff_cases = [registered, accepted, accepted_late, agreed_due, own]
+    expected = {
+        staff.id: (staff_cases, {"registered": 1, "accepted": 2, "agreed": 2}),
+        both.id: (staff_cases, {"registered": 1, "accepted": 2, "agreed": 2}),
+        volunteer.id: (
+            [assigned, mediating_late, agreed_due, agreed_not_due, defaulted],
+            {"assigned": 1, "mediating": 1, "agreed": 2, "defaulted": 1},
+        ),
+        other_volunteer.id: ([theirs], {"assigned": 1}),
+        leader.id: ([], {}),
+    }
+    for user in (staff, both, volunteer, other_volunteer, leader):
+        cases, counts = expected[user.id]
+        page = my_queue(session, _actor(session, user), today=today)
+        assert [r.id for r in page.rows] == _queue_order(cases, today), user.username
+        assert page.counts == counts and page.total == len(cases) == sum(counts.values())
+    assert _queue_order(staff_cases, today)[0] == accepted_late.id
+    assert _queue_order(expected[volunteer.id][0], today)[:2] == [mediating_late.id, agreed_due.id]
+
+    first_two = my_queue(session, _actor(session, staff), today=today, limit=2)
+    assert [r.id for r in first_two.rows] == _queue_order(staff_cases, today)[:2]
+    assert first_two.total == 5 and first_two.counts == expected[staff.id][1]
 
 
 def test_eligible_assignees(session, factory):
