@@ -7,6 +7,7 @@ from models.event import CaseEvent
 from models.party import Party
 from models.records import Agreement, FollowUp, JudicialConfirmation, SessionRecord
 from models.settings import Category, Setting
+from models.snapshot import MonthSnapshot
 from models.tally import CaseTally
 from models.user import LoginAttempt, User, UserCommunity
 
@@ -22,6 +23,7 @@ __all__ = [
     "FollowUp",
     "JudicialConfirmation",
     "LoginAttempt",
+    "MonthSnapshot",
     "Party",
     "SessionRecord",
     "Setting",

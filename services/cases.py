@@ -24,7 +24,7 @@ from models import (
     SessionRecord,
     User,
 )
-from services import clock, tally
+from services import clock, month_close, tally
 from services.access import actor_for, can_see
 from services.categories import active_categories
 from services.db import writing
@@ -112,10 +112,15 @@ def validate_parties(parties: list[PartyInput]) -> None:
             raise Invalid(f"身份证号码无效：{p.id_number}", field="parties")
 
 
-def intake(*, session: Session, actor: User, data: IntakeInput, now: datetime | None = None) -> Case:
-    """Register a complaint: the case, its parties and its first event, in one transaction."""
+def intake(
+    *, session: Session, actor: User, data: IntakeInput, now: datetime | None = None, who: Actor | None = None
+) -> Case:
+    """Register a complaint: the case, its parties and its first event, in one transaction.
+
+    ``who``: as for ``apply``.
+    """
     now = now or clock.now()
-    who = actor_for(session, actor)
+    who = who if who is not None and who.id == actor.id else actor_for(session, actor)
     if not who.active or not who.has(Role.STAFF, Role.ADMIN) or not who.in_community(data.community_id):
         raise Invalid("您无权在此社区登记纠纷。")
     policy = current_policy(session)
@@ -278,14 +283,16 @@ def apply(
     data: dict[str, Any] | None = None,
     expected_version: int | None,
     now: datetime | None = None,
+    who: Actor | None = None,
 ) -> Case:
     """Fire one trigger on a case and record it; all or nothing.
 
-    Raises NotFound (no such case, or not visible), StaleCase (the case changed since
-    ``expected_version``) or workflow.Refused (with the reason); nothing is written then.
+    ``who`` is ``actor`` as the workflow sees them, when the caller has it already (a web request
+    does); else it is read here. Raises NotFound (no such case, or not visible), StaleCase (the case
+    changed since ``expected_version``) or workflow.Refused (with the reason); nothing is written then.
     """
     now = now or clock.now()
-    who = actor_for(session, actor)
+    who = who if who is not None and who.id == actor.id else actor_for(session, actor)
     with writing(session):
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or not can_see(who, case):
@@ -328,6 +335,11 @@ def _record(
     _TRIGGER_EFFECTS.get(outcome.trigger, _no_effect)(session, case, outcome, who, now, policy)
     if outcome.to_state.terminal:
         case.closed_at = now
+    # A closed month's kept figures go stale if this lands inside it: back-dated, or a visit day /
+    # application day entered late.
+    month_close.drop(
+        session, case.community_id, (now, outcome.data.get("visited_on"), outcome.data.get("applied_on"))
+    )
     session.add(
         CaseEvent(
             case_id=case.id,

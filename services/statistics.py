@@ -1,9 +1,10 @@
 """Monthly statistics of mediation work (人民调解月报) for a community, a street, or all.
 
 Months are calendar months in Beijing time, turned into UTC ranges by ``clock.month_bounds``; no
-database date functions are used, so the same queries run on SQLite and PostgreSQL. Every figure is a
-COUNT/SUM with GROUP BY in the database; only the acceptance-to-agreement durations come back as one
-column of numbers (for the median).
+database date functions are used, so the same queries run on SQLite and PostgreSQL. The SQL lives in
+services.month_tally: a dozen GROUP BY queries per month, grouped by community, so a scope's figures
+are the sum of its communities'. A month that is over is computed once and kept (services.month_close,
+月报定稿); its report then reads a few rows. The current month is computed on every request.
 
 Definitions (M = the month, [start, end) its UTC range, dates are Beijing dates):
 
@@ -23,8 +24,8 @@ Definitions (M = the month, [start, end) its UTC range, dates are Beijing dates)
 - 上报升级数: ``escalate`` events in M.
 - 月末超期未结: cases accepted before the end of M whose state at the end of M (the to_state of their
   last event before the end) is accepted/assigned/mediating and whose deadline is before the last
-  day of M (``workflow.clocks.is_overdue`` on that day). Approximation: the deadline is the case's
-  current one, so an extension recorded after M moves a case out of M's figure.
+  day of M (``workflow.clocks.is_overdue`` on that day). The deadline is the case's deadline when
+  the month's figures are computed (for a closed month: when it was kept).
 - 平均/中位用时: days (elapsed, one decimal) from acceptance to the first agreement in M, over the
   cases agreed in M.
 - 防止民转刑 (件/人): cases agreed in M whose risk level is orange/red now or was raised to orange/red
@@ -33,108 +34,41 @@ Definitions (M = the month, [start, end) its UTC range, dates are Beijing dates)
 - 工作量 (per person): cases open at the end of M with that person as assignee at that moment
   (from the last assign/reassign/escalate/delegate event before the end), agreements they recorded
   in M (cases), sessions they recorded in M.
-- By tier: the case's tier now (the tier that handles or handled it, after escalations).
+- By tier: the case's tier when the figures are computed (the tier that handles or handled it, after
+  escalations); for a closed month, its tier when the month was kept, so a filed report stays as filed.
+- A closed month is kept per community on first use (or by ``flask stats close``); an entry dated
+  inside it afterwards (a follow-up's visit day, a confirmation's application day, a back-dated
+  event) drops the community's kept month, and the next report computes it again.
 - 环比: the same figure for the previous month; 同比: for the same month a year earlier. The change is
   a growth in per cent for counts and amounts, and a difference in percentage points for rates.
 """
 
 from __future__ import annotations
 
-import re
 import statistics as pystats
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    Float,
-    and_,
-    case,
-    distinct,
-    func,
-    or_,
-    true,
-    type_coerce,
-    union_all,
-)
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, select
 
-from models import Agreement, Case, CaseEvent, Community, FollowUp, JudicialConfirmation, User
-from services import clock
+from models import Community, User
+from services import clock, month_close
 from services.cases import SOURCES
 from services.errors import Forbidden, Invalid
+from services.month_tally import MonthTally, accepted_and_agreed, compute, merged
+from services.months import Month
 from services.policy import current_policy
 from workflow import Actor, Role, Tier
-from workflow.states import CLOCK_RUNNING, State
 
 VIEW_ROLES = (Role.STAFF, Role.LEADER, Role.ADMIN)
-OPEN_WITH_ASSIGNEE = (State.ASSIGNED.value, State.MEDIATING.value, State.AGREED.value, State.DEFAULTED.value)
-RUNNING = tuple(s.value for s in CLOCK_RUNNING)
-HIGH_RISK = ("orange", "red")
-ASSIGNEE_TRIGGERS = ("assign", "reassign", "escalate", "delegate")
 ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
 
-
-# --- months --------------------------------------------------------------------------------
-@dataclass(frozen=True, order=True)
-class Month:
-    """A calendar month in Beijing time."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str | None) -> Month:
-        """``2026-10`` → Month; anything else raises Invalid with a message for the user."""
-        match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
-            raise Invalid(f"月份格式不正确：{text or '（空）'}，应为 YYYY-MM，例如 2026-10。", field="month")
-        return cls(int(match.group(1)), int(match.group(2)))
-
-    @classmethod
-    def of(cls, moment: datetime | None = None) -> Month:
-        day = clock.local_date(moment)
-        return cls(day.year, day.month)
-
-    def shift(self, delta: int) -> Month:
-        return Month(*clock.shift_month(self.year, self.month, delta))
-
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        return clock.month_bounds(self.year, self.month)
-
-    @property
-    def first_day(self) -> date:
-        return date(self.year, self.month, 1)
-
-    @property
-    def next_first_day(self) -> date:
-        nxt = self.shift(1)
-        return date(nxt.year, nxt.month, 1)
-
-    @property
-    def last_day(self) -> date:
-        return self.next_first_day - timedelta(days=1)
-
-    @property
-    def key(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def title(self) -> str:
-        return f"{self.year}年{self.month}月"
-
-    def __str__(self) -> str:
-        return self.key
+__all__ = ["Month", "Report", "Row", "Scope", "figures", "monthly_report", "trend"]
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -223,123 +157,6 @@ def scope_choices(session: Session, actor: Actor) -> list[ScopeChoice]:
     choices += [ScopeChoice(f"street:{s}", f"{s}（街道）") for s in streets]
     choices += [ScopeChoice(f"community:{c.id}", c.name) for c in communities]
     return choices
-
-
-# --- SQL helpers ---------------------------------------------------------------------------
-class days_between(FunctionElement[float]):
-    """Elapsed days from ``start`` to ``end`` (two timestamp columns), per dialect."""
-
-    type = Float()
-    inherit_cache = True
-    name = "days_between"
-
-
-@compiles(days_between, "sqlite")
-def _days_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = list(element.clauses)
-    return f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
-
-
-@compiles(days_between, "postgresql")
-def _days_postgresql(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = list(element.clauses)
-    return (
-        f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 86400.0)"
-    )
-
-
-def _in_month(column: Any, month: Month) -> ColumnElement[bool]:
-    start, end = month.bounds
-    return and_(col(column) >= start, col(column) < end)
-
-
-def _on_days_of(column: Any, month: Month) -> ColumnElement[bool]:
-    return and_(col(column) >= month.first_day, col(column) < month.next_first_day)
-
-
-def month_bucket(column: Any, months: Sequence[Month]) -> Any:
-    """CASE expression numbering which of ``months`` (consecutive, ascending) a timestamp falls in."""
-    whens = [(col(column) < m.bounds[1], i) for i, m in enumerate(months)]
-    return case(*whens, else_=None)
-
-
-def _events(trigger: str, month: Month, scope: Scope) -> list[ColumnElement[bool]]:
-    return [
-        col(CaseEvent.trigger) == trigger,
-        _in_month(CaseEvent.at, month),
-        scope.condition(CaseEvent.community_id),
-    ]
-
-
-def _agreed_cases(month: Month, scope: Scope) -> Any:
-    """Subquery: each case agreed in the month with the time of its first agreement in the month."""
-    return (
-        select(col(CaseEvent.case_id).label("case_id"), func.min(CaseEvent.at).label("at"))
-        .where(*_events("record_agreement", month, scope), col(CaseEvent.to_state) == State.AGREED.value)
-        .group_by(col(CaseEvent.case_id))
-        .subquery()
-    )
-
-
-def _state_at(case_id: Any, end: datetime) -> Any:
-    """Correlated scalar: the case's state at ``end`` (to_state of its last event before it).
-
-    A case's events are written one at a time under its row lock, so the highest id is the latest.
-    """
-    return (
-        select(CaseEvent.to_state)
-        .where(col(CaseEvent.case_id) == case_id, col(CaseEvent.at) < end)
-        .order_by(col(CaseEvent.id).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def _assignee_at(case_id: Any, end: datetime) -> Any:
-    """Correlated scalar: the case's assignee at ``end`` (escalate/delegate clear it)."""
-    return (
-        select(col(CaseEvent.data)["assignee_id"].as_integer())
-        .where(
-            col(CaseEvent.case_id) == case_id,
-            col(CaseEvent.at) < end,
-            col(CaseEvent.trigger).in_(ASSIGNEE_TRIGGERS),
-        )
-        .order_by(col(CaseEvent.id).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def _open_at_end(month: Month, scope: Scope) -> Any:
-    """Subquery over the cases possibly open at the end of the month: their state, assignee, deadline.
-
-    The candidates (accepted before the end, not closed before it) are a MATERIALIZED CTE so the
-    per-case look-ups run on them only; flattened, PostgreSQL estimates a look-up per case ever
-    accepted and spends a second compiling the query (JIT).
-    """
-    end = month.bounds[1]
-
-    # Two index look-ups on closed_at (still open / closed after the end) instead of one scan of
-    # every case accepted before the end, which grows with the whole history.
-    def accepted_before_end(closed: ColumnElement[bool]) -> Any:
-        return select(col(Case.id).label("case_id"), col(Case.deadline).label("deadline")).where(
-            scope.condition(Case.community_id), col(Case.accepted_at) < end, closed
-        )
-
-    candidates = (
-        union_all(
-            accepted_before_end(col(Case.closed_at).is_(None)),
-            accepted_before_end(col(Case.closed_at) >= end),
-        )
-        .cte("open_candidates")
-        .prefix_with("MATERIALIZED")
-    )
-    return select(
-        candidates.c.case_id,
-        candidates.c.deadline,
-        _state_at(candidates.c.case_id, end).label("state"),
-        _assignee_at(candidates.c.case_id, end).label("assignee_id"),
-    ).subquery()
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -446,190 +263,34 @@ def change(current: int | Decimal | None, previous: int | Decimal | None, kind: 
     )
 
 
-def figures(session: Session, scope: Scope, month: Month) -> Figures:
-    """Every figure of one month (see the module docstring for the definitions)."""
-    written, oral, amount = _agreements(session, scope, month)
-    follow_ups, performed, satisfied = _follow_ups(session, scope, month)
-    avg_days, median_days = _days_to_agreement(session, scope, month)
-    prevented_cases, prevented_people = _prevented(session, scope, month)
+def figures_of(month: Month, tally: MonthTally) -> Figures:
+    """The scope's figures from the sum of its communities' tallies."""
+    c = tally.counts
+    days = tally.days
     return Figures(
         month=month,
-        accepted=_count_accepted(session, scope, month),
-        success=_count_success(session, scope, month),
-        failure=_count_failure(session, scope, month),
-        written=written,
-        oral=oral,
-        amount=amount,
-        follow_ups=follow_ups,
-        performed=performed,
-        satisfied=satisfied,
-        confirmed=_count_confirmed(session, scope, month),
-        escalations=_count_events(session, scope, month, "escalate"),
-        overdue=_count_overdue(session, scope, month),
-        avg_days=avg_days,
-        median_days=median_days,
-        prevented_cases=prevented_cases,
-        prevented_people=prevented_people,
+        accepted=c["accepted"],
+        success=c["success"],
+        failure=c["failure"],
+        written=c["written"],
+        oral=c["oral"],
+        amount=(Decimal(c["amount_fen"]) / 100).quantize(CENT),
+        follow_ups=c["follow_ups"],
+        performed=c["performed"],
+        satisfied=c["satisfied"],
+        confirmed=c["confirmed"],
+        escalations=c["escalations"],
+        overdue=c["overdue"],
+        avg_days=one_decimal(pystats.fmean(days)) if days else None,
+        median_days=one_decimal(pystats.median(days)) if days else None,
+        prevented_cases=c["prevented_cases"],
+        prevented_people=c["prevented_people"],
     )
 
 
-def _count_accepted(session: Session, scope: Scope, month: Month) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(Case)
-        .where(_in_month(Case.accepted_at, month), scope.condition(Case.community_id))
-    )
-    return int(session.exec(stmt).one())
-
-
-def _count_success(session: Session, scope: Scope, month: Month) -> int:
-    stmt = select(func.count(distinct(col(CaseEvent.case_id)))).where(
-        *_events("record_agreement", month, scope), col(CaseEvent.to_state) == State.AGREED.value
-    )
-    return int(session.exec(stmt).one())
-
-
-def _count_failure(session: Session, scope: Scope, month: Month) -> int:
-    stmt = (
-        select(func.count(distinct(col(CaseEvent.case_id))))
-        .select_from(CaseEvent)
-        .join(Case, col(Case.id) == col(CaseEvent.case_id))
-        .where(*_events("terminate", month, scope), col(Case.mediation_started).is_(True))
-    )
-    return int(session.exec(stmt).one())
-
-
-def _count_events(session: Session, scope: Scope, month: Month, trigger: str) -> int:
-    stmt = select(func.count()).select_from(CaseEvent).where(*_events(trigger, month, scope))
-    return int(session.exec(stmt).one())
-
-
-def _count_confirmed(session: Session, scope: Scope, month: Month) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(JudicialConfirmation)
-        .join(Case, col(Case.id) == col(JudicialConfirmation.case_id))
-        .where(
-            col(JudicialConfirmation.result) == "valid",
-            _on_days_of(JudicialConfirmation.applied_on, month),
-            scope.condition(Case.community_id),
-        )
-    )
-    return int(session.exec(stmt).one())
-
-
-def _agreements(session: Session, scope: Scope, month: Month) -> tuple[int, int, Decimal]:
-    """Written count, oral count, and the summed amount (元) of the agreements recorded in the month.
-
-    The n-th agreement row of a case pairs with the case's n-th record_agreement event (both are
-    numbered by counting the earlier ones through the per-case indexes).
-    """
-    earlier_event = aliased(CaseEvent)
-    event_n = (
-        select(func.count())
-        .where(
-            col(earlier_event.case_id) == col(CaseEvent.case_id),
-            col(earlier_event.trigger) == "record_agreement",
-            col(earlier_event.id) <= col(CaseEvent.id),
-        )
-        .correlate(CaseEvent)
-        .scalar_subquery()
-    )
-    events = (
-        select(col(CaseEvent.case_id).label("case_id"), col(CaseEvent.at).label("at"), event_n.label("n"))
-        .where(*_events("record_agreement", month, scope))
-        .subquery()
-    )
-    earlier = aliased(Agreement)
-    agreement_n = (
-        select(func.count())
-        .where(col(earlier.case_id) == col(Agreement.case_id), col(earlier.id) <= col(Agreement.id))
-        .correlate(Agreement)
-        .scalar_subquery()
-    )
-    rows = (
-        select(
-            col(Agreement.case_id).label("case_id"),
-            col(Agreement.kind).label("kind"),
-            type_coerce(col(Agreement.amount), BigInteger).label("fen"),
-            agreement_n.label("n"),
-        )
-        .where(col(Agreement.case_id).in_(select(events.c.case_id)))
-        .subquery()
-    )
-    stmt = (
-        select(rows.c.kind, func.count(), func.coalesce(func.sum(rows.c.fen), 0))
-        .select_from(rows)
-        .join(events, and_(events.c.case_id == rows.c.case_id, events.c.n == rows.c.n))
-        .where(_in_month(events.c.at, month))
-        .group_by(rows.c.kind)
-    )
-    counts: dict[str, int] = {}
-    total = Decimal("0.00")
-    for kind, count, fen in session.exec(stmt).all():
-        counts[kind] = int(count)
-        total += Decimal(int(fen)) / 100
-    return counts.get("written", 0), counts.get("oral", 0), total.quantize(CENT)
-
-
-def _follow_ups(session: Session, scope: Scope, month: Month) -> tuple[int, int, int]:
-    """All follow-ups visited in the month, those that found performance, those satisfied."""
-    stmt = (
-        select(FollowUp.performed, FollowUp.satisfaction, func.count())
-        .select_from(FollowUp)
-        .join(Case, col(Case.id) == col(FollowUp.case_id))
-        .where(_on_days_of(FollowUp.visited_on, month), scope.condition(Case.community_id))
-        .group_by(col(FollowUp.performed), col(FollowUp.satisfaction))
-    )
-    total = performed = satisfied = 0
-    for was_performed, satisfaction, count in session.exec(stmt).all():
-        total += count
-        performed += count if was_performed else 0
-        satisfied += count if satisfaction in ("satisfied", "basically") else 0
-    return total, performed, satisfied
-
-
-def _days_to_agreement(session: Session, scope: Scope, month: Month) -> tuple[Decimal | None, Decimal | None]:
-    agreed = _agreed_cases(month, scope)
-    stmt = (
-        select(days_between(agreed.c.at, col(Case.accepted_at)))
-        .select_from(agreed)
-        .join(Case, col(Case.id) == agreed.c.case_id)
-    )
-    days = [float(d) for d in session.exec(stmt).all() if d is not None]
-    if not days:
-        return None, None
-    return one_decimal(pystats.fmean(days)), one_decimal(pystats.median(days))
-
-
-def _prevented(session: Session, scope: Scope, month: Month) -> tuple[int, int]:
-    agreed = _agreed_cases(month, scope)
-    end = month.bounds[1]
-    flagged = (
-        select(CaseEvent.id)
-        .where(
-            col(CaseEvent.case_id) == col(Case.id),
-            col(CaseEvent.trigger) == "flag_risk",
-            col(CaseEvent.at) < end,
-            col(CaseEvent.data)["level"].as_string().in_(HIGH_RISK),
-        )
-        .correlate(Case)
-        .exists()
-    )
-    stmt = (
-        select(func.count(), func.coalesce(func.sum(Case.people_involved), 0))
-        .select_from(Case)
-        .join(agreed, agreed.c.case_id == col(Case.id))
-        .where(or_(col(Case.risk_level).in_(HIGH_RISK), flagged))
-    )
-    cases, people = session.exec(stmt).one()
-    return int(cases), int(people)
-
-
-def _count_overdue(session: Session, scope: Scope, month: Month) -> int:
-    rows = _open_at_end(month, scope)
-    stmt = select(func.count()).where(rows.c.state.in_(RUNNING), rows.c.deadline < month.last_day)
-    return int(session.exec(stmt).one())
+def figures(session: Session, scope: Scope, month: Month) -> Figures:
+    """Every figure of one month, computed from the records now (see the module docstring)."""
+    return figures_of(month, merged(compute(session, scope.community_ids, month).values()))
 
 
 # --- breakdowns ----------------------------------------------------------------------------
@@ -658,89 +319,34 @@ class WorkloadRow:
     sessions: int = 0
 
 
-def _breakdown(session: Session, scope: Scope, month: Month, column: Any) -> dict[Any, list[int]]:
-    """{key: [accepted, success, failure]} grouped by a Case column."""
-    out: dict[Any, list[int]] = {}
-    accepted = (
-        select(column, func.count())
-        .where(_in_month(Case.accepted_at, month), scope.condition(Case.community_id))
-        .group_by(column)
-    )
-    for key, n in session.exec(accepted).all():
-        out.setdefault(key, [0, 0, 0])[0] = int(n)
-    for slot, trigger, extra in (
-        (1, "record_agreement", col(CaseEvent.to_state) == State.AGREED.value),
-        (2, "terminate", col(Case.mediation_started).is_(True)),
-    ):
-        stmt = (
-            select(column, func.count(distinct(col(CaseEvent.case_id))))
-            .select_from(CaseEvent)
-            .join(Case, col(Case.id) == col(CaseEvent.case_id))
-            .where(*_events(trigger, month, scope), extra)
-            .group_by(column)
-        )
-        for key, n in session.exec(stmt).all():
-            out.setdefault(key, [0, 0, 0])[slot] = int(n)
-    return out
-
-
-def _rows(counts: dict[Any, list[int]], order: Iterable[tuple[Any, str]]) -> list[Row]:
+def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str]]) -> list[Row]:
+    """Rows in the given order (every one, zeros included), then any other keys found ("" is 未定)."""
     rows = []
     known = set()
     for key, label in order:
         known.add(key)
-        acc, succ, fail = counts.get(key, [0, 0, 0])
-        rows.append(Row(str(key), label, acc, succ, fail))
-    for key in sorted((k for k in counts if k not in known), key=lambda k: str(k)):
-        acc, succ, fail = counts[key]
-        rows.append(Row(str(key), str(key) if key is not None else "未定", acc, succ, fail))
+        rows.append(Row(key, label, *counts.get(key, [0, 0, 0])))
+    for key in sorted(k for k in counts if k not in known):
+        rows.append(Row(key, key or "未定", *counts[key]))
     return rows
 
 
-def by_category(session: Session, scope: Scope, month: Month) -> list[Row]:
-    order = [(c, c) for c in current_policy(session).categories]
-    return _rows(_breakdown(session, scope, month, col(Case.category)), order)
-
-
-def by_source(session: Session, scope: Scope, month: Month) -> list[Row]:
-    return _rows(_breakdown(session, scope, month, col(Case.source)), [(s, s) for s in SOURCES])
-
-
-def by_tier(session: Session, scope: Scope, month: Month) -> list[Row]:
-    return _rows(_breakdown(session, scope, month, col(Case.tier)), [(t.value, t.label) for t in Tier])
-
-
-def by_community(session: Session, scope: Scope, month: Month) -> list[Row]:
-    counts = _breakdown(session, scope, month, col(Case.community_id))
+def _community_rows(session: Session, scope: Scope, tallies: dict[int, MonthTally]) -> list[Row]:
     stmt = select(Community).order_by(col(Community.street), col(Community.name))
     if scope.community_ids is not None:
         stmt = stmt.where(col(Community.id).in_(sorted(scope.community_ids)))
-    return _rows(counts, [(c.id, c.name) for c in session.exec(stmt).all()])
-
-
-def workload(session: Session, scope: Scope, month: Month) -> list[WorkloadRow]:
-    """Per person: open cases assigned to them at month end, agreements and sessions they recorded."""
-    counts: dict[int, list[int]] = {}
-    rows = _open_at_end(month, scope)
-    open_stmt = (
-        select(rows.c.assignee_id, func.count())
-        .where(rows.c.state.in_(OPEN_WITH_ASSIGNEE), rows.c.assignee_id.is_not(None))
-        .group_by(rows.c.assignee_id)
-    )
-    for who, n in session.exec(open_stmt).all():
-        counts.setdefault(int(who), [0, 0, 0])[0] = int(n)
-    for slot, trigger, counted in (
-        (1, "record_agreement", func.count(distinct(col(CaseEvent.case_id)))),
-        (2, "record_session", func.count()),
-    ):
-        stmt = (
-            select(CaseEvent.actor_id, counted)
-            .where(*_events(trigger, month, scope), col(CaseEvent.actor_id).is_not(None))
-            .group_by(col(CaseEvent.actor_id))
+    rows = []
+    for community in session.exec(stmt):
+        c = (
+            tallies[community.id].counts
+            if community.id in tallies
+            else dict.fromkeys(("accepted", "success", "failure"), 0)
         )
-        for actor_id, n in session.exec(stmt).all():
-            if actor_id is not None:
-                counts.setdefault(actor_id, [0, 0, 0])[slot] = int(n)
+        rows.append(Row(str(community.id), community.name, c["accepted"], c["success"], c["failure"]))
+    return rows
+
+
+def _workload_rows(session: Session, counts: dict[int, list[int]]) -> list[WorkloadRow]:
     if not counts:
         return []
     users = session.exec(select(User).where(col(User.id).in_(sorted(counts)))).all()
@@ -763,33 +369,23 @@ class TrendPoint:
     success: int
 
 
-def trend(session: Session, scope: Scope, month: Month, months: int = 12) -> list[TrendPoint]:
-    """Accepted and successful cases in each of the ``months`` months ending with ``month``."""
+def trend(
+    session: Session, scope: Scope, month: Month, months: int = 12, *, now: datetime | None = None
+) -> list[TrendPoint]:
+    """Accepted and successful cases in each of the ``months`` months ending with ``month``.
+
+    Months already kept (services.month_close) are read from there, the others counted in two queries.
+    """
+    now = now or clock.now()
     span = [month.shift(i - months + 1) for i in range(months)]
-    start, end = span[0].bounds[0], span[-1].bounds[1]
-    bucket = month_bucket(Case.accepted_at, span)
-    accepted_stmt = (
-        select(bucket, func.count())
-        .where(
-            col(Case.accepted_at) >= start, col(Case.accepted_at) < end, scope.condition(Case.community_id)
+    points = month_close.accepted_and_agreed(session, [m for m in span if m.closed(now)], scope.community_ids)
+    missing = [m for m in span if m not in points]
+    if missing:
+        counted = accepted_and_agreed(
+            session, scope.community_ids, span[span.index(missing[0]) : span.index(missing[-1]) + 1]
         )
-        .group_by(bucket)
-    )
-    accepted = {int(i): int(n) for i, n in session.exec(accepted_stmt).all() if i is not None}
-    ebucket = month_bucket(CaseEvent.at, span)
-    success_stmt = (
-        select(ebucket, func.count(distinct(col(CaseEvent.case_id))))
-        .where(
-            col(CaseEvent.trigger) == "record_agreement",
-            col(CaseEvent.to_state) == State.AGREED.value,
-            col(CaseEvent.at) >= start,
-            col(CaseEvent.at) < end,
-            scope.condition(CaseEvent.community_id),
-        )
-        .group_by(ebucket)
-    )
-    success = {int(i): int(n) for i, n in session.exec(success_stmt).all() if i is not None}
-    return [TrendPoint(m, accepted.get(i, 0), success.get(i, 0)) for i, m in enumerate(span)]
+        points.update({m: counted[m] for m in missing})
+    return [TrendPoint(m, *points[m]) for m in span]
 
 
 @dataclass(frozen=True)
@@ -828,18 +424,31 @@ class Report:
         return lines
 
 
-def monthly_report(session: Session, scope: Scope, month: Month, *, trend_months: int = 12) -> Report:
-    """The month's report: figures with 环比/同比, breakdown tables, workload and the trend."""
+def monthly_report(
+    session: Session, scope: Scope, month: Month, *, trend_months: int = 12, now: datetime | None = None
+) -> Report:
+    """The month's report: figures with 环比/同比, breakdown tables, workload and the trend.
+
+    A month that is over is read from its kept tallies (taken on first use, services.month_close);
+    the current month is computed from the records.
+    """
+    now = now or clock.now()
+    tallies = month_close.tallies(session, month, scope.community_ids, now)
+    total = merged(tallies.values())
+    previous, last_year = (
+        merged(month_close.tallies(session, m, scope.community_ids, now).values())
+        for m in (month.shift(-1), month.shift(-12))
+    )
     return Report(
         scope=scope,
         month=month,
-        current=figures(session, scope, month),
-        previous=figures(session, scope, month.shift(-1)),
-        last_year=figures(session, scope, month.shift(-12)),
-        categories=by_category(session, scope, month),
-        sources=by_source(session, scope, month),
-        tiers=by_tier(session, scope, month),
-        communities=by_community(session, scope, month),
-        workload=workload(session, scope, month),
-        trend=trend(session, scope, month, trend_months),
+        current=figures_of(month, total),
+        previous=figures_of(month.shift(-1), previous),
+        last_year=figures_of(month.shift(-12), last_year),
+        categories=_rows(total.breakdowns["category"], [(c, c) for c in current_policy(session).categories]),
+        sources=_rows(total.breakdowns["source"], [(s, s) for s in SOURCES]),
+        tiers=_rows(total.breakdowns["tier"], [(t.value, t.label) for t in Tier]),
+        communities=_community_rows(session, scope, tallies),
+        workload=_workload_rows(session, total.workload),
+        trend=trend(session, scope, month, trend_months, now=now),
     )

@@ -27,137 +27,23 @@ kc   community C: acc 10-11; stays accepted.                             All sco
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from models import Community
 from services.access import actor_for
-from services.cases import PartyInput
 from services.errors import Forbidden, Invalid
 from services.statistics import (
     Month,
-    Scope,
     figures,
     monthly_report,
     resolve_scope,
     scope_of_community,
     trend,
 )
-
-OCT = Month(2026, 10)
-_rooms = iter(range(100, 100000))
-
-
-def bj(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
-    """A Beijing wall-clock time as a UTC datetime."""
-    return datetime(y, m, d, h, mi, tzinfo=UTC) - timedelta(hours=8)
-
-
-def parties(n: int) -> list[PartyInput]:
-    """Parties with their own phones and rooms, so no case looks like a repeat of another."""
-    room = next(_rooms)
-    return [
-        PartyInput("applicant", "王五", f"1390000{room:04d}", "", "和谐小区", "1栋", str(room)),
-        PartyInput("respondent", "赵六", f"1370000{room:04d}", "", "和谐小区", "2栋", str(room)),
-    ]
-
-
-def mediating(factory, community, accepted, started, **intake):  # type: ignore[no-untyped-def]
-    case = factory.case("registered", community=community, now=accepted, parties=parties(0), **intake)
-    case = factory.fire(case, "accept", now=accepted)
-    case = factory.fire(case, "assign", now=accepted + timedelta(minutes=5))
-    case = factory.fire(case, "notify_rights", now=started)
-    return factory.fire(case, "start_mediation", now=started)
-
-
-def accepted_only(factory, community, accepted):  # type: ignore[no-untyped-def]
-    case = factory.case("registered", community=community, now=accepted, parties=parties(0))
-    return factory.fire(case, "accept", now=accepted)
-
-
-ORAL = {"kind": "oral", "content": "双方口头约定互不打扰", "facts": None, "terms": None, "performance": None}
-ORAL |= {"performance_due": None, "amount": None}
-
-
-@pytest.fixture
-def world(factory):  # type: ignore[no-untyped-def]
-    a = factory.community("幸福社区", "幸福", street="幸福街道")
-    b = factory.community("安康社区", "安康", street="幸福街道")
-    c = factory.community("和平社区", "和平", street="和平街道")
-
-    k1 = mediating(factory, a, bj(2026, 9, 30, 23, 30), bj(2026, 10, 2))
-    k1 = factory.fire(k1, "record_agreement", now=bj(2026, 10, 10), amount="1200")
-    k1 = factory.fire(k1, "record_judicial_confirmation", now=bj(2026, 10, 12), result="valid")
-    factory.fire(k1, "follow_up", now=bj(2026, 10, 20), satisfaction="satisfied")
-
-    accepted_only(factory, a, bj(2026, 10, 31, 23, 30))  # k2
-    accepted_only(factory, a, bj(2026, 11, 1, 0, 10))  # k3
-
-    k4 = mediating(
-        factory,
-        a,
-        bj(2026, 10, 5, 9),
-        bj(2026, 10, 6),
-        category="婚姻家庭",
-        source="主动调解",
-        people_involved=3,
-    )
-    factory.fire(k4, "record_session", now=bj(2026, 10, 7))
-    factory.fire(k4, "flag_risk", now=bj(2026, 10, 8), level="orange")
-    factory.fire(k4, "flag_risk", now=bj(2026, 10, 9), level="none")
-    k4 = factory.fire(k4, "record_agreement", now=bj(2026, 10, 15, 9), **ORAL)
-    factory.fire(k4, "record_judicial_confirmation", now=bj(2026, 10, 16), result="invalid")
-
-    k5 = mediating(factory, a, bj(2026, 10, 2), bj(2026, 10, 3))
-    k5 = factory.fire(k5, "escalate", now=bj(2026, 10, 7))
-    k5 = factory.fire(k5, "assign", now=bj(2026, 10, 8))
-    k5 = factory.fire(k5, "start_mediation", now=bj(2026, 10, 8, 11))
-    factory.fire(k5, "terminate", now=bj(2026, 10, 20))
-
-    k6 = accepted_only(factory, a, bj(2026, 10, 3))
-    k6 = factory.fire(k6, "assign", now=bj(2026, 10, 3, 11))
-    factory.fire(k6, "terminate", now=bj(2026, 10, 4))
-
-    k7 = mediating(factory, a, bj(2026, 8, 20), bj(2026, 8, 21))
-    factory.fire(k7, "record_session", now=bj(2026, 10, 10))
-
-    k8 = mediating(factory, a, bj(2026, 9, 15), bj(2026, 9, 16))
-    factory.fire(k8, "record_agreement", now=bj(2026, 11, 2), amount="700")
-
-    k9 = mediating(
-        factory,
-        a,
-        bj(2026, 9, 20),
-        bj(2026, 9, 21),
-        people_involved=12,
-        risk_level="red",
-        reported_to="幸福派出所",
-    )
-    factory.fire(k9, "record_agreement", now=bj(2026, 10, 25), amount="98765.43")
-
-    k10 = mediating(factory, a, bj(2026, 9, 1), bj(2026, 9, 2))
-    k10 = factory.fire(k10, "record_agreement", now=bj(2026, 9, 10), amount="500")
-    k10 = factory.fire(k10, "follow_up_failed", now=bj(2026, 10, 5))
-    k10 = factory.fire(k10, "remediate", now=bj(2026, 10, 6))
-    k10 = factory.fire(k10, "record_agreement", now=bj(2026, 10, 12), amount="300")
-    factory.fire(k10, "follow_up", now=bj(2026, 10, 28), satisfaction="basically")
-
-    ly = mediating(factory, a, bj(2025, 10, 15), bj(2025, 10, 16))
-    ly = factory.fire(ly, "record_agreement", now=bj(2025, 10, 20), amount="2000")
-    factory.fire(ly, "follow_up", now=bj(2025, 10, 25))
-
-    kb = mediating(factory, b, bj(2026, 10, 10), bj(2026, 10, 11))
-    factory.fire(kb, "record_agreement", now=bj(2026, 10, 20), amount="1000")
-
-    accepted_only(factory, c, bj(2026, 10, 11))  # kc
-    return {
-        "a": a,
-        "b": b,
-        "c": c,
-        "scope_a": Scope("community", f"community:{a.id}", a.name, frozenset({a.id})),
-    }
+from tests.services.stats_world import OCT
 
 
 def test_october_every_figure_by_hand(session, world) -> None:  # type: ignore[no-untyped-def]

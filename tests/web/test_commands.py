@@ -4,9 +4,9 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from models import Community, User
+from models import Community, MonthSnapshot, User
 from tests.conftest import BACKEND
 
 
@@ -48,6 +48,8 @@ def test_demo_data_then_refuses_a_second_fill(app: Flask, app_session: Session) 
     out = runner.invoke(args=["demo-data", "--cases", "200", "--seed", "2"])
     assert out.exit_code == 0, out.output
     assert "200 件案件" in out.output
+    assert "已定稿" in out.output  # the months that are over are kept for the report
+    assert app_session.exec(select(func.count()).select_from(MonthSnapshot)).one() > 0
     assert runner.invoke(args=["demo-data", "--cases", "10"]).exit_code != 0
     skipped = runner.invoke(args=["demo-data", "--cases", "10", "--if-empty"])
     assert skipped.exit_code == 0 and "跳过" in skipped.output

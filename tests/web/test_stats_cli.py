@@ -9,6 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlmodel import select
+
+from models import MonthSnapshot
 
 
 def bj(y: int, m: int, d: int, h: int = 10) -> datetime:
@@ -85,3 +88,13 @@ def test_bad_format_and_missing_directory_fail(app, cases, tmp_path: Path) -> No
     assert run(app, "--month", "2026-10", "--format", "pdf", "--out", str(tmp_path / "x.pdf")).exit_code != 0
     result = run(app, "--month", "2026-10", "--out", str(tmp_path / "nowhere" / "x.xlsx"))
     assert result.exit_code != 0 and "输出目录不存在" in result.output
+
+
+def test_close_keeps_the_months_that_are_over_once(app, app_session, cases) -> None:  # type: ignore[no-untyped-def]
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["stats", "close"])
+    assert first.exit_code == 0 and "已定稿" in first.output and "2026-10" in first.output
+    kept = {(s.month, s.community_id): s.accepted for s in app_session.exec(select(MonthSnapshot))}
+    assert kept[("2026-10", cases["a"].id)] == 2 and kept[("2026-10", cases["b"].id)] == 1
+    again = runner.invoke(args=["stats", "close"])
+    assert again.exit_code == 0 and "没有需要定稿" in again.output

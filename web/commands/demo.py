@@ -9,6 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
+from services import month_close
+from services.db import session_factory
 from services.demo import DEMO_PASSWORD, generate
 from services.users import hash_password
 from web.database import engine
@@ -36,9 +38,11 @@ def demo_data(cases: int, seed: int, if_empty: bool) -> None:
         seed=seed,
         password_hash=hash_password(DEMO_PASSWORD, current_app.config["PASSWORD_HASH_METHOD"]),
     )
+    with session_factory(eng)() as session:
+        closed = month_close.close_all(session)
     took = time.perf_counter() - started
     click.echo(
         f"已生成 {summary.cases} 件案件、{summary.events} 条事件、{summary.communities} 个社区、"
-        f"{summary.users} 个用户，用时 {took:.1f} 秒。"
+        f"{summary.users} 个用户，{len(closed)} 个已结束月份的统计已定稿，用时 {took:.1f} 秒。"
     )
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "、".join(summary.usernames[:6]) + " 等")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from services import month_close
 from services.errors import Invalid
 from services.exports import case_table, report_tables, to_csv, to_xlsx
 from services.statistics import Month, monthly_report, scope_of_community
@@ -36,6 +37,16 @@ def export(month_text: str, fmt: str, out: Path, short_name: str | None, case_li
     data = to_csv(tables) if fmt == "csv" else to_xlsx(tables)
     _write_atomically(out, data)
     click.echo(f"已导出 {scope.label} {month.title}{'受理案件清单' if case_list else '人民调解月报'}：{out}")
+
+
+@stats.command("close")
+def close() -> None:
+    """Keep the figures of every month that is over and not kept yet (run monthly, e.g. on the 1st)."""
+    taken = month_close.close_all(db())
+    if taken:
+        click.echo(f"已定稿 {len(taken)} 个月的统计：{taken[0]} 至 {taken[-1]}。")
+    else:
+        click.echo("没有需要定稿的月份。")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -1,0 +1,137 @@
+"""Closed months' tallies (models.MonthSnapshot): taken once, read back, dropped by a late entry.
+
+A month is closed once its last moment has passed. Its figures then depend only on what is already
+recorded, except for entries dated inside it after the fact (a follow-up's visit day, a judicial
+confirmation's application day) and the case attributes the report reads as they are now (tier, risk
+level, deadline). A closed month's tallies are taken the first time a report needs them (or by
+``flask stats close``) and kept: the report of a past month stays as it was filed (月报定稿). A write
+dated inside a closed month drops that month's row for the case's community, so the next report takes
+it again with the late entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, delete, func, select
+
+from models import Case, Community, MonthSnapshot
+from services import clock
+from services.db import dialect_insert, writing
+from services.month_tally import Communities, MonthTally, compute
+from services.months import Month
+
+
+def load(session: Session, month: Month, communities: Communities) -> dict[int, MonthTally] | None:
+    """The month's tallies of every community in ``communities``, or None when any is not taken yet."""
+    wanted = set(communities) if communities is not None else set(_all_communities(session))
+    stmt = select(MonthSnapshot.community_id, MonthSnapshot.data).where(MonthSnapshot.month == month.key)
+    if communities is not None:
+        stmt = stmt.where(col(MonthSnapshot.community_id).in_(sorted(communities)))
+    found = {int(cid): MonthTally.from_data(dict(data)) for cid, data in session.exec(stmt)}
+    if not wanted <= set(found):
+        return None
+    return {cid: found[cid] for cid in wanted}
+
+
+def take(
+    session: Session, month: Month, communities: Communities, now: datetime | None = None
+) -> dict[int, MonthTally]:
+    """Compute the closed month's tallies for ``communities`` (None: all) and keep them.
+
+    Every community in the scope gets a row, an empty one when it had nothing that month. Two
+    requests taking the same month at once both compute it; the first row written stays.
+    """
+    now = now or clock.now()
+    if not month.closed(now):
+        raise ValueError(f"{month} is not over yet")
+    ids = sorted(communities) if communities is not None else _all_communities(session)
+    tallies = compute(session, communities, month)
+    rows = [_row(month, cid, tallies.get(cid, MonthTally()), now) for cid in ids]
+    if rows:
+        with writing(session):
+            session.execute(dialect_insert(session)(MonthSnapshot).values(rows).on_conflict_do_nothing())
+    return {cid: tallies.get(cid, MonthTally()) for cid in ids}
+
+
+def _row(month: Month, community_id: int, tally: MonthTally, now: datetime) -> dict[str, Any]:
+    return {
+        "month": month.key,
+        "community_id": community_id,
+        "taken_at": now,
+        "accepted": tally.counts["accepted"],
+        "success": tally.counts["success"],
+        "data": tally.to_data(),
+    }
+
+
+def accepted_and_agreed(
+    session: Session, months: Iterable[Month], communities: Communities
+) -> dict[Month, tuple[int, int]]:
+    """受理 and 成功 of the kept months among ``months`` (summed over the communities), in one query."""
+    by_key = {m.key: m for m in months}
+    wanted = len(communities) if communities is not None else len(_all_communities(session))
+    stmt = (
+        select(
+            MonthSnapshot.month,
+            func.sum(MonthSnapshot.accepted),
+            func.sum(MonthSnapshot.success),
+            func.count(),
+        )
+        .where(col(MonthSnapshot.month).in_(sorted(by_key)))
+        .group_by(col(MonthSnapshot.month))
+    )
+    if communities is not None:
+        stmt = stmt.where(col(MonthSnapshot.community_id).in_(sorted(communities)))
+    return {by_key[m]: (int(a), int(s)) for m, a, s, n in session.exec(stmt) if n == wanted}
+
+
+def tallies(
+    session: Session, month: Month, communities: Communities, now: datetime | None = None
+) -> dict[int, MonthTally]:
+    """The month's tallies: kept ones for a closed month (taken now if missing), else computed live."""
+    now = now or clock.now()
+    if not month.closed(now):
+        return compute(session, communities, month)
+    kept = load(session, month, communities)
+    return kept if kept is not None else take(session, month, communities, now)
+
+
+def close_all(session: Session, now: datetime | None = None) -> list[Month]:
+    """Take every closed month not yet kept, from the first acceptance on; returns the months taken."""
+    now = now or clock.now()
+    first = session.exec(select(func.min(Case.accepted_at))).one()
+    if first is None:
+        return []
+    communities = _all_communities(session)
+    month, taken = Month.of(first), []
+    while month.closed(now):
+        kept = session.exec(
+            select(func.count()).select_from(MonthSnapshot).where(MonthSnapshot.month == month.key)
+        ).one()
+        if int(kept) < len(communities):
+            take(session, month, None, now)
+            taken.append(month)
+        month = month.shift(1)
+    return taken
+
+
+def drop(session: Session, community_id: int, moments: Iterable[datetime | date | None]) -> None:
+    """Inside a write transaction: forget the kept tallies of the months these moments fall in."""
+    keys = sorted({_month_of(m).key for m in moments if m is not None})
+    if keys:
+        session.execute(
+            delete(MonthSnapshot).where(
+                col(MonthSnapshot.community_id) == community_id, col(MonthSnapshot.month).in_(keys)
+            )
+        )
+
+
+def _month_of(moment: datetime | date) -> Month:
+    return Month.of(moment) if isinstance(moment, datetime) else Month.of_day(moment)
+
+
+def _all_communities(session: Session) -> list[int]:
+    return sorted(int(i) for i in session.exec(select(Community.id)) if i is not None)
