@@ -119,8 +119,14 @@ def close_all(session: Session, now: datetime | None = None) -> list[Month]:
 
 
 def drop(session: Session, community_id: int, moments: Iterable[datetime | date | None]) -> None:
-    """Inside a write transaction: forget the kept tallies of the months these moments fall in."""
-    keys = sorted({_month_of(m).key for m in moments if m is not None})
+    """Inside a write transaction: forget the kept tallies of the months these moments fall in.
+
+    Only a month that is over can be kept, so a moment in the current month (every ordinary write)
+    costs no query.
+    """
+    now = clock.now()
+    months = {_month_of(m) for m in moments if m is not None}
+    keys = sorted(m.key for m in months if m.closed(now))
     if keys:
         session.execute(
             delete(MonthSnapshot).where(

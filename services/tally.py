@@ -15,7 +15,6 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 import models  # noqa: F401  (registers the tables)
 from models import Case, CaseTally
-from services.db import dialect_insert
 
 TALLY = SQLModel.metadata.tables["case_tally"]
 KEY_COLUMNS = ("community_id", "state", "category", "tier", "severity")
@@ -25,6 +24,14 @@ RECOUNT = text(
     "SELECT community_id, state, category, COALESCE(tier, ''), COALESCE(severity, severity_computed), "
     'COUNT(*) FROM "case" '
     "GROUP BY community_id, state, category, COALESCE(tier, ''), COALESCE(severity, severity_computed)"
+)
+
+
+# The same text on SQLite (≥ 3.24) and PostgreSQL; one statement the driver prepares once.
+UPSERT = text(
+    "INSERT INTO case_tally (community_id, state, category, tier, severity, n) "
+    "VALUES (:community_id, :state, :category, :tier, :severity, :n) "
+    "ON CONFLICT (community_id, state, category, tier, severity) DO UPDATE SET n = case_tally.n + excluded.n"
 )
 
 
@@ -52,16 +59,7 @@ def move(session: Session, before: TallyKey | None, after: TallyKey) -> None:
     if before == after:
         return
     deltas = {after: 1} if before is None else {before: -1, after: 1}
-    for key in sorted(deltas):
-        _add(session, key, deltas[key])
-
-
-def _add(session: Session, key: TallyKey, delta: int) -> None:
-    stmt = dialect_insert(session)(TALLY).values(**key._asdict(), n=delta)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(KEY_COLUMNS), set_={"n": TALLY.c.n + stmt.excluded.n}
-    )
-    session.execute(stmt)
+    session.execute(UPSERT, [key._asdict() | {"n": deltas[key]} for key in sorted(deltas)])
 
 
 def rebuild(conn: Connection | Session) -> None:

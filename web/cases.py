@@ -125,8 +125,7 @@ def mine() -> Any:
 def _forms_for(case: Case, failed: TriggerForm | None) -> tuple[list[tuple[Any, TriggerForm]], list[Any]]:
     """A form for each trigger the user may fire now, and the others with the reason why not."""
     available = ENGINE.available(facts_of(db(), case), current_actor())
-    tier = Tier(case.tier) if case.tier else None
-    users = None
+    users: list[User] | None = None
     forms, blocked = [], []
     for a in available:
         if not a.allowed:
@@ -135,10 +134,20 @@ def _forms_for(case: Case, failed: TriggerForm | None) -> tuple[list[tuple[Any, 
         if failed is not None and failed.trigger_name == a.trigger:
             forms.append((a, failed))
             continue
-        if users is None:
-            users = eligible_assignees(db(), community_id=case.community_id, tier=tier)
-        forms.append((a, trigger_form(a.trigger, version=case.version, users=users)))
+        if users is None and _picks_a_user(a.trigger):
+            users = _assignees(case)
+        forms.append((a, trigger_form(a.trigger, version=case.version, users=users or [])))
     return forms, blocked
+
+
+def _picks_a_user(trigger: str) -> bool:
+    return any(f.kind == "user" for f in SPECS[trigger].fields)
+
+
+def _assignees(case: Case) -> list[User]:
+    """Who may be given this case: members of its community in its tier."""
+    tier = Tier(case.tier) if case.tier else None
+    return list(eligible_assignees(db(), community_id=case.community_id, tier=tier))
 
 
 def render_case(case: Case, *, failed: TriggerForm | None = None, status: int = 200) -> tuple[str, int]:

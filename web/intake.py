@@ -58,7 +58,7 @@ def new() -> Any:
     if not form.validate():
         return _page(form, 422)
     try:
-        case = intake(session=db(), actor=acting_user(), data=form.to_input())
+        case = intake(session=db(), actor=acting_user(), data=form.to_input(), who=current_actor())
     except Invalid as why:
         _attach(form, why)
         return _page(form, 422)

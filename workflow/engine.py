@@ -103,13 +103,14 @@ class Engine:
     # --- asking -------------------------------------------------------------------------
     def available(self, facts: CaseFacts, actor: Actor) -> list[Availability]:
         """Every trigger valid in the case's state, whether this actor may fire it, and why not."""
-        out = []
-        for trigger in TRIGGERS:
-            if not rules_for(trigger, facts.state):
-                continue
-            reason = may_act(actor, facts, trigger) or self._state_reason(facts, trigger)
-            out.append(Availability(trigger, SPECS[trigger].label, reason is None, reason))
-        return out
+        return [a for a in (self.availability(facts, actor, t) for t in TRIGGERS) if a is not None]
+
+    def availability(self, facts: CaseFacts, actor: Actor, trigger: str) -> Availability | None:
+        """Whether this actor may fire ``trigger`` now, and why not; None if the state has no such step."""
+        if not rules_for(trigger, facts.state):
+            return None
+        reason = may_act(actor, facts, trigger) or self._state_reason(facts, trigger)
+        return Availability(trigger, SPECS[trigger].label, reason is None, reason)
 
     def allowed_triggers(self, facts: CaseFacts, actor: Actor) -> list[str]:
         return [a.trigger for a in self.available(facts, actor) if a.allowed]

@@ -98,3 +98,29 @@ def test_only_staff_of_the_community_may_register(factory: Factory) -> None:
     other = factory.staff(factory.community())
     with pytest.raises(Invalid):
         intake(session=factory.session, actor=other, data=factory.intake_input())
+
+
+@pytest.mark.parametrize(
+    ("same", "related"),
+    [
+        (PartyInput("applicant", "甲", phone="13912345678"), True),  # the same phone
+        (PartyInput("applicant", "甲", id_number=id_number(serial=1)), True),  # the same ID number
+        (PartyInput("applicant", "甲", id_number=id_number(serial=2)), False),
+        (PartyInput("applicant", "甲", "", "", "和谐小区", "1栋", "101"), True),  # the same home
+        (PartyInput("applicant", "甲", "", "", "和谐小区", "1栋", "102"), False),  # a neighbour
+    ],
+)
+def test_repeat_dispute_is_found_by_phone_id_or_home(
+    factory: Factory, same: PartyInput, related: bool
+) -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    earlier = [
+        PartyInput("applicant", "乙", "13912345678", id_number(serial=1), "和谐小区", "1栋", "101"),
+        PartyInput("respondent", "丙", "13787654321"),
+    ]
+    intake(
+        session=factory.session, actor=factory.staff(), data=factory.intake_input(parties=earlier), now=now
+    )
+    again = factory.intake_input(parties=[same, PartyInput("respondent", "丁", "13711112222")])
+    case = intake(session=factory.session, actor=factory.staff(), data=again, now=now + timedelta(days=30))
+    assert ("180 日内" in case.triage_reasons) is related
