@@ -23,7 +23,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import text
+from sqlmodel import Session
 
+from services import month_close
 from services.db import make_engine
 from services.demo import DEMO_PASSWORD, generate
 from services.schema import head_revision, upgrade
@@ -56,6 +58,7 @@ def sqlite_database(cases: int, seed: int = SEED) -> BuiltDatabase:
     path, meta_path = CACHE / f"{name}.sqlite", CACHE / f"{name}.json"
     if path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
+        keep_closed_months(f"sqlite:///{path}")
         return BuiltDatabase(f"sqlite:///{path}", cases, seed, meta["built_at"], meta["build_seconds"], path)
     older = _older_build(cases, seed)
     if older is not None:  # built before the newest migration: migrate it forward, keep its data
@@ -65,6 +68,7 @@ def sqlite_database(cases: int, seed: int = SEED) -> BuiltDatabase:
         older.with_suffix(".json").unlink()
         shutil.move(older, path)
         _meta_write(meta_path, meta | {"migrated_from": older.stem})
+        keep_closed_months(f"sqlite:///{path}")
         return BuiltDatabase(f"sqlite:///{path}", cases, seed, meta["built_at"], meta["build_seconds"], path)
     partial = CACHE / f"{name}.partial.sqlite"
     for leftover in CACHE.glob(f"{name}.partial.sqlite*"):
@@ -74,6 +78,7 @@ def sqlite_database(cases: int, seed: int = SEED) -> BuiltDatabase:
     _analyze_and_checkpoint(partial)
     shutil.move(partial, path)
     _meta_write(meta_path, {"cases": cases, "seed": seed, "built_at": built_at, "build_seconds": took})
+    keep_closed_months(f"sqlite:///{path}")
     return BuiltDatabase(f"sqlite:///{path}", cases, seed, built_at, took, path)
 
 
@@ -114,6 +119,7 @@ def postgres_database(base_url: str, cases: int, seed: int = SEED) -> BuiltDatab
             info = json.loads(meta)
             admin.dispose()
             upgrade(url)  # a no-op unless a migration landed since it was built
+            keep_closed_months(url)
             return BuiltDatabase(url, cases, seed, info["built_at"], info["build_seconds"])
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE "{name}"')
@@ -129,7 +135,24 @@ def postgres_database(base_url: str, cases: int, seed: int = SEED) -> BuiltDatab
             {"v": json.dumps({"built_at": built_at, "build_seconds": took})},
         )
     engine.dispose()
+    keep_closed_months(url)
     return BuiltDatabase(url, cases, seed, built_at, took)
+
+
+def keep_closed_months(url: str) -> None:
+    """Keep the figures of every month that is over, as the monthly ``flask stats close`` job would.
+
+    The statistics benchmark then measures a report of kept months (the steady state); the first view
+    of a month that is not kept is timed separately (bench/app_timings.py, ``stats_all_first``).
+    """
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        taken = month_close.close_all(session)
+    engine.dispose()
+    if taken:
+        took = time.perf_counter() - started
+        print(f"  kept {len(taken)} closed months ({taken[0]}..{taken[-1]}) in {took:.1f} s", flush=True)
 
 
 def _has_meta(conn: object) -> bool:

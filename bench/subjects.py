@@ -39,7 +39,7 @@ class Subjects:
     month: str  # the last complete month before the data was generated
     category: str  # the commonest category (the filtered list page)
     categories: list[str]
-    queue_waiting: int = 0  # cases in the member's queue (我的案件; the page shows the first 200)
+    queue_waiting: int = 0  # cases in the member's queue (我的案件; the page shows 20 at a time)
     staff: dict[int, str] = field(default_factory=dict)  # community id → staff username
     sample_cases: dict[int, list[int]] = field(default_factory=dict)  # community id → case ids
 

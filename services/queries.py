@@ -273,21 +273,24 @@ def has_queue(actor: Actor) -> bool:
     return actor.has(Role.STAFF, *TIER_ROLES)
 
 
-def my_queue(session: Session, actor: Actor, *, today: date | None = None, limit: int = 200) -> Page:
-    """The actor's queue (see ``queue``): its first ``limit`` cases, and counts per state of all of
-    it, taken from the same rows (a queue is the open cases of one person or one community's intake,
-    hundreds at 1,000,000 cases)."""
+def my_queue(
+    session: Session, actor: Actor, *, today: date | None = None, page: int = 1, size: int = 20
+) -> Page:
+    """One page of the actor's queue (see ``queue``), and counts per state of all of it, taken from
+    the same rows (a queue is the open cases of one person or one community's intake, hundreds at
+    1,000,000 cases)."""
     query = queue(actor, today or clock.local_date())
     waiting = list(session.exec(query)) if query is not None else []
     counts = dict(sorted(Counter(str(state) for _, state in waiting).items()))
-    ids = [int(i) for i, _ in waiting[:limit]]
+    page = max(1, min(page, -(-len(waiting) // size) or 1))
+    ids = [int(i) for i, _ in waiting[(page - 1) * size : page * size]]
     by_id = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))} if ids else {}
     rows = [by_id[i] for i in ids if i in by_id]
     return Page(
         rows,
         len(waiting),
-        1,
-        limit,
+        page,
+        size,
         counts=counts,
         users=user_names(session, (c.assignee_id for c in rows)),
         communities=community_names(session, (c.community_id for c in rows)),

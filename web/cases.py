@@ -116,7 +116,13 @@ def mine() -> Any:
     actor = current_actor()
     if not has_queue(actor):
         return redirect(url_for(".index"))
-    return render_template("cases/mine.html", title="我的案件", page=my_queue(db(), actor))
+    page = my_queue(
+        db(),
+        actor,
+        page=request.args.get("page", 1, type=int) or 1,
+        size=int(current_app.config.get("PAGE_SIZE", 20)),
+    )
+    return render_template("cases/mine.html", title="我的案件", page=page, args={})
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -191,14 +197,12 @@ def fire(case_id: int, trigger: str) -> Any:
     case = load_case(case_id)
     back = redirect(url_for(".show", case_id=case.id), 303)
     label = SPECS[trigger].label
-    availability = {a.trigger: a for a in ENGINE.available(facts_of(db(), case), current_actor())}
-    chosen = availability.get(trigger)
+    chosen = ENGINE.availability(facts_of(db(), case), current_actor(), trigger)
     if chosen is None or not chosen.allowed:
         why = chosen.reason if chosen else f"案件处于「{display.state_label(case.state)}」状态，不能{label}。"
         flash(f"不能执行「{label}」：{why}", "error")
         return back
-    tier = Tier(case.tier) if case.tier else None
-    users = eligible_assignees(db(), community_id=case.community_id, tier=tier)
+    users = _assignees(case) if _picks_a_user(trigger) else []
     form = trigger_form(trigger, version=case.version, users=users, formdata=request.form)
     if not form.validate():
         return render_case(case, failed=form, status=422)
@@ -210,6 +214,7 @@ def fire(case_id: int, trigger: str) -> Any:
             actor=acting_user(),
             data=form.payload(),
             expected_version=form.version.data,
+            who=current_actor(),
         )
     except StaleCase as stale:
         flash(stale.message, "error")

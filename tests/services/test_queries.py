@@ -249,9 +249,11 @@ def test_queue_holds_exactly_the_waiting_cases(session, factory):
     assert _queue_order(staff_cases, today)[0] == accepted_late.id
     assert _queue_order(expected[volunteer.id][0], today)[:2] == [mediating_late.id, agreed_due.id]
 
-    first_two = my_queue(session, _actor(session, staff), today=today, limit=2)
-    assert [r.id for r in first_two.rows] == _queue_order(staff_cases, today)[:2]
-    assert first_two.total == 5 and first_two.counts == expected[staff.id][1]
+    order = _queue_order(staff_cases, today)
+    pages = [my_queue(session, _actor(session, staff), today=today, page=n, size=2) for n in (1, 2, 3, 9)]
+    assert [[r.id for r in p.rows] for p in pages] == [order[:2], order[2:4], order[4:], order[4:]]
+    assert [p.page for p in pages] == [1, 2, 3, 3]  # past the end: the last page
+    assert all(p.total == 5 and p.pages == 3 and p.counts == expected[staff.id][1] for p in pages)
 
 
 def test_eligible_assignees(session, factory):

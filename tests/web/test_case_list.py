@@ -162,3 +162,17 @@ def test_mine_sends_leaders_and_admins_to_the_list(client, factory, role):
 def test_list_needs_login(client):
     assert client.get("/cases/").status_code == 302
     assert client.get("/cases/mine").status_code == 302
+
+
+def test_mine_pages_through_a_long_queue(app, client, factory):
+    app.config["PAGE_SIZE"] = 3
+    community = factory.community()
+    ids = [_case(factory, "registered", community=community).id for _ in range(7)]
+    login(client, factory.staff(community))
+    first = text(client.get("/cases/mine"))
+    assert 'data-testid="total">7<' in first and "第 1/3 页" in first
+    assert _listed(first) == ids[:3]
+    assert '<a rel="next" href="/cases/mine?page=2">下一页</a>' in first and 'rel="prev"' not in first
+    last = text(client.get("/cases/mine?page=3"))
+    assert _listed(last) == ids[6:] and 'rel="next"' not in last
+    assert _listed(text(client.get("/cases/mine?page=99"))) == ids[6:]  # past the end: the last page
