@@ -63,7 +63,7 @@ def backend_table(name: str, runs: dict[str, Any]) -> list[str]:
         ratio = app["median_ms"] / fl["median_ms"] if fl and fl["median_ms"] else None
         small_app = small["app"].get(key) if small and small is not big else None
         scaling = app["median_ms"] / small_app["median_ms"] if small_app else None
-        target = f"≤ {med_t:,}" + (f" / ≤ {p95_t}" if p95_t else "")
+        target = "—" if med_t is None else f"≤ {med_t:,}" + (f" / ≤ {p95_t}" if p95_t else "")
         verdict = _ok(app["median_ms"], med_t) + (_ok(app["p95_ms"], p95_t) if p95_t else "")
         ratio_verdict = _ok(ratio, RATIO_TARGET if key in RATIO_ROWS else None)
         lines.append(
