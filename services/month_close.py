@@ -36,6 +36,14 @@ def load(session: Session, month: Month, communities: Communities) -> dict[int, 
     return {cid: found[cid] for cid in wanted}
 
 
+def kept_at(session: Session, month: Month, communities: Communities) -> datetime | None:
+    """When the month's kept figures of these communities were taken (the latest), if kept."""
+    stmt = select(func.max(MonthSnapshot.taken_at)).where(MonthSnapshot.month == month.key)
+    if communities is not None:
+        stmt = stmt.where(col(MonthSnapshot.community_id).in_(sorted(communities)))
+    return session.exec(stmt).one()
+
+
 def take(
     session: Session, month: Month, communities: Communities, now: datetime | None = None
 ) -> dict[int, MonthTally]:

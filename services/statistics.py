@@ -413,6 +413,7 @@ class Report:
     communities: list[Row] = field(default_factory=list)
     workload: list[WorkloadRow] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
+    kept_at: datetime | None = None  # a closed month: when its figures were kept (月报定稿)
 
     def summary(self) -> list[SummaryLine]:
         lines = []
@@ -451,4 +452,5 @@ def monthly_report(
         communities=_community_rows(session, scope, tallies),
         workload=_workload_rows(session, total.workload),
         trend=trend(session, scope, month, trend_months, now=now),
+        kept_at=month_close.kept_at(session, month, scope.community_ids) if month.closed(now) else None,
     )

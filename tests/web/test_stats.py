@@ -58,6 +58,15 @@ def test_staff_sees_their_community_month(client, factory, two) -> None:  # type
     assert success and success.group(1) == "1"
     assert "5,000.00" in html  # 协议涉及金额 in 元
     assert "和平社区" not in html  # B is neither in the figures nor among the scope choices
+    assert re.search(
+        r'data-testid="kept-at">本月已结束，数据于 \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d 定稿', html
+    )
+
+
+def test_the_current_month_says_it_is_live(client, factory, two) -> None:  # type: ignore[no-untyped-def]
+    login(client, factory.staff(two["a"]))
+    html = text(page(client, scope=f"community:{two['a'].id}"))  # no month: the current one
+    assert 'data-testid="kept-at">本月尚未结束，数据为实时统计。' in html
 
 
 def test_charts_come_from_embedded_json_and_vendored_files(client, factory, two) -> None:  # type: ignore[no-untyped-def]
