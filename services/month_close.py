@@ -50,7 +50,8 @@ def take(
     """Compute the closed month's tallies for ``communities`` (None: all) and keep them.
 
     Every community in the scope gets a row, an empty one when it had nothing that month. Two
-    requests taking the same month at once both compute it; the first row written stays.
+    requests taking the same month at once both compute it; the first row written stays, and both
+    return what is kept.
     """
     now = now or clock.now()
     if not month.closed(now):
@@ -61,7 +62,8 @@ def take(
     if rows:
         with writing(session):
             session.execute(dialect_insert(session)(MonthSnapshot).values(rows).on_conflict_do_nothing())
-    return {cid: tallies.get(cid, MonthTally()) for cid in ids}
+    kept = load(session, month, communities)
+    return kept if kept is not None else {cid: tallies.get(cid, MonthTally()) for cid in ids}
 
 
 def _row(month: Month, community_id: int, tally: MonthTally, now: datetime) -> dict[str, Any]:
