@@ -28,7 +28,10 @@ class SessionRecord(SQLModel, table=True):
 class Agreement(SQLModel, table=True):
     """A mediation agreement, written (法 §29) or oral (法 §28)."""
 
-    __table_args__ = (Index("ix_agreement_community_effective", "community_id", "effective_on"),)
+    __table_args__ = (
+        Index("ix_agreement_community_effective", "community_id", "effective_on"),
+        Index("ix_agreement_created_at", "created_at"),  # the monthly report: agreements recorded in a month
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     community_id: int = Field(foreign_key="community.id")

@@ -28,7 +28,6 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as core_select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
@@ -330,53 +329,18 @@ def _cases_and_outcomes(
 def _agreements(session: Session, communities: Communities, month: Month, count: Any) -> None:
     """Written and oral agreements recorded in the month, and their amounts (分).
 
-    The n-th agreement row of a case pairs with the case's n-th record_agreement event (both are
-    numbered by counting the earlier ones through the per-case indexes).
+    An agreement row is written in the same transaction as its ``record_agreement`` event, with the
+    same time, so its ``created_at`` is the event's time (index ``ix_agreement_created_at``).
     """
-    earlier_event = aliased(CaseEvent)
-    event_n = (
-        select(func.count())
-        .where(
-            col(earlier_event.case_id) == col(CaseEvent.case_id),
-            col(earlier_event.trigger) == "record_agreement",
-            col(earlier_event.id) <= col(CaseEvent.id),
-        )
-        .correlate(CaseEvent)
-        .scalar_subquery()
-    )
-    events = (
-        select(
-            col(CaseEvent.case_id).label("case_id"),
-            col(CaseEvent.community_id).label("community_id"),
-            col(CaseEvent.at).label("at"),
-            event_n.label("n"),
-        )
-        .where(*_events("record_agreement", month, communities))
-        .subquery()
-    )
-    earlier = aliased(Agreement)
-    agreement_n = (
-        select(func.count())
-        .where(col(earlier.case_id) == col(Agreement.case_id), col(earlier.id) <= col(Agreement.id))
-        .correlate(Agreement)
-        .scalar_subquery()
-    )
-    rows = (
-        select(
-            col(Agreement.case_id).label("case_id"),
-            col(Agreement.kind).label("kind"),
-            type_coerce(col(Agreement.amount), BigInteger).label("fen"),
-            agreement_n.label("n"),
-        )
-        .where(col(Agreement.case_id).in_(select(events.c.case_id)))
-        .subquery()
-    )
     stmt = (
-        select(events.c.community_id, rows.c.kind, func.count(), func.coalesce(func.sum(rows.c.fen), 0))
-        .select_from(rows)
-        .join(events, and_(events.c.case_id == rows.c.case_id, events.c.n == rows.c.n))
-        .where(_in_month(events.c.at, month))
-        .group_by(events.c.community_id, rows.c.kind)
+        select(
+            Agreement.community_id,
+            Agreement.kind,
+            func.count(),
+            func.coalesce(func.sum(type_coerce(col(Agreement.amount), BigInteger)), 0),
+        )
+        .where(_in_month(Agreement.created_at, month), within(Agreement.community_id, communities))
+        .group_by(col(Agreement.community_id), col(Agreement.kind))
     )
     for cid, kind, n, fen in session.exec(stmt):
         count(cid, "oral" if kind == "oral" else "written", n)

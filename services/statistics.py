@@ -13,11 +13,10 @@ Definitions (M = the month, [start, end) its UTC range, dates are Beijing dates)
 - 调解不成功数: distinct cases with a ``terminate`` event in M whose mediation had started
   (``case.mediation_started``).
 - 成功率: 成功 / (成功 + 不成功) in per cent, one decimal; None ("—") when both are 0.
-- 书面/口头协议, 协议涉及金额: the agreements recorded by the ``record_agreement`` events in M (the
-  event time decides the month, as for 调解成功数; not ``effective_on``). An agreement is paired
-  with its event by order within the case (the n-th agreement row of a case was written in the same
-  transaction as the case's n-th ``record_agreement`` event). Amounts are summed in 分 in SQL and
-  shown in 元 and 万元.
+- 书面/口头协议, 协议涉及金额: the agreements recorded in M (``created_at``: an agreement is written
+  in the same transaction as its ``record_agreement`` event, with the same time, so the month is the
+  one 调解成功数 counts it in; not ``effective_on``). Amounts are summed in 分 in SQL and shown in 元
+  and 万元.
 - 履行数: follow-ups (回访) visited in M (``visited_on``) that found the agreement performed.
 - 满意率: (满意 + 基本满意) / all follow-ups visited in M, per cent, one decimal.
 - 司法确认数: judicial confirmations applied for in M (``applied_on``) with result ``valid``.
