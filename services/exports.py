@@ -18,10 +18,11 @@ from typing import Any
 
 import xlsxwriter
 from sqlalchemy import select as core_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from models import Agreement, Case, Community, Party, User
+from models import Agreement, Case, Party
 from services import clock
+from services.queries import community_names, user_names
 from services.statistics import Month, Report, Row, Scope, SummaryLine, percent
 from services.validation import mask_id_number, mask_phone
 from workflow import State, Tier
@@ -313,11 +314,8 @@ def case_table(session: Session, scope: Scope, month: Month) -> Table:
             .order_by(col(Agreement.id))
         ):
             amounts[case_id] = amount
-    communities = {c.id: c.name for c in session.exec(select(Community)).all()}
-    assignee_ids = sorted({c.assignee_id for c in cases if c.assignee_id is not None})
-    names = {
-        u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(assignee_ids))).all()
-    }
+    communities = community_names(session, (c.community_id for c in cases))
+    names = user_names(session, (c.assignee_id for c in cases))
     rows: list[list[Cell]] = []
     for case in cases:
         mine = parties.get(case.id, [])

@@ -299,10 +299,15 @@ def my_queue(
 
 
 def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of these users, in one query."""
+    return _names(session, User.id, User.display_name, ids)
+
+
+def _names(session: Session, id_column: Any, name_column: Any, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(wanted)))
+    rows = session.exec(select(id_column, name_column).where(col(id_column).in_(wanted)))
     return {int(i): str(name) for i, name in rows if i is not None}
 
 
@@ -323,11 +328,8 @@ def party_names(session: Session, case_ids: Iterable[int | None]) -> dict[int, l
 
 
 def community_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = sorted({i for i in ids if i is not None})
-    if not wanted:
-        return {}
-    rows = session.exec(select(Community.id, Community.name).where(col(Community.id).in_(wanted)))
-    return {int(i): str(name) for i, name in rows if i is not None}
+    """Names of these communities, in one query."""
+    return _names(session, Community.id, Community.name, ids)
 
 
 def communities_for(session: Session, actor: Actor) -> list[Community]:
@@ -402,35 +404,22 @@ class CaseRecord:
         return any(e.trigger == trigger for e in self.events)
 
 
+def _of_case(session: Session, model: Any, case_id: int | None, *first: Any) -> list[Any]:
+    """A case's rows of one kind, in the order given (``first``), then in the order written."""
+    return list(session.exec(select(model).where(model.case_id == case_id).order_by(*first, col(model.id))))
+
+
 def case_record(session: Session, case_row: Case) -> CaseRecord:
     """The case with its parties, timeline, records and the names of everyone in them."""
     case_id = case_row.id
     community = session.get(Community, case_row.community_id)
     assert community is not None
-    parties = list(session.exec(select(Party).where(Party.case_id == case_id).order_by(col(Party.id))))
-    events = list(
-        session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id)))
-    )
-    sessions = list(
-        session.exec(
-            select(SessionRecord)
-            .where(SessionRecord.case_id == case_id)
-            .order_by(col(SessionRecord.held_on), col(SessionRecord.id))
-        )
-    )
-    agreements = list(
-        session.exec(select(Agreement).where(Agreement.case_id == case_id).order_by(col(Agreement.id)))
-    )
-    follow_ups = list(
-        session.exec(select(FollowUp).where(FollowUp.case_id == case_id).order_by(col(FollowUp.id)))
-    )
-    confirmations = list(
-        session.exec(
-            select(JudicialConfirmation)
-            .where(JudicialConfirmation.case_id == case_id)
-            .order_by(col(JudicialConfirmation.id))
-        )
-    )
+    parties = _of_case(session, Party, case_id)
+    events = _of_case(session, CaseEvent, case_id)
+    sessions = _of_case(session, SessionRecord, case_id, col(SessionRecord.held_on))
+    agreements = _of_case(session, Agreement, case_id)
+    follow_ups = _of_case(session, FollowUp, case_id)
+    confirmations = _of_case(session, JudicialConfirmation, case_id)
     people = [case_row.assignee_id, case_row.created_by_id]
     people += [e.actor_id for e in events]
     people += [s.recorded_by_id for s in sessions]

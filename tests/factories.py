@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,12 @@ from services.cases import IntakeInput, PartyInput, apply, intake
 from services.communities import create_community
 from services.users import create_user
 from services.validation import id_check_digit
+
+
+def bj(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
+    """A Beijing wall-clock time as a UTC datetime."""
+    return datetime(y, m, d, h, mi, tzinfo=UTC) - timedelta(hours=8)
+
 
 FAST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "secret-pass-1"

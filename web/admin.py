@@ -25,6 +25,7 @@ from services.categories import (
 from services.communities import create_community, update_community
 from services.errors import Invalid
 from services.policy import current_policy, update_policy
+from services.queries import user_names
 from services.users import create_user, new_password, set_password, update_user
 from web.admin_forms import (
     POLICY_FIELDS,
@@ -86,19 +87,10 @@ def _events(limit: int, action: str | None = None) -> list[tuple[AdminEvent, str
     if action:
         query = query.where(AdminEvent.action == action)
     rows = db().exec(query).all()
-    names = _user_names({e.actor_id for e in rows if e.actor_id is not None})
+    names = user_names(db(), (e.actor_id for e in rows))
     return [(e, names.get(e.actor_id or 0, _("系统"))) for e in rows]
 
 
-def _user_names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {
-        u.id or 0: u.display_name for u in db().exec(select(User).where(col(User.id).in_(sorted(ids)))).all()
-    }
-
-
-# --- overview -------------------------------------------------------------------------------------------
 @bp.get("/")
 def index() -> str:
     session = db()

@@ -47,32 +47,6 @@ def role_choices() -> list[SelectChoice]:
     return options((role.value, label) for role, label in ROLE_LABELS.items())
 
 
-class UserCreateForm(FlaskForm):
-    username = StringField(
-        _l("用户名"),
-        validators=[
-            DataRequired(_l("请填写用户名。")),
-            Length(max=50, message=_l("用户名不超过 50 个字符。")),
-            Regexp(USERNAME_PATTERN, message=_l("用户名只能包含字母、数字、点、下划线和连字符。")),
-        ],
-    )
-    display_name = StringField(
-        _l("姓名"),
-        validators=[
-            DataRequired(_l("请填写姓名。")),
-            Length(max=50, message=_l("姓名不超过 50 个字。")),
-        ],
-    )
-    password = PasswordField(
-        _l("初始密码（留空则自动生成）"),
-        validators=[Optional(), Length(min=8, max=200, message=_l("密码须为 8–200 个字符。"))],
-    )
-    roles = MultiCheckboxField(
-        _l("角色"), choices=role_choices(), validators=[DataRequired(_l("至少选择一个角色。"))]
-    )
-    communities = MultiCheckboxField(_l("所属社区"), coerce=int, choices=[])
-
-
 class UserEditForm(FlaskForm):
     display_name = StringField(
         _l("姓名"),
@@ -85,6 +59,23 @@ class UserEditForm(FlaskForm):
         _l("角色"), choices=role_choices(), validators=[DataRequired(_l("至少选择一个角色。"))]
     )
     communities = MultiCheckboxField(_l("所属社区"), coerce=int, choices=[])
+
+
+class UserCreateForm(UserEditForm):
+    """The edit form plus what is set only once: the username and the first password."""
+
+    username = StringField(
+        _l("用户名"),
+        validators=[
+            DataRequired(_l("请填写用户名。")),
+            Length(max=50, message=_l("用户名不超过 50 个字符。")),
+            Regexp(USERNAME_PATTERN, message=_l("用户名只能包含字母、数字、点、下划线和连字符。")),
+        ],
+    )
+    password = PasswordField(
+        _l("初始密码（留空则自动生成）"),
+        validators=[Optional(), Length(min=8, max=200, message=_l("密码须为 8–200 个字符。"))],
+    )
 
 
 class ActionForm(FlaskForm):

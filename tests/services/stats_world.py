@@ -27,19 +27,15 @@ kc   community C: acc 10-11; stays accepted.                             All sco
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from services.cases import PartyInput
 from services.statistics import Month, Scope
+from tests.factories import bj
 
 OCT = Month(2026, 10)
 _rooms = iter(range(100, 100000))
-
-
-def bj(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
-    """A Beijing wall-clock time as a UTC datetime."""
-    return datetime(y, m, d, h, mi, tzinfo=UTC) - timedelta(hours=8)
 
 
 def parties(n: int) -> list[PartyInput]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 import openpyxl
@@ -21,13 +21,10 @@ from services.exports import (
     to_xlsx,
 )
 from services.statistics import Month, Scope, monthly_report
+from tests.factories import bj
 from tests.factories import id_number as make_id_number
 
 OCT = Month(2026, 10)
-
-
-def bj(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=UTC) - timedelta(hours=8)
 
 
 @pytest.fixture

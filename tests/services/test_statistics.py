@@ -1,28 +1,7 @@
 """Monthly statistics against a small fixture whose every figure was worked out by hand.
 
-Times are written in Beijing time (bj); October 2026 runs from 2026-09-30 16:00 UTC to 2026-10-31 16:00 UTC.
-Community A (幸福社区) holds most cases; B is in the same street, C in another street.
-
-Each case: when it was accepted (BJ), what happens to it (BJ), and what it counts for in October 2026.
-
-k1   acc 09-30 23:30; written 1200 元 10-10 10:00; confirmation valid 10-12; follow-up performed,
-     满意 10-20 → closed.                 Oct: success, written, days 9.4375, confirmed, performed.
-k2   acc 10-31 23:30; stays accepted (deadline 11-30).          Oct: accepted (last evening of the month).
-k3   acc 11-01 00:10; stays accepted.                           Oct: nothing (November).
-k4   acc 10-05 09:00, 婚姻家庭/主动调解, 3 people; session 10-07; risk orange 10-08, none 10-09; oral
-     agreement 10-15 09:00; confirmation invalid 10-16.   Oct: accepted, success, oral, days 10, 防止民转刑.
-k5   acc 10-02; mediating; escalated 10-07 to the mediator; mediating again; terminated 10-20.
-                                                           Oct: accepted, failure, escalation.
-k6   acc 10-03; assigned; terminated 10-04 before mediation started.     Oct: accepted (not a failure).
-k7   acc 08-20; mediating ever since (deadline 09-19); session 10-10.    Oct: overdue at month end.
-k8   acc 09-15; mediating until its agreement 11-02 (deadline 10-15).    Oct: overdue at month end.
-k9   acc 09-20; red risk at intake, 12 people (judge); written 98765.43 元 10-25 10:00.
-                                                           Oct: success, written, days 35, 防止民转刑.
-k10  acc 09-01; written 500 元 09-10; follow-up not performed, 不满意 10-05; remediate 10-06; written
-     300 元 10-12 10:00; follow-up performed, 基本满意 10-28.  Oct: success, written 300 元, days 41.
-ly   acc 2025-10-15; written 2000 元 2025-10-20; follow-up 2025-10-25.   The same month last year.
-kb   community B: acc 10-10; written 1000 元 10-20.                      Street and all scopes only.
-kc   community C: acc 10-11; stays accepted.                             All scope only.
+The fixture (``world``) and the table of its cases, k1 to kc, with what each counts for in October 2026,
+are in tests/services/stats_world.py.
 """
 
 from __future__ import annotations

@@ -6,20 +6,16 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import openpyxl
 import pytest
 
 from services.cases import PartyInput
+from tests.factories import bj
 from tests.web.case_helpers import login, text
 
 OCT = "2026-10"
-
-
-def bj(y: int, m: int, d: int, h: int = 10) -> datetime:
-    return datetime(y, m, d, h, tzinfo=UTC) - timedelta(hours=8)
 
 
 @pytest.fixture

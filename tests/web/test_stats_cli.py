@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -12,10 +11,7 @@ import pytest
 from sqlmodel import select
 
 from models import MonthSnapshot
-
-
-def bj(y: int, m: int, d: int, h: int = 10) -> datetime:
-    return datetime(y, m, d, h, tzinfo=UTC) - timedelta(hours=8)
+from tests.factories import bj
 
 
 @pytest.fixture
