@@ -261,6 +261,24 @@ def first_view(url: str, req: Request, month_key: str) -> Timing:
     return timing
 
 
+def _recorded(recorder: Recorder, req: Request, name: str) -> Captured:
+    """Send the request once with the SQL recorder on (and follow its redirect, unrecorded)."""
+    recorder.on = True
+    response = req.send(0)
+    recorder.on = False
+    req.settle(response)
+    return Captured(name, recorder.take())
+
+
+def _shown(t: Timing) -> Timing:
+    print(
+        f"  {t.name:<22} median {t.median:8.1f} ms  p95 {t.p95:8.1f} ms"
+        f"  ({len(t.samples_ms)} reps, {t.statements} SQL)",
+        flush=True,
+    )
+    return t
+
+
 def run(url: str, s: Subjects, *, quick: bool = False) -> tuple[list[Timing], list[Captured], list[int]]:
     """Time every request; record one request's SQL of each kind. Returns timings, SQL, accepted ids."""
     app, recorder = make_app(url)
@@ -271,10 +289,7 @@ def run(url: str, s: Subjects, *, quick: bool = False) -> tuple[list[Timing], li
         if req.name == "stats_all":
             timings.append(first_view(url, req, s.month))
         req.send(0)
-        recorder.on = True
-        req.send(0)
-        recorder.on = False
-        captured.append(Captured(req.name, recorder.take()))
+        captured.append(_recorded(recorder, req, req.name))
         slow = req.name.startswith(("stats", "export"))
         timing = timed(
             req,
@@ -284,33 +299,14 @@ def run(url: str, s: Subjects, *, quick: bool = False) -> tuple[list[Timing], li
             budget_s=budget,
         )
         timing.statements = sql_count(captured[-1].statements)
-        timings.append(timing)
-        print(
-            f"  {timing.name:<22} median {timing.median:8.1f} ms  p95 {timing.p95:8.1f} ms"
-            f"  ({len(timing.samples_ms)} reps, {timing.statements} SQL)",
-            flush=True,
-        )
+        timings.append(_shown(timing))
     intake, accept, created = writes["intake"], writes["accept"], writes["created"]
-    recorder.on = True
-    response = intake.send(0)
-    recorder.on = False
-    intake.settle(response)
-    captured.append(Captured("intake", recorder.take()))
+    captured.append(_recorded(recorder, intake, "intake"))
     t_intake = timed(intake, warmup=3, min_reps=min_reps, max_reps=max_reps, budget_s=budget)
     t_intake.statements = sql_count(captured[-1].statements)
-    recorder.on = True
-    response = accept.send(0)
-    recorder.on = False
-    accept.settle(response)
-    captured.append(Captured("transition", recorder.take()))
+    captured.append(_recorded(recorder, accept, "transition"))
     left = len(created) - 4
     t_accept = timed(accept, warmup=3, min_reps=min(min_reps, left), max_reps=left, budget_s=budget)
     t_accept.statements = sql_count(captured[-1].statements)
-    for t in (t_intake, t_accept):
-        timings.append(t)
-        print(
-            f"  {t.name:<22} median {t.median:8.1f} ms  p95 {t.p95:8.1f} ms"
-            f"  ({len(t.samples_ms)} reps, {t.statements} SQL)",
-            flush=True,
-        )
+    timings += [_shown(t_intake), _shown(t_accept)]
     return timings, captured, created[: 4 + len(t_accept.samples_ms)]

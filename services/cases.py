@@ -120,7 +120,7 @@ def intake(
     ``who``: as for ``apply``.
     """
     now = now or clock.now()
-    who = who if who is not None and who.id == actor.id else actor_for(session, actor)
+    who = _as_actor(session, actor, who)
     if not who.active or not who.has(Role.STAFF, Role.ADMIN) or not who.in_community(data.community_id):
         raise Invalid("您无权在此社区登记纠纷。")
     policy = current_policy(session)
@@ -265,6 +265,11 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
     )
 
 
+def _as_actor(session: Session, user: User, known: Actor | None) -> Actor:
+    """``user`` as the workflow sees them: the caller's Actor when it is this user's, else read."""
+    return known if known is not None and known.id == user.id else actor_for(session, user)
+
+
 def latest_agreement(session: Session, case_id: int | None) -> Agreement | None:
     return session.exec(
         select(Agreement).where(Agreement.case_id == case_id).order_by(col(Agreement.id).desc()).limit(1)
@@ -289,7 +294,7 @@ def apply(
     changed since ``expected_version``) or workflow.Refused (with the reason); nothing is written then.
     """
     now = now or clock.now()
-    who = who if who is not None and who.id == actor.id else actor_for(session, actor)
+    who = _as_actor(session, actor, who)
     with writing(session):
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or not can_see(who, case):

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, delete, func, select
 from models import Case, Community, MonthSnapshot
 from services import clock
 from services.db import dialect_insert, writing
+from services.memo import per_transaction
 from services.month_tally import Communities, MonthTally, compute
 from services.months import Month
 
@@ -150,4 +151,9 @@ def _month_of(moment: datetime | date) -> Month:
 
 
 def _all_communities(session: Session) -> list[int]:
-    return sorted(int(i) for i in session.exec(select(Community.id)) if i is not None)
+    """Every community's id (read once per transaction: a report asks for each of its months)."""
+    return per_transaction(
+        session,
+        "community_ids",
+        lambda: sorted(int(i) for i in session.exec(select(Community.id)) if i is not None),
+    )

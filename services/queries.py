@@ -213,6 +213,13 @@ def list_cases(
     size = max(1, min(size, 200))
     page = max(1, min(page, max(1, -(-total // size))))
     rows = _page_of(session, conditions, _order(flt.sort), page, size)
+    return _page(session, rows, total, page, size, counts)
+
+
+def _page(
+    session: Session, rows: list[Case], total: int, page: int, size: int, counts: dict[str, int]
+) -> Page:
+    """A page of cases with the names its table shows (assignees, communities, parties)."""
     return Page(
         rows,
         total,
@@ -286,16 +293,7 @@ def my_queue(
     ids = [int(i) for i, _ in waiting[(page - 1) * size : page * size]]
     by_id = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))} if ids else {}
     rows = [by_id[i] for i in ids if i in by_id]
-    return Page(
-        rows,
-        len(waiting),
-        page,
-        size,
-        counts=counts,
-        users=user_names(session, (c.assignee_id for c in rows)),
-        communities=community_names(session, (c.community_id for c in rows)),
-        parties=party_names(session, (c.id for c in rows)),
-    )
+    return _page(session, rows, len(waiting), page, size, counts)
 
 
 def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:

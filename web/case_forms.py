@@ -72,31 +72,29 @@ class ChoiceField(SelectField):
             raise ValidationError("选项无效，请重新选择。")
 
 
-class CnDateField(DateField):
+class _PlainMessage:
+    """A field whose unparsable input gets ``invalid`` (in Chinese) instead of the library's message."""
+
+    invalid = ""
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
-            super().process_formdata(valuelist)
+            super().process_formdata(valuelist)  # type: ignore[misc]
         except ValueError:
             self.data = None
-            raise ValueError("日期格式不正确，请按“年-月-日”填写。") from None
+            raise ValueError(self.invalid) from None
 
 
-class CnDecimalField(DecimalField):
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("请填写有效的数字金额。") from None
+class CnDateField(_PlainMessage, DateField):
+    invalid = "日期格式不正确，请按“年-月-日”填写。"
 
 
-class CnIntegerField(IntegerField):
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("请填写整数。") from None
+class CnDecimalField(_PlainMessage, DecimalField):
+    invalid = "请填写有效的数字金额。"
+
+
+class CnIntegerField(_PlainMessage, IntegerField):
+    invalid = "请填写整数。"
 
 
 def _optional_int(value: Any) -> int | None:

@@ -156,11 +156,20 @@ def _assignees(case: Case) -> list[User]:
     return list(eligible_assignees(db(), community_id=case.community_id, tier=tier))
 
 
+def pii_shown(case: Case) -> dict[str, Any]:
+    """For a template: whether this user sees the parties' phones and ID numbers whole, and the two
+    filters that show them (whole, or masked)."""
+    full = sees_full_pii(current_actor(), case)
+    return {
+        "full_pii": full,
+        "phone": (lambda v: v) if full else mask_phone,
+        "id_number": (lambda v: v) if full else mask_id_number,
+    }
+
+
 def render_case(case: Case, *, failed: TriggerForm | None = None, status: int = 200) -> tuple[str, int]:
-    actor = current_actor()
     record = case_record(db(), case)
     forms, blocked = _forms_for(case, failed)
-    full = sees_full_pii(actor, case)
     proposed = Severity(case.severity or case.severity_computed)
     html = render_template(
         "cases/show.html",
@@ -170,9 +179,7 @@ def render_case(case: Case, *, failed: TriggerForm | None = None, status: int = 
         forms=forms,
         blocked=blocked,
         failed=failed,
-        full_pii=full,
-        phone=(lambda v: v) if full else mask_phone,
-        id_number=(lambda v: v) if full else mask_id_number,
+        **pii_shown(case),
         severity=proposed,
         tier=Tier(case.tier) if case.tier else proposed.tier,
         risk=RiskLevel(case.risk_level),

@@ -11,7 +11,15 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from services.errors import Forbidden, Invalid
-from services.exports import case_table, cases_filename, report_filename, report_tables, to_csv, to_xlsx
+from services.exports import (
+    Table,
+    case_table,
+    cases_filename,
+    report_filename,
+    report_tables,
+    to_csv,
+    to_xlsx,
+)
 from services.statistics import (
     Indicator,
     Month,
@@ -111,7 +119,8 @@ def index() -> str:
     )
 
 
-def _download(data: bytes, name: str, ext: str) -> Response:
+def _download(tables: list[Table], name: str, ext: str) -> Response:
+    data = to_csv(tables) if ext == "csv" else to_xlsx(tables)
     response = send_file(io.BytesIO(data), mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -122,14 +131,11 @@ def _download(data: bytes, name: str, ext: str) -> Response:
 def export(ext: str) -> Response:
     month, scope = _month_and_scope()
     report = monthly_report(db(), scope, month)
-    tables = report_tables(report)
-    return _download(to_csv(tables) if ext == "csv" else to_xlsx(tables), report_filename(report, ext), ext)
+    return _download(report_tables(report), report_filename(report, ext), ext)
 
 
 @bp.get("/cases.<any(csv, xlsx):ext>")
 @login_required
 def cases(ext: str) -> Response:
     month, scope = _month_and_scope()
-    table = case_table(db(), scope, month)
-    data = to_csv([table]) if ext == "csv" else to_xlsx([table])
-    return _download(data, cases_filename(scope, month, ext), ext)
+    return _download([case_table(db(), scope, month)], cases_filename(scope, month, ext), ext)
