@@ -29,6 +29,7 @@ run: migrate
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'app:create_app()'
 
 demo: setup
+	mkdir -p $(dir $(DEMO_DB))
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/python -m services.schema upgrade
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/flask --app app demo-data --cases $(DEMO_CASES) --seed 1 --if-empty
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/flask --app app ensure-admin
