@@ -52,7 +52,7 @@ def result_of(r: CaseRecord) -> str:
         return "调解成功，协议已履行"
     if state is State.AGREED:
         return "调解成功，协议履行中"
-    return state.label
+    return str(state.label)
 
 
 def mediator_of(r: CaseRecord) -> str:

@@ -5,9 +5,7 @@ Each call is one transaction that writes the case and its audit event together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, bindparam, text
@@ -16,12 +14,8 @@ from sqlmodel import Session, col, select
 from models import (
     Agreement,
     Case,
-    CaseEvent,
     Community,
-    FollowUp,
     JudicialConfirmation,
-    Party,
-    SessionRecord,
     User,
 )
 from services import clock, month_close, tally
@@ -29,11 +23,22 @@ from services.access import actor_for, can_see
 from services.categories import active_categories
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
+from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number, next_seq
 from services.policy import current_policy
+from services.records import (
+    Where,
+    case_values,
+    event_data,
+    event_row,
+    new_case_values,
+    record_rows,
+    registration_rows,
+)
 from services.validation import is_id_number, is_mobile
 from workflow import (
     ENGINE,
+    TRIGGERS,
     Actor,
     CaseFacts,
     Outcome,
@@ -45,39 +50,11 @@ from workflow import (
     State,
     Tier,
     TriageFacts,
-    follow_up_due,
-    mediation_deadline,
+    Trigger,
     triage,
 )
 
 SOURCES = ("当事人申请", "主动调解", "委托移送")
-
-
-@dataclass
-class PartyInput:
-    role: str
-    name: str
-    phone: str = ""
-    id_number: str = ""
-    address_xiaoqu: str = ""
-    address_building: str = ""
-    address_room: str = ""
-
-
-@dataclass
-class IntakeInput:
-    community_id: int
-    category: str
-    source: str
-    facts: str
-    parties: list[PartyInput] = field(default_factory=list)
-    claimed_amount: Decimal | None = None
-    people_involved: int = 0
-    injury: bool = False
-    risk_level: str = "none"
-    reported_to: str = ""
-    place_xiaoqu: str = ""
-    place_building: str = ""
 
 
 def validate_intake(data: IntakeInput, categories: list[str]) -> None:
@@ -141,60 +118,13 @@ def intake(
             ),
             policy,
         )
-        case = Case(
-            community_id=data.community_id,
-            category=data.category,
-            source=data.source,
-            facts=data.facts.strip(),
-            claimed_amount=data.claimed_amount,
-            people_involved=data.people_involved,
-            parties_count=len(data.parties),
-            injury=data.injury,
-            place_xiaoqu=data.place_xiaoqu.strip(),
-            place_building=data.place_building.strip(),
-            risk_level=data.risk_level,
-            reported_to=data.reported_to.strip() or None,
-            severity_computed=result.severity.value,
-            triage_reasons="；".join(result.reasons),
-            state=State.REGISTERED.value,
-            registered_at=now,
-            updated_at=now,
-            created_by_id=actor.id,
-        )
+        case = Case(**new_case_values(data, result, actor.id, now))
         session.add(case)
         session.flush()
         assert case.id is not None
         tally.move(session, None, tally.key_of(case))
-        for p in data.parties:
-            session.add(
-                Party(
-                    case_id=case.id,
-                    role=p.role,
-                    name=p.name.strip(),
-                    phone=p.phone.strip(),
-                    id_number=p.id_number.strip().upper(),
-                    address_xiaoqu=p.address_xiaoqu.strip(),
-                    address_building=p.address_building.strip(),
-                    address_room=p.address_room.strip(),
-                )
-            )
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                community_id=case.community_id,
-                trigger="register",
-                from_state=None,
-                to_state=State.REGISTERED.value,
-                actor_id=actor.id,
-                at=now,
-                data={
-                    "severity": result.severity.value,
-                    "tier": result.tier.value,
-                    "reasons": list(result.reasons),
-                    "risk_level": data.risk_level,
-                },
-            )
-        )
+        where = Where(case.id, case.community_id, actor.id, now)
+        session.add_all([row.build() for row in registration_rows(data, result, where)])
     return case
 
 
@@ -262,6 +192,9 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
         agreement_effective_on=agreement.effective_on if agreement else None,
         confirmation_recorded=confirmed,
         extensions=case.extensions,
+        escalations=case.escalations,
+        registered_on=clock.local_date(case.registered_at),
+        accepted_on=clock.local_date(case.accepted_at) if case.accepted_at else None,
     )
 
 
@@ -302,26 +235,22 @@ def apply(
         if expected_version is not None and case.version != expected_version:
             raise StaleCase()
         before = tally.key_of(case)
-        facts = facts_of(session, case)
-        candidate = _candidate(session, trigger, data)
+        candidate = _candidate(session, TRIGGERS.get(trigger), data)
         policy = current_policy(session)
         outcome = ENGINE.with_policy(policy).fire(
-            facts, who, trigger, data, today=clock.local_date(now), candidate=candidate
+            facts_of(session, case), who, trigger, data, today=clock.local_date(now), candidate=candidate
         )
         _record(session, case, outcome, who, now, policy)
-        case.version += 1
-        case.updated_at = now
-        session.add(case)
         tally.move(session, before, tally.key_of(case))
     return case
 
 
-def _candidate(session: Session, trigger: str, data: dict[str, Any] | None) -> Actor | None:
-    if trigger not in ("assign", "reassign") or not data:
+def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] | None) -> Actor | None:
+    if trigger is None or not trigger.picks_a_user() or not data:
         return None
     try:
         user = session.get(User, int(data.get("assignee_id") or 0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return actor_for(session, user) if user else None
 
@@ -329,184 +258,39 @@ def _candidate(session: Session, trigger: str, data: dict[str, Any] | None) -> A
 def _record(
     session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
 ) -> None:
-    """Write the outcome: state, changed fields, the trigger's record, and the event."""
+    """Write the outcome: the case's new values, the trigger's records, and the event."""
     assert case.id is not None
-    case.state = outcome.to_state.value
-    for key, value in outcome.changes.items():
-        setattr(case, key, value.value if hasattr(value, "value") else value)
-    _TRIGGER_EFFECTS.get(outcome.trigger, _no_effect)(session, case, outcome, who, now, policy)
-    if outcome.to_state.terminal:
-        case.closed_at = now
+    values = case_values(outcome, now)
+    if outcome.trigger == "accept":
+        values |= _number(session, case.community_id, now)
+    for key, value in values.items():
+        setattr(case, key, value)
+    case.version += 1
+    case.updated_at = now
+    session.add(case)
+    agreement = latest_agreement(session, case.id) if outcome.trigger in _NEEDS_AGREEMENT else None
+    where = Where(case.id, case.community_id, who.id, now, agreement.id if agreement else None)
+    rows = record_rows(outcome, where, policy)
+    decided = {"number": case.number, "tier": case.tier, "deadline": case.deadline}
+    decided["computed"] = case.severity_computed
+    rows.append(event_row(outcome, where, event_data(outcome, decided)))
+    session.add_all([row.build() for row in rows])
     # A closed month's kept figures go stale if this lands inside it: back-dated, or a visit day /
     # application day entered late.
     month_close.drop(
         session, case.community_id, (now, outcome.data.get("visited_on"), outcome.data.get("applied_on"))
     )
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            community_id=case.community_id,
-            trigger=outcome.trigger,
-            from_state=outcome.from_state.value,
-            to_state=outcome.to_state.value,
-            actor_id=who.id,
-            at=now,
-            note=str(outcome.data.get("note") or outcome.data.get("reason") or ""),
-            data=outcome.json_data,
-        )
-    )
 
 
-def _id(case: Case) -> int:
-    assert case.id is not None
-    return case.id
+_NEEDS_AGREEMENT = frozenset({"record_judicial_confirmation", "follow_up"})
 
 
-def _no_effect(*_args: Any) -> None:
-    return None
-
-
-def _accept(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    short_name = session.exec(select(Community.short_name).where(Community.id == case.community_id)).one()
+def _number(session: Session, community_id: int, now: datetime) -> dict[str, Any]:
+    """The case number issued on acceptance: per community and year, gap-free."""
+    short_name = session.exec(select(Community.short_name).where(Community.id == community_id)).one()
     year = clock.local(now).year
-    seq = next_seq(session, case.community_id, year)
-    case.number_year, case.number_seq = year, seq
-    case.number = format_number(year, short_name, seq)
-    case.accepted_at = now
-    case.deadline = mediation_deadline(clock.local_date(now), case.extensions, policy)
-    outcome.json_data["number"] = case.number
-    outcome.json_data["tier"] = case.tier
-    outcome.json_data["computed"] = case.severity_computed
+    seq = next_seq(session, community_id, year)
+    return {"number_year": year, "number_seq": seq, "number": format_number(year, short_name, seq)}
 
-
-def _extend(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    if case.accepted_at is not None:
-        case.deadline = mediation_deadline(clock.local_date(case.accepted_at), case.extensions, policy)
-        outcome.json_data["deadline"] = case.deadline.isoformat()
-
-
-def _start(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
-    case.mediation_started = True
-
-
-def _escalate(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    case.escalations += 1
-    outcome.json_data["tier"] = case.tier
-
-
-def _delegate(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    outcome.json_data["tier"] = case.tier
-
-
-def _flag(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy) -> None:
-    if outcome.data.get("reported_to"):
-        case.reported_to = outcome.data["reported_to"]
-
-
-def _session(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    d = outcome.data
-    session.add(
-        SessionRecord(
-            case_id=_id(case),
-            held_on=d["held_on"],
-            place=d["place"],
-            attendees=d["attendees"],
-            summary=d["summary"],
-            kind=d["kind"],
-            recorded_by_id=who.id,
-            created_at=now,
-        )
-    )
-
-
-def _agreement(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    d = outcome.data
-    oral = d["kind"] == "oral"
-    effective: date = d["effective_on"]
-    session.add(
-        Agreement(
-            case_id=_id(case),
-            community_id=case.community_id,
-            kind=d["kind"],
-            facts=d.get("facts") or "",
-            terms=d.get("terms") or "",
-            performance=d.get("performance") or "",
-            content=d.get("content") or "",
-            amount=d.get("amount"),
-            effective_on=effective,
-            performance_due=d.get("performance_due"),
-            follow_up_due=follow_up_due(
-                oral=oral, effective_on=effective, performance_due=d.get("performance_due"), policy=policy
-            ),
-            recorded_by_id=who.id,
-            created_at=now,
-        )
-    )
-    case.agreed_at = now
-
-
-def _confirmation(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    agreement = latest_agreement(session, case.id)
-    assert agreement is not None and agreement.id is not None
-    d = outcome.data
-    session.add(
-        JudicialConfirmation(
-            case_id=_id(case),
-            agreement_id=agreement.id,
-            applied_on=d["applied_on"],
-            joint=d["joint"],
-            court=d["court"],
-            result=d["result"],
-            recorded_by_id=who.id,
-        )
-    )
-
-
-def _follow_up(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
-    agreement = latest_agreement(session, case.id)
-    d = outcome.data
-    session.add(
-        FollowUp(
-            case_id=_id(case),
-            agreement_id=agreement.id if agreement else None,
-            visited_on=d["visited_on"],
-            method=d["method"],
-            performed=bool(d["performed"]),
-            satisfaction=d["satisfaction"],
-            notes=d["notes"],
-            recorded_by_id=who.id,
-        )
-    )
-
-
-_TRIGGER_EFFECTS = {
-    "accept": _accept,
-    "extend_deadline": _extend,
-    "start_mediation": _start,
-    "remediate": _start,
-    "escalate": _escalate,
-    "delegate": _delegate,
-    "flag_risk": _flag,
-    "record_session": _session,
-    "record_agreement": _agreement,
-    "record_judicial_confirmation": _confirmation,
-    "follow_up": _follow_up,
-}
 
 __all__ = ["IntakeInput", "PartyInput", "Refused", "apply", "facts_of", "intake"]

@@ -1,27 +1,43 @@
 """Realistic demo data: communities, the 1+1+N teams and years of cases with their full records.
 
-Cases follow legal paths of the workflow engine (every distinct path is replayed through the engine
-once before any row is written); rows go in with plain executemany for speed.
+Cases follow legal paths of the workflow: every distinct path is fired through the engine once
+(``ENGINE.fire``, every guard asked) before any case takes it. Each step of each case is then worked
+out by the engine's own effects (``ENGINE.unchecked``) and written as the rows ``services.records``
+builds for ``services.cases.apply`` — the same functions, bulk-inserted with executemany for speed.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, text
+from pydantic_core import PydanticUndefined
+from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, text
 
+from models import Case
+from models.types import Money
 from services import tally
 from services.clock import local
+from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number
+from services.records import (
+    Row,
+    Where,
+    case_values,
+    event_data,
+    event_row,
+    new_case_values,
+    record_rows,
+    registration_rows,
+)
 from services.validation import id_check_digit
-from workflow import ENGINE, Actor, CaseFacts, Role, Severity, State, Tier, TriageFacts, triage
-from workflow.clocks import follow_up_due, mediation_deadline
+from workflow import ENGINE, Actor, CaseFacts, Outcome, Role, Severity, State, Tier, TriageFacts, triage
+from workflow.engine import advance
 from workflow.triage import DEFAULT_POLICY, RiskLevel
 
 STREETS: dict[str, list[tuple[str, str]]] = {
@@ -111,72 +127,28 @@ class DemoSummary:
     usernames: list[str]
 
 
-class _Rows:
-    """Rows waiting to be written, per table."""
-
-    def __init__(self) -> None:
-        self.case: list[tuple[Any, ...]] = []
-        self.party: list[tuple[Any, ...]] = []
-        self.event: list[tuple[Any, ...]] = []
-        self.session: list[tuple[Any, ...]] = []
-        self.agreement: list[tuple[Any, ...]] = []
-        self.follow_up: list[tuple[Any, ...]] = []
-        self.confirmation: list[tuple[Any, ...]] = []
-
-    def __len__(self) -> int:
-        return len(self.case)
-
-
-COLUMNS = {
-    "case": (
-        "id community_id number number_year number_seq category source facts claimed_amount people_involved "
-        "parties_count injury place_xiaoqu place_building risk_level reported_to severity_computed "
-        "triage_reasons severity severity_overridden tier state assignee_id rights_notified refusal_recorded "
-        "mediation_started extensions escalations registered_at accepted_at deadline agreed_at closed_at "
-        "updated_at created_by_id version"
-    ),
-    "party": "case_id role name phone id_number address_xiaoqu address_building address_room",
-    "case_event": "case_id community_id trigger from_state to_state actor_id at note data",
-    "session_record": "case_id held_on place attendees summary kind recorded_by_id created_at",
-    "agreement": (
-        "id case_id community_id kind facts terms performance content amount effective_on performance_due "
-        "follow_up_due recorded_by_id created_at"
-    ),
-    "follow_up": "case_id agreement_id visited_on method performed satisfaction notes recorded_by_id",
-    "judicial_confirmation": "case_id agreement_id applied_on joint court result recorded_by_id",
-}
-TABLE_OF = {
-    "case": "case",
-    "party": "party",
-    "event": "case_event",
-    "session": "session_record",
-    "agreement": "agreement",
-    "follow_up": "follow_up",
-    "confirmation": "judicial_confirmation",
-}
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 class _Writer:
-    """Formats values for the database driver and writes batches."""
+    """Turns rows into driver values (by each column's type) and writes them in batches."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
-        self.statements = {}
-        for table, cols in COLUMNS.items():
-            names = cols.split()
-            quoted = ", ".join(f'"{n}"' for n in names)
-            marks = ", ".join(["?" if self.sqlite else "%s"] * len(names))
-            self.statements[table] = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
+        self.pending: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
+        self.plans: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Callable[[Any], Any]]]]] = {}
 
     def marks(self, n: int) -> str:
         return ", ".join(["?" if self.sqlite else "%s"] * n)
 
     def dt(self, moment: datetime | None) -> Any:
+        """A UTC moment as the driver takes it (SQLite: the naive ISO text SQLAlchemy writes)."""
         if moment is None:
             return None
-        # Times are naive UTC while generating; PostgreSQL gets them with their zone.
-        return moment.isoformat(" ", "microseconds") if self.sqlite else moment.replace(tzinfo=UTC)
+        if moment.tzinfo is not UTC:
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return moment.isoformat(" ", "microseconds")[:26] if self.sqlite else moment
 
     def day(self, value: date | None) -> Any:
         if value is None:
@@ -186,11 +158,56 @@ class _Writer:
     def flag(self, value: bool) -> Any:
         return int(value) if self.sqlite else value
 
-    def write(self, conn: Any, rows: _Rows) -> None:
-        for attr, table in TABLE_OF.items():
-            batch = getattr(rows, attr)
-            if batch:
-                conn.exec_driver_sql(self.statements[table], batch)
+    def _converter(self, column: Any) -> Callable[[Any], Any] | None:
+        """How a column's Python value goes to the driver (None: as it is)."""
+        kind = column.type
+        if isinstance(kind, Money):
+            return lambda v: None if v is None else int((Decimal(str(v)) * 100).to_integral_value())
+        if isinstance(kind, JSON):
+            return _JSON
+        if isinstance(kind, DateTime):
+            return self.dt if self.sqlite else None
+        if isinstance(kind, Date):
+            return self.day if self.sqlite else None
+        if isinstance(kind, Boolean):
+            return (lambda v: None if v is None else int(v)) if self.sqlite else None
+        return None
+
+    def add(self, row: Row) -> None:
+        values = row.values
+        key: tuple[str, tuple[str, ...]] = (str(row.model.__tablename__), tuple(values))
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans[key] = self._plan(row)
+        cells = list(values.values())
+        for i, convert in plan[1]:
+            cells[i] = convert(cells[i])
+        self.pending[key].append(cells)
+
+    def _plan(self, row: Row) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
+        """The INSERT for rows of this shape, and which of their columns need converting."""
+        table = row.model.__table__  # type: ignore[attr-defined]
+        names = tuple(row.values)
+        quoted = ", ".join(f'"{n}"' for n in names)
+        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({self.marks(len(names))})'
+        self.pending[(table.name, names)] = []
+        converters = [(i, self._converter(table.c[n])) for i, n in enumerate(names)]
+        return sql, [(i, c) for i, c in converters if c is not None]
+
+    def __len__(self) -> int:
+        return sum(len(batch) for batch in self.pending.values())
+
+    def write(self, conn: Any) -> None:
+        """Insert what is pending, parent tables first (cases before their parties and events), straight
+        through the driver's executemany on the transaction's connection."""
+        order = ("case", "agreement")
+        keys = sorted(self.pending, key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k[0]))
+        cursor = conn.connection.cursor()
+        for key in keys:
+            if self.pending[key]:
+                cursor.executemany(self.plans[key][0], self.pending[key])
+                self.pending[key] = []
+        cursor.close()
 
 
 def _weighted(rng: random.Random, items: Sequence[tuple[str, int]]) -> str:
@@ -209,10 +226,6 @@ def _id_number(rng: random.Random) -> str:
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
     first = f"3301{rng.randrange(100):02d}{birth:%Y%m%d}{rng.randrange(1000):03d}"
     return first + id_check_digit(first)
-
-
-def _money(amount: Decimal | None) -> int | None:
-    return None if amount is None else int(amount * 100)
 
 
 def _insert_people(
@@ -279,40 +292,62 @@ class _Step:
     days: float
 
 
-def _plan(rng: random.Random, age_days: float, tier: Tier) -> list[_Step]:
-    """A legal sequence of triggers for one case, cut where its next step would lie in the future."""
+def _plan(rng: random.Random, tier: Tier) -> list[_Step]:
+    """A legal sequence of triggers for one case (the walk stops where a step would lie in the future)."""
     s = State
     fate = rng.random()
-    steps: list[_Step] = []
     if fate < 0.03:
         return [_Step("reject", s.NOT_ACCEPTED, rng.uniform(0.05, 2))]
     if fate < 0.045:
         return [_Step("withdraw", s.WITHDRAWN, rng.uniform(0.1, 3))]
-    steps.append(_Step("accept", s.ACCEPTED, rng.uniform(0.05, 1.5)))
-    current = tier
-    escalate_times = 0
-    r = rng.random()
-    if current is not Tier.JUDGE and r < 0.06:
-        escalate_times = 1 if (r > 0.006 or current is Tier.MEDIATOR) else 2
-    for _ in range(escalate_times):
-        steps += [
-            _Step("assign", s.ASSIGNED, rng.uniform(0.1, 1)),
-            _Step("notify_rights", s.ASSIGNED, rng.uniform(0.05, 1)),
-            _Step("start_mediation", s.MEDIATING, rng.uniform(0.05, 1)),
-            _Step("record_session", s.MEDIATING, rng.uniform(1, 5)),
-            _Step("escalate", s.ACCEPTED, rng.uniform(0.5, 3)),
-        ]
-    steps += [
-        _Step("assign", s.ASSIGNED, rng.uniform(0.1, 1.5)),
-        _Step("notify_rights", s.ASSIGNED, rng.uniform(0.05, 1)),
-    ]
+    steps = [_Step("accept", s.ACCEPTED, rng.uniform(0.05, 1.5))]
+    if tier is Tier.JUDGE and rng.random() < 0.25:
+        steps.append(_Step("delegate", s.ACCEPTED, rng.uniform(0.5, 3)))
+        tier = Tier.MEDIATOR
+    steps += _escalations(rng, tier)
+    steps.append(_Step("assign", s.ASSIGNED, rng.uniform(0.1, 1.5)))
+    if rng.random() < 0.03:
+        steps.append(_Step("reassign", s.ASSIGNED, rng.uniform(0.5, 3)))
+    steps.append(_Step("notify_rights", s.ASSIGNED, rng.uniform(0.05, 1)))
     if fate < 0.06:
         steps += [
             _Step("record_refusal", s.ASSIGNED, rng.uniform(0.5, 2)),
             _Step("withdraw", s.WITHDRAWN, rng.uniform(0.1, 2)),
         ]
         return steps
-    steps.append(_Step("start_mediation", s.MEDIATING, rng.uniform(0.05, 1)))
+    steps += _mediation(rng)
+    if fate < 0.095:
+        steps.append(_Step("terminate", s.TERMINATED, rng.uniform(1, 5)))
+        return steps
+    return steps + _after_agreement(rng)
+
+
+def _escalations(rng: random.Random, tier: Tier) -> list[_Step]:
+    """A small share of cases fail at their first tier and go one (rarely two) tiers up."""
+    s = State
+    r = rng.random()
+    if tier is Tier.JUDGE or r >= 0.06:
+        return []
+    times = 1 if (r > 0.006 or tier is Tier.MEDIATOR) else 2
+    return [
+        step
+        for _ in range(times)
+        for step in (
+            _Step("assign", s.ASSIGNED, rng.uniform(0.1, 1)),
+            _Step("notify_rights", s.ASSIGNED, rng.uniform(0.05, 1)),
+            _Step("start_mediation", s.MEDIATING, rng.uniform(0.05, 1)),
+            _Step("record_session", s.MEDIATING, rng.uniform(1, 5)),
+            _Step("escalate", s.ACCEPTED, rng.uniform(0.5, 3)),
+        )
+    ]
+
+
+def _mediation(rng: random.Random) -> list[_Step]:
+    """From the start of mediation to just before its outcome: sessions, a risk raised, an extension."""
+    s = State
+    steps = [_Step("start_mediation", s.MEDIATING, rng.uniform(0.05, 1))]
+    if rng.random() < 0.03:
+        steps.append(_Step("flag_risk", s.MEDIATING, rng.uniform(0.5, 4)))
     slow = rng.random() < 0.12
     for _ in range(rng.choice((1, 1, 2, 2, 3))):
         steps.append(
@@ -320,10 +355,13 @@ def _plan(rng: random.Random, age_days: float, tier: Tier) -> list[_Step]:
         )
     if slow and rng.random() < 0.4:
         steps.append(_Step("extend_deadline", s.MEDIATING, rng.uniform(0.1, 2)))
-    if fate < 0.095:
-        steps.append(_Step("terminate", s.TERMINATED, rng.uniform(1, 5)))
-        return steps
-    steps.append(_Step("record_agreement", s.AGREED, rng.uniform(0.5, 4)))
+    return steps
+
+
+def _after_agreement(rng: random.Random) -> list[_Step]:
+    """An agreement, maybe its judicial confirmation, and the follow-up (or a default and what follows)."""
+    s = State
+    steps = [_Step("record_agreement", s.AGREED, rng.uniform(0.5, 4))]
     if rng.random() < 0.08:
         steps.append(_Step("record_judicial_confirmation", s.AGREED, rng.uniform(2, 20)))
     if rng.random() < 0.03:
@@ -341,76 +379,158 @@ def _plan(rng: random.Random, age_days: float, tier: Tier) -> list[_Step]:
     return steps
 
 
+CENT = Decimal("0.01")
+_SEVERITY_OF = {Tier.VOLUNTEER: Severity.MINOR, Tier.MEDIATOR: Severity.GENERAL, Tier.JUDGE: Severity.MAJOR}
+_RISK_UP = {"none": "yellow", "yellow": "orange", "orange": "red", "red": "orange"}
+
+
+def _real(trigger: str) -> str:
+    return "follow_up" if trigger == "follow_up_failed" else trigger
+
+
+_FIXED: dict[str, dict[str, Any]] = {
+    "accept": {},
+    "reject": {
+        "reason_code": "handled_elsewhere",
+        "route_told": "已告知向人民法院起诉",
+        "note": "已由人民法院受理",
+    },
+    "record_refusal": {"who": "respondent", "reason": "被申请人明确拒绝调解"},
+    "start_mediation": {},
+    "escalate": {"reason": "调解未果，双方分歧较大，上报上一级调解"},
+    "delegate": {"reason": "案情较简单，交由社区调解员调解"},
+    "extend_deadline": {"consent": True, "note": "双方当事人同意延长调解期限"},
+    "terminate": {
+        "reason": "双方分歧较大，调解不成",
+        "notice_given": True,
+        "route_told": "可向人民法院提起诉讼",
+    },
+    "remediate": {"consent": True},
+}
+
+
+def _holder(trigger: str, assignee: int | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"assignee_id": assignee}
+    if trigger == "reassign":
+        data |= {"reason_kind": "workload", "reason": "原承办人工作量较大，调整承办人"}
+    return data
+
+
+def _session_data(day: date) -> dict[str, Any]:
+    return {
+        "held_on": day,
+        "place": "社区人民调解室",
+        "attendees": "双方当事人、调解员",
+        "summary": "双方陈述各自意见，调解员释法说理",
+        "kind": "public",
+    }
+
+
+def _risk_data(facts: CaseFacts, day: date) -> dict[str, Any]:
+    level = _RISK_UP[facts.risk_level.value]
+    data: dict[str, Any] = {"level": level, "note": "调解中发现矛盾有激化迹象" if level != "orange" else ""}
+    if level == "red":
+        data |= {"reported_to": "辖区派出所", "reported_on": day}
+    return data
+
+
+def _withdraw_data(facts: CaseFacts) -> dict[str, Any]:
+    refused = facts.refusal_recorded
+    return {
+        "kind": "refused" if refused else "withdrew",
+        "who": "respondent" if refused else "applicant",
+        "reason": "一方当事人拒绝调解" if refused else "申请人撤回调解申请",
+    }
+
+
+def _follow_up_data(trigger: str, day: date, rng: random.Random) -> dict[str, Any]:
+    performed = trigger == "follow_up"
+    sat = "dissatisfied"
+    if performed:
+        sat = rng.choices(["satisfied", "basically", "dissatisfied"], weights=[80, 17, 3])[0]
+    notes = "协议已履行" if performed else "协议未按期履行"
+    method = rng.choice(("visit", "call"))
+    return {"visited_on": day, "method": method, "performed": performed, "satisfaction": sat, "notes": notes}
+
+
+def step_data(
+    trigger: str, facts: CaseFacts, today: date, rng: random.Random, assignee: int | None
+) -> dict[str, Any]:
+    """Realistic data for one step as a mediator enters it, typed as ``workflow.fields.clean`` types it."""
+    if trigger in _FIXED:
+        return dict(_FIXED[trigger])
+    if trigger in ("assign", "reassign"):
+        return _holder(trigger, assignee)
+    if trigger == "notify_rights":
+        return {"method": "written", "notified_on": today}
+    if trigger == "record_session":
+        return _session_data(today)
+    if trigger == "flag_risk":
+        return _risk_data(facts, today)
+    if trigger == "withdraw":
+        return _withdraw_data(facts)
+    if trigger == "record_judicial_confirmation":
+        result = "valid" if rng.random() < 0.9 else "invalid"
+        return {"joint": True, "applied_on": today, "court": "区人民法院", "result": result}
+    return _follow_up_data(trigger, today, rng)
+
+
+def _agreement_data(today: date, rng: random.Random, claimed: Decimal) -> dict[str, Any]:
+    oral = rng.random() < 0.25
+    amount = (claimed * Decimal(rng.choice((50, 70, 80, 100))) / 100).quantize(Decimal("1")).quantize(CENT)
+    data: dict[str, Any] = {"kind": "oral" if oral else "written", "effective_on": today}
+    if amount:
+        data["amount"] = amount
+    if oral:
+        return data | {"content": "双方口头约定赔偿并当场履行"}
+    due = today + timedelta(days=rng.randrange(3, 20))
+    return data | {
+        "facts": "纠纷事实清楚，双方各负相应责任",
+        "terms": "被申请人向申请人支付补偿款",
+        "performance": "现金一次性支付，于社区调解室",
+        "performance_due": due,
+    }
+
+
 def _verify_path(triggers: tuple[str, ...], tier: Tier) -> None:
-    """Replay a trigger sequence through the engine; raises Refused if it is not a legal path."""
+    """Fire a trigger sequence through the engine with every guard; raises Refused if it is not legal."""
     staff = Actor(1, frozenset({Role.STAFF}), frozenset({1}))
     members = {t: Actor(10 + i, frozenset({t.role}), frozenset({1})) for i, t in enumerate(Tier)}
-    facts = CaseFacts(State.REGISTERED, 1, severity=_SEVERITY_OF[tier])
     today = date(2026, 1, 31)
+    facts = CaseFacts(State.REGISTERED, 1, severity=_SEVERITY_OF[tier], registered_on=today)
+    rng = random.Random(0)
     for trig in triggers:
-        real = "follow_up" if trig == "follow_up_failed" else trig
-        data = _engine_data(trig, facts, members, today)
-        assignee = next((a for a in members.values() if a.id == facts.assignee_id), None)
-        actor = staff if real in ("accept", "reject", "assign") or assignee is None else assignee
-        candidate = members[facts.tier] if real == "assign" and facts.tier else None
-        out = ENGINE.fire(facts, actor, real, data, today=today, candidate=candidate)
-        updates: dict[str, Any] = {"state": out.to_state, **out.changes}
+        real = _real(trig)
+        tier_now = facts.tier or tier
+        pick = members[tier_now].id if real in ("assign", "reassign") else None
+        if real == "reassign":
+            pick = 99
+            members[tier_now] = Actor(99, frozenset({tier_now.role}), frozenset({1}))
         if real == "record_agreement":
-            updates.update(
-                agreement_kind="written", agreement_effective_on=today, confirmation_recorded=False
-            )
-        if real == "record_judicial_confirmation":
-            updates["confirmation_recorded"] = True
-        if "tier" in updates and updates["tier"] is not None:
-            updates["tier"] = Tier(updates["tier"])
-        known = {k: v for k, v in updates.items() if k in CaseFacts.__dataclass_fields__}
-        facts = CaseFacts(**{**facts.__dict__, **known})
+            data = _agreement_data(today, rng, Decimal(1000))
+        else:
+            data = step_data(trig, facts, today, rng, pick)
+        assignee = next((a for a in members.values() if a.id == facts.assignee_id), None)
+        actor = _actor_for(real, facts, staff, assignee, members[Tier.JUDGE])
+        candidate = members[tier_now] if real in ("assign", "reassign") else None
+        out = ENGINE.fire(facts, actor, real, data, today=today, candidate=candidate)
+        facts = advance(facts, out, today)
 
 
-_SEVERITY_OF = {Tier.VOLUNTEER: Severity.MINOR, Tier.MEDIATOR: Severity.GENERAL, Tier.JUDGE: Severity.MAJOR}
-
-
-def _engine_data(trig: str, facts: CaseFacts, members: dict[Tier, Actor], today: date) -> dict[str, Any]:
-    iso = today.isoformat()
-    samples: dict[str, dict[str, Any]] = {
-        "reject": {"reason_code": "handled_elsewhere", "route_told": "x"},
-        "assign": {"assignee_id": members[facts.tier].id if facts.tier else 0},
-        "notify_rights": {"method": "written", "notified_on": iso},
-        "record_refusal": {"who": "respondent", "reason": "x"},
-        "record_session": {"held_on": iso, "place": "x", "attendees": "x", "summary": "x", "kind": "public"},
-        "escalate": {"reason": "x"},
-        "record_agreement": {
-            "kind": "written",
-            "effective_on": iso,
-            "facts": "x",
-            "terms": "x",
-            "performance": "x",
-            "performance_due": iso,
-        },
-        "record_judicial_confirmation": {"joint": True, "applied_on": iso, "court": "x", "result": "valid"},
-        "follow_up": {
-            "visited_on": iso,
-            "method": "call",
-            "performed": True,
-            "satisfaction": "satisfied",
-            "notes": "x",
-        },
-        "follow_up_failed": {
-            "visited_on": iso,
-            "method": "call",
-            "performed": False,
-            "satisfaction": "dissatisfied",
-            "notes": "x",
-        },
-        "remediate": {"consent": True},
-        "terminate": {"reason": "x", "notice_given": True, "route_told": "x"},
-        "withdraw": {"kind": "withdrew", "who": "applicant", "reason": "x"},
-        "extend_deadline": {"consent": True},
-    }
-    return samples.get(trig, {})
+def _actor_for(trigger: str, facts: CaseFacts, staff: Any, assignee: Any, judge: Any) -> Any:
+    if trigger == "delegate":
+        return judge
+    if trigger in ("accept", "reject", "assign", "reassign") or assignee is None:
+        return staff
+    return assignee
 
 
 # --- generation -------------------------------------------------------------------------------
+
+# Every column of a new case that intake leaves to the model's defaults (flags, counters, version).
+CASE_DEFAULTS: dict[str, Any] = {
+    name: info.default for name, info in Case.model_fields.items() if info.default is not PydanticUndefined
+}
 
 
 @dataclass
@@ -418,33 +538,13 @@ class _Walk:
     """One case on its way through its planned steps."""
 
     case_id: int
-    community_id: int
     team: Team
-    tier: Tier
-    severity: Severity
-    amount: Decimal
-    rows: _Rows
-    state: State = State.REGISTERED
-    staff: int = 0
-    actor: int | None = None
-    assignee: int | None = None
+    facts: CaseFacts
+    values: dict[str, Any]
+    claimed: Decimal
     now: datetime = datetime.min
     today: date = date.min
-    tier_value: str | None = None
-    severity_value: str | None = None
-    number: str | None = None
-    year: int | None = None
-    seq: int | None = None
-    accepted_at: datetime | None = None
-    deadline: date | None = None
-    agreed_at: datetime | None = None
-    closed_at: datetime | None = None
     agreement_id: int | None = None
-    started: bool = False
-    notified: bool = False
-    refused: bool = False
-    escalations: int = 0
-    extensions: int = 0
     version: int = 1
 
 
@@ -463,46 +563,78 @@ class _CaseBuilder:
         self.agreement_id = 0
         self.verified: set[tuple[tuple[str, ...], Tier]] = set()
         self.events = 0
+        self.actors: dict[int, Actor] = {}
 
-    def build(self, rows: _Rows, case_id: int, community_id: int, registered: datetime) -> None:
+    def intake(self, community_id: int) -> IntakeInput:
         rng = self.rng
         category = _weighted(rng, CATEGORIES)
-        amount = self._amount()
-        people = rng.choice((2, 2, 2, 3, 4)) if rng.random() > 0.005 else rng.randrange(10, 40)
-        injury = rng.random() < 0.01
-        risk = rng.choices(RISKS, weights=RISK_WEIGHTS)[0]
         parties = 2 if rng.random() < 0.9 else 3
-        result = triage(
-            TriageFacts(category, amount, injury, people, parties, RiskLevel(risk), None), DEFAULT_POLICY
+        people = parties if rng.random() > 0.005 else rng.randrange(10, 40)
+        risk = rng.choices(RISKS, weights=RISK_WEIGHTS)[0]
+        xiaoqu = rng.choice(self.xiaoqu[community_id])
+        building = f"{rng.randrange(1, 30)}栋"
+        party_inputs = []
+        for i in range(parties):
+            name, phone, id_number = rng.choice(self.people)
+            room = f"{rng.randrange(1, 33)}0{rng.randrange(1, 5)}"
+            role = "applicant" if i == 0 else "respondent"
+            party_inputs.append(PartyInput(role, name, phone, id_number, xiaoqu, building, room))
+        return IntakeInput(
+            community_id=community_id,
+            category=category,
+            source=_weighted(rng, SOURCES),
+            facts=rng.choice(FACTS.get(category, DEFAULT_FACTS)),
+            parties=party_inputs,
+            claimed_amount=self._amount(),
+            people_involved=people,
+            injury=rng.random() < 0.01,
+            risk_level=risk,
+            reported_to="辖区派出所" if risk == "red" else "",
+            place_xiaoqu=xiaoqu,
+            place_building=building,
         )
-        plan = _plan(rng, (self.now - registered).days, result.tier)
+
+    def build(self, case_id: int, community_id: int, registered: datetime) -> None:
+        data = self.intake(community_id)
+        result = triage(
+            TriageFacts(
+                data.category,
+                data.claimed_amount,
+                data.injury,
+                data.people_involved,
+                len(data.parties),
+                RiskLevel(data.risk_level),
+                None,
+            ),
+            DEFAULT_POLICY,
+        )
+        plan = _plan(self.rng, result.tier)
         key = (tuple(st.trigger for st in plan), result.tier)
         if key not in self.verified:
             _verify_path(*key)
             self.verified.add(key)
-        walk = _Walk(
-            case_id, community_id, self.teams[community_id], result.tier, result.severity, amount, rows
+        team = self.teams[community_id]
+        values = {"id": case_id, **CASE_DEFAULTS, **new_case_values(data, result, team.staff[0], registered)}
+        facts = CaseFacts(
+            State.REGISTERED,
+            community_id,
+            severity=result.severity,
+            risk_level=RiskLevel(data.risk_level),
+            registered_on=local(registered).date(),
         )
-        walk.staff = walk.team.staff[0]
-        self._event(
-            walk, "register", None, State.REGISTERED, registered, "", {"severity": result.severity.value}
-        )
+        walk = _Walk(case_id, team, facts, values, data.claimed_amount or Decimal(0), now=registered)
+        for row in registration_rows(data, result, Where(case_id, community_id, team.staff[0], registered)):
+            self.w.add(row)
+        self.events += 1
         t = registered
         for step in plan:
             t = t + timedelta(days=step.days)
             if t >= self.now:
                 break
             self._step(walk, step, t)
-        xiaoqu = rng.choice(self.xiaoqu[community_id])
-        building = f"{rng.randrange(1, 30)}栋"
-        self._case_row(
-            walk, category, people, parties, injury, risk, result.reasons, xiaoqu, building, registered, t
-        )
-        for i in range(parties):
-            name, phone, id_number = rng.choice(self.people)
-            room = f"{rng.randrange(1, 33)}0{rng.randrange(1, 5)}"
-            role = "applicant" if i == 0 else "respondent"
-            rows.party.append((case_id, role, name, phone, id_number, xiaoqu, building, room))
+        values["updated_at"] = walk.now
+        values["version"] = walk.version
+        self.w.add(Row(Case, values))
 
     def _amount(self) -> Decimal:
         r = self.rng.random()
@@ -512,230 +644,57 @@ class _CaseBuilder:
             return Decimal(self.rng.randrange(1000, 20000))
         return Decimal(self.rng.randrange(20000, 300000))
 
+    def _actor(self, user_id: int) -> Actor:
+        if user_id not in self.actors:
+            self.actors[user_id] = Actor(user_id, frozenset())
+        return self.actors[user_id]
+
     def _step(self, walk: _Walk, step: _Step, t: datetime) -> None:
-        trig = "follow_up" if step.trigger == "follow_up_failed" else step.trigger
-        walk.actor = (
-            walk.assignee if walk.assignee and trig not in ("accept", "assign", "reject") else walk.staff
+        real = _real(step.trigger)
+        facts, team = walk.facts, walk.team
+        walk.now, walk.today = t, local(t).date()
+        tier = facts.tier or Tier.VOLUNTEER
+        pick = None
+        if real in ("assign", "reassign"):
+            pool = [u for u in team.of(tier.value) if u != facts.assignee_id] or team.of(tier.value)
+            pick = self.rng.choice(pool)
+        if real == "record_agreement":
+            data = _agreement_data(walk.today, self.rng, walk.claimed)
+        else:
+            data = step_data(step.trigger, facts, walk.today, self.rng, pick)
+        judge = team.judge[0]
+        actor_id = _actor_for(real, facts, team.staff[0], facts.assignee_id, judge)
+        outcome = ENGINE.unchecked(
+            facts, self._actor(actor_id), real, data, today=walk.today, to_state=step.dest
         )
-        walk.today = local(t).date()
-        walk.now = t
-        handler = getattr(self, f"_on_{trig}", None)
-        note, data = handler(walk, step) if handler else ("", {})
-        self._event(walk, trig, walk.state, step.dest, t, note, data)
-        walk.state = step.dest
-        if walk.state.terminal:
-            walk.closed_at = t
+        self._write(walk, outcome, actor_id)
+        walk.facts = advance(facts, outcome, walk.today)
 
-    def _on_accept(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        year = local(walk.now).year
-        key = (walk.community_id, year)
-        seq = self.counters[key] = self.counters.get(key, 0) + 1
-        walk.accepted_at, walk.year, walk.seq = walk.now, year, seq
-        walk.tier_value, walk.severity_value = walk.tier.value, walk.severity.value
-        walk.number = format_number(year, self.short[walk.community_id], seq)
-        walk.deadline = mediation_deadline(walk.today, 0)
-        return "", {"number": walk.number, "tier": walk.tier.value}
-
-    def _on_reject(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        return "已由人民法院受理", {"reason_code": "handled_elsewhere", "route_told": "已告知向人民法院起诉"}
-
-    def _on_assign(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        walk.assignee = self.rng.choice(walk.team.of(walk.tier.value))
-        return "", {"assignee_id": walk.assignee}
-
-    def _on_notify_rights(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        walk.notified = True
-        return "", {"method": "written", "notified_on": walk.today.isoformat()}
-
-    def _on_record_refusal(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        walk.refused = True
-        return "被申请人明确拒绝调解", {"who": "respondent"}
-
-    def _on_start_mediation(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        walk.started = True
-        return "", {}
-
-    _on_remediate = _on_start_mediation
-
-    def _on_record_session(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        w = self.w
-        summary = "双方陈述各自意见，调解员释法说理"
-        walk.rows.session.append(
-            (
-                walk.case_id,
-                w.day(walk.today),
-                "社区人民调解室",
-                "双方当事人、调解员",
-                summary,
-                "public",
-                walk.actor,
-                w.dt(walk.now),
-            )
-        )
-        return "", {"held_on": walk.today.isoformat(), "kind": "public"}
-
-    def _on_extend_deadline(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        walk.extensions += 1
-        assert walk.accepted_at is not None
-        walk.deadline = mediation_deadline(local(walk.accepted_at).date(), walk.extensions)
-        return "双方当事人同意延长调解期限", {"consent": True}
-
-    def _on_escalate(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        walk.tier = walk.tier.up() or walk.tier
-        walk.tier_value, walk.assignee = walk.tier.value, None
-        walk.escalations += 1
-        return "调解未果，上报上一级", {"tier": walk.tier.value}
-
-    def _on_terminate(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        return "双方分歧较大，调解不成", {"notice_given": True, "route_told": "可向人民法院提起诉讼"}
-
-    def _on_withdraw(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        return ("一方当事人拒绝调解" if walk.refused else "申请人撤回调解申请"), {}
-
-    def _on_record_agreement(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        rng, w = self.rng, self.w
-        self.agreement_id += 1
-        oral = rng.random() < 0.25
-        due = walk.today + timedelta(days=rng.randrange(3, 20))
-        amount = (walk.amount * Decimal(rng.choice((50, 70, 80, 100))) / 100).quantize(Decimal("1"))
-        follow = follow_up_due(oral=oral, effective_on=walk.today, performance_due=None if oral else due)
-        walk.rows.agreement.append(
-            (
-                self.agreement_id,
-                walk.case_id,
-                walk.community_id,
-                "oral" if oral else "written",
-                "" if oral else "纠纷事实清楚，双方各负相应责任",
-                "" if oral else "被申请人向申请人支付补偿款",
-                "" if oral else "现金一次性支付，于社区调解室",
-                "双方口头约定赔偿并当场履行" if oral else "",
-                _money(amount) if amount else None,
-                w.day(walk.today),
-                None if oral else w.day(due),
-                w.day(follow),
-                walk.actor,
-                w.dt(walk.now),
-            )
-        )
-        walk.agreement_id = self.agreement_id
-        walk.agreed_at = walk.now
-        return "", {"kind": "oral" if oral else "written", "amount": str(amount)}
-
-    def _on_record_judicial_confirmation(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        result = "valid" if self.rng.random() < 0.9 else "invalid"
-        walk.rows.confirmation.append(
-            (
-                walk.case_id,
-                walk.agreement_id,
-                self.w.day(walk.today),
-                self.w.flag(True),
-                "区人民法院",
-                result,
-                walk.actor,
-            )
-        )
-        return "", {"joint": True, "result": result}
-
-    def _on_follow_up(self, walk: _Walk, step: _Step) -> tuple[str, dict[str, Any]]:
-        performed = step.trigger == "follow_up"
-        sat = "dissatisfied"
-        if performed:
-            sat = self.rng.choices(["satisfied", "basically", "dissatisfied"], weights=[80, 17, 3])[0]
-        walk.rows.follow_up.append(
-            (
-                walk.case_id,
-                walk.agreement_id,
-                self.w.day(walk.today),
-                self.rng.choice(("visit", "call")),
-                self.w.flag(performed),
-                sat,
-                "协议已履行" if performed else "协议未按期履行",
-                walk.actor,
-            )
-        )
-        return "", {"performed": performed, "satisfaction": sat}
-
-    def _case_row(
-        self,
-        walk: _Walk,
-        category: str,
-        people: int,
-        parties: int,
-        injury: bool,
-        risk: str,
-        reasons: tuple[str, ...],
-        xiaoqu: str,
-        building: str,
-        registered: datetime,
-        last: datetime,
-    ) -> None:
-        w, rng = self.w, self.rng
-        walk.rows.case.append(
-            (
-                walk.case_id,
-                walk.community_id,
-                walk.number,
-                walk.year,
-                walk.seq,
-                category,
-                _weighted(rng, SOURCES),
-                rng.choice(FACTS.get(category, DEFAULT_FACTS)),
-                _money(walk.amount),
-                people,
-                parties,
-                w.flag(injury),
-                xiaoqu,
-                building,
-                risk,
-                "辖区派出所" if risk == "red" else None,
-                walk.severity.value,
-                "；".join(reasons),
-                walk.severity_value,
-                w.flag(False),
-                walk.tier_value,
-                walk.state.value,
-                walk.assignee,
-                w.flag(walk.notified),
-                w.flag(walk.refused),
-                w.flag(walk.started),
-                walk.extensions,
-                walk.escalations,
-                w.dt(registered),
-                w.dt(walk.accepted_at),
-                w.day(walk.deadline),
-                w.dt(walk.agreed_at),
-                w.dt(walk.closed_at),
-                w.dt(min(last, self.now)),
-                walk.staff,
-                walk.version,
-            )
-        )
-
-    def _event(
-        self,
-        walk: _Walk,
-        trig: str,
-        src: State | None,
-        dest: State,
-        at: datetime,
-        note: str,
-        data: dict[str, Any],
-    ) -> None:
-        actor = walk.actor if trig != "register" else walk.staff
-        walk.rows.event.append(
-            (
-                walk.case_id,
-                walk.community_id,
-                trig,
-                src.value if src else None,
-                dest.value,
-                actor,
-                self.w.dt(at),
-                note,
-                json.dumps(data, ensure_ascii=False) if data else "{}",
-            )
-        )
-        walk.version += trig != "register"
+    def _write(self, walk: _Walk, outcome: Outcome, actor_id: int) -> None:
+        values = walk.values
+        values |= case_values(outcome, walk.now)
+        if outcome.trigger == "accept":
+            year = local(walk.now).year
+            key = (values["community_id"], year)
+            seq = self.counters[key] = self.counters.get(key, 0) + 1
+            number = format_number(year, self.short[values["community_id"]], seq)
+            values |= {"number_year": year, "number_seq": seq, "number": number}
+        where = Where(walk.case_id, values["community_id"], actor_id, walk.now, walk.agreement_id)
+        rows = record_rows(outcome, where, DEFAULT_POLICY)
+        if outcome.trigger == "record_agreement":
+            self.agreement_id += 1
+            walk.agreement_id = self.agreement_id
+            rows[0] = rows[0]._replace(values={"id": self.agreement_id, **rows[0].values})
+        decided = {
+            "number": values.get("number"),
+            "tier": values.get("tier"),
+            "deadline": values.get("deadline"),
+        }
+        decided["computed"] = values["severity_computed"]
+        rows.append(event_row(outcome, where, event_data(outcome, decided)))
+        for row in rows:
+            self.w.add(row)
+        walk.version += 1
         self.events += 1
 
 
@@ -756,7 +715,7 @@ def generate(
     batch: int = 20000,
 ) -> DemoSummary:
     """Fill an empty, migrated database with demo communities, users and ``cases`` cases."""
-    now = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     rng = random.Random(seed)
     writer = _Writer(engine)
     with engine.begin() as conn:
@@ -770,15 +729,13 @@ def generate(
         builder.xiaoqu[cid] = [f"{short}{suffix}" for suffix in XIAOQU]
     weights = [rng.uniform(0.5, 1.5) for _ in teams]
     community_ids = list(teams)
-    rows = _Rows()
     with engine.begin() as conn:
         for case_id, registered in enumerate(_registration_times(rng, cases, now), start=1):
             community_id = rng.choices(community_ids, weights=weights)[0]
-            builder.build(rows, case_id, community_id, registered)
-            if len(rows) >= batch:
-                writer.write(conn, rows)
-                rows = _Rows()
-        writer.write(conn, rows)
+            builder.build(case_id, community_id, registered)
+            if len(writer) >= batch * 12:
+                writer.write(conn)
+        writer.write(conn)
         counter_sql = f"INSERT INTO case_counter (community_id, year, last) VALUES ({writer.marks(3)})"
         if builder.counters:
             conn.exec_driver_sql(counter_sql, [(c, y, n) for (c, y), n in builder.counters.items()])

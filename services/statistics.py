@@ -356,7 +356,7 @@ def _workload_rows(session: Session, counts: dict[int, list[int]]) -> list[Workl
 
 
 def _role_labels(user: User) -> str:
-    labels = [Role(r).label for r in user.role_list if r in {t.value for t in Tier}]
+    labels = [str(Role(r).label) for r in user.role_list if r in {t.value for t in Tier}]
     return "、".join(labels)
 
 
@@ -447,7 +447,7 @@ def monthly_report(
         last_year=figures_of(month.shift(-12), last_year),
         categories=_rows(total.breakdowns["category"], [(c, c) for c in current_policy(session).categories]),
         sources=_rows(total.breakdowns["source"], [(s, s) for s in SOURCES]),
-        tiers=_rows(total.breakdowns["tier"], [(t.value, t.label) for t in Tier]),
+        tiers=_rows(total.breakdowns["tier"], [(t.value, str(t.label)) for t in Tier]),
         communities=_community_rows(session, scope, tallies),
         workload=_workload_rows(session, total.workload),
         trend=trend(session, scope, month, trend_months, now=now),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -31,12 +31,11 @@ from services import clock
 from services.cases import IntakeInput, PartyInput
 from services.validation import ID_NUMBER, is_id_number, is_mobile
 from workflow import RiskLevel
-from workflow.triggers import SPECS
-from workflow.triggers import Field as SpecField
+from workflow.fields import MAX_AMOUNT
+from workflow.fields import Field as SpecField
+from workflow.triggers import PARTY_ROLES, TRIGGERS, Trigger
 
 MAX_PARTIES = 20
-MAX_AMOUNT = Decimal("1000000000")
-PARTY_ROLES = (("applicant", "申请人"), ("respondent", "被申请人"))
 RISK_CHOICES = tuple((r.value, r.label) for r in RiskLevel)
 
 
@@ -103,8 +102,8 @@ def _optional_int(value: Any) -> int | None:
     return int(value)
 
 
-def length(label: str, max_length: int) -> Length:
-    return Length(max=max_length, message=f"{label}不能超过 {max_length} 个字。")
+def length(label: Any, max_length: int) -> Length:
+    return Length(max=max_length, message=_l("%(label)s不能超过 %(n)s 个字。", label=label, n=max_length))
 
 
 def check_mobile(_form: Any, field: Field) -> None:
@@ -239,14 +238,36 @@ class TriggerForm(FlaskForm):
     """Base of the generated trigger forms: the case version the user saw rides along."""
 
     version = CnIntegerField(
-        widget=HiddenInput(), validators=[InputRequired("表单已过期，请刷新页面后重试。")]
+        widget=HiddenInput(), validators=[InputRequired(_l("表单已过期，请刷新页面后重试。"))]
     )
     trigger_name: str = ""
 
+    @property
+    def spec(self) -> Trigger:
+        return TRIGGERS[self.trigger_name]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own checks, then the ones required by another field's value (§29 contents)."""
+        ok = super().validate(extra_validators)
+        values = {f.name: self[f.name].data for f in self.spec.fields}
+        for f in self.spec.fields:
+            if f.required_when and f.required_for(values) and _blank(values[f.name]):
+                other, value = f.required_when
+                because = self.spec.field(other).choice_label(value)
+                self[f.name].errors = [
+                    *self[f.name].errors,
+                    _l("%(because)s须填写：%(label)s。", because=because, label=f.label),
+                ]
+                ok = False
+        return ok
+
     def payload(self) -> dict[str, Any]:
-        """The spec's fields, typed, for services.cases.apply."""
-        spec = SPECS[self.trigger_name]
-        return {f.name: _value(self[f.name].data) for f in spec.fields}
+        """The trigger's fields, typed, for services.cases.apply."""
+        return {f.name: _value(self[f.name].data) for f in self.spec.fields}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _value(data: Any) -> Any:
@@ -256,43 +277,47 @@ def _value(data: Any) -> Any:
 
 
 def _field(trigger: str, spec: SpecField) -> Field:
-    """A WTForms field for one spec field."""
+    """A WTForms field for one of the trigger's fields (``required_when`` ones: see TriggerForm)."""
     label = spec.label
     ident = f"{trigger}-{spec.name}"
-    need: list[Any] = []
+    required = spec.always_required
+    kw: dict[str, Any] = {"id": ident}
+    if spec.required_when:
+        other, value = spec.required_when
+        kw["render_kw"] = {"data-required-when": f"{trigger}-{other}={value}"}
+        choice = TRIGGERS[trigger].field(other).choice_label(value)
+        kw["description"] = _l("（%(choice)s必填）", choice=choice)
     if spec.kind in ("text", "textarea"):
-        need = [DataRequired(f"请填写：{label}。")] if spec.required else [Optional()]
+        need = [DataRequired(_l("请填写：%(label)s。", label=label))] if required else [Optional()]
         cls = StringField if spec.kind == "text" else TextAreaField
-        return cls(label, id=ident, filters=[_strip], validators=[*need, length(label, spec.max_length)])
+        return cls(label, filters=[_strip], validators=[*need, length(label, spec.max_length)], **kw)
     if spec.kind == "date":
-        need = [InputRequired(f"请填写：{label}。")] if spec.required else [Optional()]
-        default = clock.local_date if spec.required else None
-        return CnDateField(label, id=ident, validators=need, default=default)
+        need = [InputRequired(_l("请填写：%(label)s。", label=label))] if required else [Optional()]
+        return CnDateField(label, validators=need, default=clock.local_date if required else None, **kw)
     if spec.kind == "money":
-        need = [InputRequired(f"请填写：{label}。")] if spec.required else [Optional()]
-        rng = NumberRange(min=0, max=MAX_AMOUNT, message=f"{label}须在 0 至 10 亿元之间。")
-        return CnDecimalField(label, id=ident, places=2, validators=[*need, rng])
+        need = [InputRequired(_l("请填写：%(label)s。", label=label))] if required else [Optional()]
+        rng = NumberRange(min=0, max=MAX_AMOUNT, message=_l("%(label)s须在 0 至 10 亿元之间。", label=label))
+        return CnDecimalField(label, places=2, validators=[*need, rng], **kw)
     if spec.kind == "int":
-        need = [InputRequired(f"请填写：{label}。")] if spec.required else [Optional()]
-        return CnIntegerField(
-            label, id=ident, validators=[*need, NumberRange(min=0, message=f"{label}不能为负数。")]
-        )
+        need = [InputRequired(_l("请填写：%(label)s。", label=label))] if required else [Optional()]
+        rng = NumberRange(min=0, message=_l("%(label)s不能为负数。", label=label))
+        return CnIntegerField(label, validators=[*need, rng], **kw)
     if spec.kind == "bool":
-        need = [DataRequired(f"请确认：{label}。")] if spec.required else []
-        return BooleanField(label, id=ident, validators=need)
+        need = [DataRequired(_l("请确认：%(label)s。", label=label))] if required else []
+        return BooleanField(label, validators=need, **kw)
     if spec.kind == "choice":
-        need = [InputRequired(f"请选择：{label}。")] if spec.required else [Optional()]
-        return ChoiceField(label, id=ident, choices=options(spec.choices), validators=need)
+        need = [InputRequired(_l("请选择：%(label)s。", label=label))] if required else [Optional()]
+        return ChoiceField(label, choices=options(spec.choices), validators=need, **kw)
     if spec.kind == "user":
-        need = [InputRequired(f"请选择：{label}。")] if spec.required else [Optional()]
-        return ChoiceField(label, id=ident, coerce=_optional_int, validators=need)
+        need = [InputRequired(_l("请选择：%(label)s。", label=label))] if required else [Optional()]
+        return ChoiceField(label, coerce=_optional_int, validators=need, **kw)
     raise ValueError(f"unknown field kind {spec.kind!r}")
 
 
 @cache
 def trigger_form_class(trigger: str) -> type[TriggerForm]:
-    """The form class of a trigger, built once from workflow.triggers.SPECS (KeyError if unknown)."""
-    spec = SPECS[trigger]
+    """The form class of a trigger, built once from its entry in workflow.triggers (KeyError if unknown)."""
+    spec = TRIGGERS[trigger]
     attrs: dict[str, Any] = {f.name: _field(trigger, f) for f in spec.fields}
     attrs["trigger_name"] = trigger
     return type(f"{trigger.title().replace('_', '')}Form", (TriggerForm,), attrs)
@@ -304,8 +329,8 @@ def trigger_form(
     """A trigger's form; ``formdata`` None gives a blank one for this case version."""
     cls = trigger_form_class(trigger)
     form = cls(formdata=formdata, data=None if formdata is not None else {"version": version})
-    user_choices = options([("", "请选择"), *[(u.id, u.display_name) for u in users]])
-    for f in SPECS[trigger].fields:
+    user_choices = options([("", _l("请选择")), *[(u.id, u.display_name) for u in users]])
+    for f in TRIGGERS[trigger].fields:
         if f.kind == "user":
             form[f.name].choices = user_choices
     return form

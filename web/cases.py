@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from models import Case, User
+from services import clock
 from services.access import sees_full_pii, visible_case
 from services.cases import apply, facts_of
 from services.categories import active_categories
 from services.errors import NotFound, StaleCase
+from services.policy import current_policy
 from services.queries import (
     SORTS,
     CaseFilter,
@@ -29,8 +33,8 @@ from web import display
 from web.auth import current_actor
 from web.case_forms import TriggerForm, trigger_form
 from web.database import db
-from workflow import ENGINE, Refused, RiskLevel, Severity, State, Tier
-from workflow.triggers import SPECS
+from workflow import ENGINE, TRIGGERS, Availability, Refused, RiskLevel, Severity, State, Tier
+from workflow.triggers import END
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -128,26 +132,66 @@ def mine() -> Any:
 # --- one case ------------------------------------------------------------------------------------
 
 
-def _forms_for(case: Case, failed: TriggerForm | None) -> tuple[list[tuple[Any, TriggerForm]], list[Any]]:
-    """A form for each trigger the user may fire now, and the others with the reason why not."""
-    available = ENGINE.available(facts_of(db(), case), current_actor())
+@dataclass
+class Step:
+    """One trigger as the case page offers it: its form when it may fire now, else why not."""
+
+    availability: Availability
+    form: TriggerForm | None = None
+
+    @property
+    def trigger(self) -> str:
+        return self.availability.trigger
+
+    @property
+    def ends_case(self) -> bool:
+        return self.availability.step == END
+
+
+@dataclass
+class Steps:
+    """The case page's steps: what the case waits for first, then the others, then those that end it."""
+
+    expected: list[Step] = field(default_factory=list)
+    others: list[Step] = field(default_factory=list)
+    ending: list[Step] = field(default_factory=list)
+    blocked: list[Step] = field(default_factory=list)
+    unsent: Step | None = None  # a refused form whose step is no longer offered: what was typed stays
+
+
+def _steps(case: Case, failed: TriggerForm | None) -> Steps:
+    """Each trigger the case's state has: a form for those this user may fire now, else the reason."""
+    facts = facts_of(db(), case)
+    available = ENGINE.with_policy(current_policy(db())).available(
+        facts, current_actor(), today=clock.local_date()
+    )
     users: list[User] | None = None
-    forms, blocked = [], []
+    steps = Steps()
     for a in available:
         if not a.allowed:
-            blocked.append(a)
+            (steps.expected if a.expected else steps.blocked).append(Step(a))
             continue
         if failed is not None and failed.trigger_name == a.trigger:
-            forms.append((a, failed))
-            continue
-        if users is None and _picks_a_user(a.trigger):
-            users = _assignees(case)
-        forms.append((a, trigger_form(a.trigger, version=case.version, users=users or [])))
-    return forms, blocked
-
-
-def _picks_a_user(trigger: str) -> bool:
-    return any(f.kind == "user" for f in SPECS[trigger].fields)
+            form = failed
+        else:
+            if users is None and TRIGGERS[a.trigger].picks_a_user():
+                users = _assignees(case)
+            form = trigger_form(a.trigger, version=case.version, users=users or [])
+        step = Step(a, form)
+        if a.expected:
+            steps.expected.append(step)
+        else:
+            (steps.ending if a.step == END else steps.others).append(step)
+    if failed is not None and not any(
+        s.form is failed for s in (*steps.expected, *steps.others, *steps.ending)
+    ):
+        why = next(
+            (s.availability for s in (*steps.expected, *steps.blocked) if s.trigger == failed.trigger_name),
+            None,
+        )
+        label = TRIGGERS[failed.trigger_name].label
+        steps.unsent = Step(why or Availability(failed.trigger_name, label, False), failed)
+    return steps
 
 
 def _assignees(case: Case) -> list[User]:
@@ -167,18 +211,20 @@ def pii_shown(case: Case) -> dict[str, Any]:
     }
 
 
-def render_case(case: Case, *, failed: TriggerForm | None = None, status: int = 200) -> tuple[str, int]:
+def render_case(
+    case: Case, *, failed: TriggerForm | None = None, problem: str | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The case page; after a refusal, with the refused form as typed and the reason at the top."""
     record = case_record(db(), case)
-    forms, blocked = _forms_for(case, failed)
     proposed = Severity(case.severity or case.severity_computed)
     html = render_template(
         "cases/show.html",
-        title=case.number or "未受理案件",
+        title=case.number or display.unnumbered(case.state),
         r=record,
         case=case,
-        forms=forms,
-        blocked=blocked,
+        steps=_steps(case, failed),
         failed=failed,
+        problem=problem,
         **pii_shown(case),
         severity=proposed,
         tier=Tier(case.tier) if case.tier else proposed.tier,
@@ -195,24 +241,36 @@ def show(case_id: int) -> tuple[str, int]:
     return render_case(load_case(case_id))
 
 
-@bp.post("/<int:case_id>/fire/<trigger>")
+@bp.post("/<int:case_id>")
 @login_required
-def fire(case_id: int, trigger: str) -> Any:
-    """Load, check, validate the form, apply the trigger, redirect (303)."""
-    if trigger not in SPECS:
-        abort(404)
+def act(case_id: int) -> Any:
+    """Fire the trigger the form names: load, check, validate, apply, then back to the case (303).
+
+    A refusal of any kind — the form, a workflow guard, a stale version — answers on this same URL with
+    the page and the refused form as typed, its messages beside their fields and summed up on top, so
+    nothing typed is lost and a reload does not land on a POST-only address.
+    """
     case = load_case(case_id)
-    back = redirect(url_for(".show", case_id=case.id), 303)
-    label = SPECS[trigger].label
-    chosen = ENGINE.availability(facts_of(db(), case), current_actor(), trigger)
-    if chosen is None or not chosen.allowed:
-        why = chosen.reason if chosen else f"案件处于「{display.state_label(case.state)}」状态，不能{label}。"
-        flash(f"不能执行「{label}」：{why}", "error")
-        return back
-    users = _assignees(case) if _picks_a_user(trigger) else []
+    trigger = request.form.get("trigger", "")
+    if trigger not in TRIGGERS:
+        abort(404)
+    label = TRIGGERS[trigger].label
+    users = _assignees(case) if TRIGGERS[trigger].picks_a_user() else []
     form = trigger_form(trigger, version=case.version, users=users, formdata=request.form)
+    chosen = ENGINE.with_policy(current_policy(db())).availability(
+        facts_of(db(), case), current_actor(), trigger
+    )
+    if chosen is None or not chosen.allowed:
+        why = (
+            chosen.reason
+            if chosen
+            else _("案件处于「%(state)s」状态，不能执行此操作。", state=display.state_label(case.state))
+        )
+        return render_case(
+            case, failed=form, problem=_("不能%(label)s：%(why)s", label=label, why=why), status=409
+        )
     if not form.validate():
-        return render_case(case, failed=form, status=422)
+        return render_case(case, failed=form, problem=_("请修改标出的内容后再提交。"), status=422)
     try:
         apply(
             session=db(),
@@ -224,18 +282,23 @@ def fire(case_id: int, trigger: str) -> Any:
             who=current_actor(),
         )
     except StaleCase as stale:
-        flash(stale.message, "error")
-        return back
+        fresh = load_case(case_id)
+        form.version.data = fresh.version
+        kept = _("您填写的内容已保留，请核对最新情况后再提交。")
+        return render_case(fresh, failed=form, problem=f"{stale.message}{kept}", status=409)
     except NotFound:
         abort(404)
     except Refused as refused:
         if refused.field and refused.field in form:
             form[refused.field].errors = [*form[refused.field].errors, refused.message]
-            return render_case(case, failed=form, status=422)
-        flash(f"不能执行「{label}」：{refused.message}", "error")
-        return back
-    flash(f"已完成：{label}。", "success")
-    return back
+        return render_case(
+            case,
+            failed=form,
+            problem=_("不能%(label)s：%(why)s", label=label, why=refused.message),
+            status=422,
+        )
+    flash(_("已完成：%(label)s。", label=label), "success")
+    return redirect(url_for(".show", case_id=case.id), 303)
 
 
 from web import documents, intake  # noqa: E402,F401  (their routes live on this blueprint)

@@ -7,19 +7,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from services import clock
 from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
 from workflow.clocks import days_left
-from workflow.triggers import SPECS
+from workflow.fields import Field, label_of
+from workflow.triggers import (
+    AGREEMENT_KINDS,
+    CONFIRMATION_RESULTS,
+    FOLLOW_UP_METHODS,
+    PARTY_ROLES,
+    SATISFACTION,
+    SESSION_KINDS,
+    TRIGGERS,
+)
 
 EVENT_LABELS = {"register": "登记"}
-PARTY_ROLES = {"applicant": "申请人", "respondent": "被申请人"}
-AGREEMENT_KINDS = {"written": "书面协议", "oral": "口头协议"}
-SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
-CONFIRMATION = {"valid": "确认有效", "invalid": "确认无效/驳回"}
-SESSION_KINDS = {"public": "公开调解", "private": "不公开调解"}
-FOLLOW_UP_METHODS = {"visit": "上门回访", "call": "电话回访"}
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -69,8 +74,8 @@ def risk_label(value: str | None) -> str:
 
 
 def trigger_label(value: str) -> str:
-    spec = SPECS.get(value)
-    return spec.label if spec else EVENT_LABELS.get(value, value)
+    trigger = TRIGGERS.get(value)
+    return str(trigger.label) if trigger else EVENT_LABELS.get(value, value)
 
 
 def money(value: Decimal | None) -> str:
@@ -153,7 +158,7 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
     """The event's key data as (label, text) pairs, with choices shown by their Chinese label."""
     if not isinstance(data, dict):
         return []
-    spec = SPECS.get(trigger)
+    spec = TRIGGERS.get(trigger)
     out: list[tuple[str, str]] = []
     if spec is None:
         if data.get("severity"):
@@ -164,18 +169,19 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
     for f in spec.fields:
         if f.name in ("note", "reason") or f.name not in data or f.kind == "user":
             continue
-        out.append((f.label, _field_text(f.kind, dict(f.choices), data[f.name])))
+        out.append((str(f.label), _field_text(f, data[f.name])))
     for key, label in (("number", "案号"), ("tier", "承办层级")):
         if data.get(key):
             out.append((label, tier_label(data[key]) if key == "tier" else str(data[key])))
     return out
 
 
-def _field_text(kind: str, choices: dict[str, str], value: Any) -> str:
+def _field_text(f: Field, value: Any) -> str:
+    kind = f.kind
     if kind == "bool":
         return "是" if value else "否"
     if kind == "choice":
-        return choices.get(str(value), str(value))
+        return f.choice_label(value)
     if kind == "date":
         try:
             return cn_date(date.fromisoformat(str(value)))
@@ -197,10 +203,16 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money": money,
     "money_upper": money_upper,
     "countdown": countdown,
-    "party_role": lambda v: PARTY_ROLES.get(v, v),
-    "agreement_kind": lambda v: AGREEMENT_KINDS.get(v, v),
-    "satisfaction": lambda v: SATISFACTION.get(v, v),
-    "confirmation": lambda v: CONFIRMATION.get(v, v),
-    "session_kind": lambda v: SESSION_KINDS.get(v, v),
-    "follow_up_method": lambda v: FOLLOW_UP_METHODS.get(v, v),
+    "unnumbered": lambda state: unnumbered(state),
+    "party_role": lambda v: label_of(PARTY_ROLES, v),
+    "agreement_kind": lambda v: label_of(AGREEMENT_KINDS, v),
+    "satisfaction": lambda v: label_of(SATISFACTION, v),
+    "confirmation": lambda v: label_of(CONFIRMATION_RESULTS, v),
+    "session_kind": lambda v: label_of(SESSION_KINDS, v),
+    "follow_up_method": lambda v: label_of(FOLLOW_UP_METHODS, v),
 }
+
+
+def unnumbered(state: str) -> str:
+    """What stands in for the case number before there is one: 待受理, or 不予受理."""
+    return _("不予受理") if state == State.NOT_ACCEPTED.value else _("待受理")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask import Blueprint, Flask, has_request_context, redirect, request, session, url_for
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from services.users import update_user
 from web.database import db
 from web.display import FILTERS
+from workflow import text
 
 LOCALES = ("zh", "en")
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
@@ -49,12 +50,18 @@ def _referrer_path() -> str | None:
     return ref.path + (f"?{ref.query}" if ref.query else "")
 
 
+def request_gettext(msgid: str) -> str:
+    """``msgid`` in the request's language; outside a request (commands, jobs) the Chinese itself."""
+    return gettext(msgid) if has_request_context() else msgid
+
+
 def current_locale_code() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "zh"
 
 
 def init_app(app: Flask) -> None:
+    text.install(request_gettext)  # workflow/ and services/ speak the request's language
     for name, template_filter in FILTERS.items():
         app.add_template_filter(template_filter, name)
     app.add_template_global(current_locale_code, "locale_code")

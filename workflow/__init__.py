@@ -15,9 +15,11 @@ from workflow.facts import Actor, CaseFacts
 from workflow.roles import Role, Tier
 from workflow.states import State
 from workflow.triage import Policy, RiskLevel, Severity, TriageFacts, TriageResult, load_policy, triage
+from workflow.triggers import TRIGGERS, Trigger
 
 __all__ = [
     "ENGINE",
+    "TRIGGERS",
     "Actor",
     "Availability",
     "CaseFacts",
@@ -32,6 +34,7 @@ __all__ = [
     "Tier",
     "TriageFacts",
     "TriageResult",
+    "Trigger",
     "confirmation_window_closes",
     "follow_up_due",
     "is_overdue",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from workflow.states import CLOCK_RUNNING, State
+from workflow.states import State
 from workflow.triage import DEFAULT_POLICY, Policy
 
 
@@ -15,7 +15,7 @@ def mediation_deadline(accepted_on: date, extensions: int = 0, policy: Policy = 
 
 def is_overdue(state: State, deadline: date | None, today: date) -> bool:
     """Still open on the mediation clock after its deadline."""
-    return deadline is not None and state in CLOCK_RUNNING and today > deadline
+    return deadline is not None and state.clock_running and today > deadline
 
 
 def confirmation_window_closes(effective_on: date, policy: Policy = DEFAULT_POLICY) -> date:

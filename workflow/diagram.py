@@ -1,55 +1,68 @@
-"""A description of the machine (states, triggers, guards) and its Mermaid diagram."""
+"""A description of the machine (states, triggers, guards) and its Mermaid diagram, from workflow.triggers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from workflow.guards import GUARD_LABELS
-from workflow.lifecycle import TABLE
-from workflow.states import STATE_LABELS, TERMINAL, State
-from workflow.triggers import SPECS
+from workflow.guards import FIRED_BY_LABELS
+from workflow.states import State
+from workflow.triggers import TRIGGERS
 
 
 def describe() -> dict[str, Any]:
-    """JSON-ready description of states, transitions and guards."""
+    """JSON-ready description of states, transitions, guards and who may fire each trigger."""
+    guards: dict[str, str] = {}
+    transitions = []
+    for t in TRIGGERS:
+        for branch in t.branches:
+            names = []
+            for guard in (*t.guards, *branch.guards):
+                guards[guard.name] = str(guard.label)
+                names.append(guard.name)
+            transitions.append(
+                {
+                    "trigger": t.name,
+                    "label": str(t.label),
+                    "sources": [s.value for s in t.sources],
+                    "dest": branch.dest.value if branch.dest else None,
+                    "guards": names,
+                    "by": sorted(t.by),
+                    "fields": [
+                        {"name": f.name, "label": str(f.label), "kind": f.kind, "required": f.required}
+                        for f in t.fields
+                    ],
+                }
+            )
     return {
         "initial": State.REGISTERED.value,
-        "states": [{"id": s.value, "label": STATE_LABELS[s], "terminal": s in TERMINAL} for s in State],
-        "transitions": [
-            {
-                "trigger": r.trigger,
-                "label": SPECS[r.trigger].label,
-                "sources": [s.value for s in r.sources],
-                "dest": r.dest.value if r.dest else None,
-                "guards": list(r.guards),
-            }
-            for r in TABLE
-        ],
-        "guards": dict(GUARD_LABELS),
+        "states": [{"id": s.value, "label": str(s.label), "terminal": s.terminal} for s in State],
+        "transitions": transitions,
+        "guards": guards,
+        "fired_by": {k: str(v) for k, v in FIRED_BY_LABELS.items()},
     }
 
 
 def mermaid(*, chinese: bool = True, include_loops: bool = False) -> str:
-    """Mermaid ``stateDiagram-v2`` text of the lifecycle."""
+    """Mermaid ``stateDiagram-v2`` text of the lifecycle (labels in the current language)."""
     lines = ["stateDiagram-v2"]
     for s in State:
-        label = STATE_LABELS[s] if chinese else s.value
-        lines.append(f"    {s.value} : {label}")
+        lines.append(f"    {s.value} : {s.label if chinese else s.value}")
     lines.append(f"    [*] --> {State.REGISTERED.value}")
     seen: set[tuple[str, str, str]] = set()
-    for rule in TABLE:
-        for src in rule.sources:
-            dest = rule.dest or src
-            if dest == src and not include_loops:
-                continue
-            label = SPECS[rule.trigger].label if chinese else rule.trigger
-            if rule.guards and rule.trigger == "follow_up":
-                label += f" [{GUARD_LABELS[rule.guards[0]]}]" if chinese else f" [{rule.guards[0]}]"
-            key = (src.value, dest.value, label)
-            if key in seen:
-                continue
-            seen.add(key)
-            lines.append(f"    {src.value} --> {dest.value} : {label}")
-    for s in sorted(TERMINAL, key=lambda s: s.value):
+    for t in TRIGGERS:
+        for branch in t.branches:
+            for src in t.sources:
+                dest = branch.dest or src
+                if dest == src and not include_loops:
+                    continue
+                label = str(t.label) if chinese else t.name
+                if len(t.branches) > 1 and branch.guards:
+                    first = branch.guards[0]
+                    label += f" [{first.label if chinese else first.name}]"
+                key = (src.value, dest.value, label)
+                if key not in seen:
+                    seen.add(key)
+                    lines.append(f"    {src.value} --> {dest.value} : {label}")
+    for s in sorted((s for s in State if s.terminal), key=lambda s: s.value):
         lines.append(f"    {s.value} --> [*]")
     return "\n".join(lines) + "\n"

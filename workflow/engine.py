@@ -1,34 +1,41 @@
 """The engine: which triggers may fire now, and firing one (or refusing it with a reason).
 
-One ``transitions`` machine is built once and shared; each call fires the event on a small
-unattached subject, so nothing per case is kept in the machine.
+One ``transitions`` machine is built once from workflow.triggers and shared by every request; it is the
+only evaluator of the guards. Its models are a small pool of subjects, attached once (``add_model``
+costs more than a whole decision) and lent to one call at a time: a call sets the subject's state and
+context, asks it (``may_<trigger>()``) or fires it, and gives it back. Nothing per case stays in the
+machine (a machine per case costs ~0.5 ms: see the project's pitfalls notes).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
+from queue import Empty, SimpleQueue
 from typing import Any
 
 from transitions import EventData, Machine, MachineError
 
-from workflow import guards as g
 from workflow.errors import Refused
 from workflow.facts import Actor, CaseFacts
-from workflow.lifecycle import TABLE, TRIGGERS, rules_for
-from workflow.roles import Tier
-from workflow.rules import may_act
+from workflow.fields import clean, to_json
+from workflow.guards import Context, Guard
 from workflow.states import State
-from workflow.triage import DEFAULT_POLICY, Policy, RiskLevel, Severity, triage
-from workflow.triggers import SPECS, clean_data, to_json
+from workflow.text import Text, say
+from workflow.triage import DEFAULT_POLICY, Policy
+from workflow.triggers import TRIGGERS, Trigger
 
 
 @dataclass(frozen=True)
 class Availability:
     trigger: str
-    label: str
+    label: Text
     allowed: bool
     reason: str | None = None
+    step: str = "side"
+    expected: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,36 +51,62 @@ class Outcome:
 
 
 class _Subject:
-    """The machine's model for one call: holds only the state."""
+    """The machine's model for one request.
 
-    __slots__ = ("context", "state")
+    A ``transitions`` condition can only answer True or False; the subject carries what we need besides:
+    the context the guards read, each guard's answer (so a guard shared by two branches or asked again
+    when firing runs once), the refusals in the order the machine met them, and whether this is a probe
+    (asking before any data is typed: guards that need data are not asked then).
+    """
 
-    def __init__(self, state: State, context: g.Context) -> None:
+    def __init__(self) -> None:
+        self.state = State.REGISTERED
+        self.context: Context | None = None
+        self.probing = True
+        self.answers: dict[int, Refused | None] = {}
+        self.refusals: list[Refused] = []
+
+    def reset(self, state: State, context: Context, *, probing: bool) -> _Subject:
         self.state = state
         self.context = context
+        self.probing = probing
+        self.answers.clear()
+        self.refusals.clear()
+        return self
+
+    def ask(self, guard: Guard) -> bool:
+        if self.probing and guard.needs_data:
+            return True
+        key = id(guard)
+        if key not in self.answers:
+            assert self.context is not None
+            self.answers[key] = guard.refusal(self.context)
+        refusal = self.answers[key]
+        if refusal is not None:
+            self.refusals.append(refusal)
+        return refusal is None
 
 
-def _condition(name: str) -> Any:
-    guard = g.GUARDS[name]
-
+def _condition(guard: Guard) -> Any:
     def check(event: EventData) -> bool:
         subject = event.model
         assert isinstance(subject, _Subject)
-        return guard(subject.context) is None
+        return subject.ask(guard)
 
-    check.__name__ = name
+    check.__name__ = guard.name
     return check
 
 
 def _build_machine() -> Machine:
     transitions = [
         {
-            "trigger": rule.trigger,
-            "source": list(rule.sources),
-            "dest": rule.dest if rule.dest is not None else "=",
-            "conditions": [_condition(name) for name in rule.guards],
+            "trigger": t.name,
+            "source": list(t.sources),
+            "dest": branch.dest if branch.dest is not None else "=",
+            "conditions": [_condition(guard) for guard in t.all_guards(branch)],
         }
-        for rule in TABLE
+        for t in TRIGGERS
+        for branch in t.branches
     ]
     return Machine(
         model=None,
@@ -87,80 +120,66 @@ def _build_machine() -> Machine:
     )
 
 
+MACHINE = _build_machine()
+_FREE: SimpleQueue[_Subject] = SimpleQueue()  # subjects attached to MACHINE and not lent out
+
+
+@contextmanager
+def _lent(state: State, context: Context, *, probing: bool) -> Iterator[_Subject]:
+    """A subject of the shared machine for one call (attached the first time, then reused)."""
+    try:
+        subject = _FREE.get_nowait()
+    except Empty:
+        subject = _Subject()
+        MACHINE.add_model(subject, initial=state)
+    try:
+        yield subject.reset(state, context, probing=probing)
+    finally:
+        subject.context = None
+        _FREE.put(subject)
+
+
 class Engine:
     """Decides on triggers; never stores anything."""
 
     def __init__(self, policy: Policy = DEFAULT_POLICY) -> None:
         self.policy = policy
-        self.machine = _build_machine()
+        self.machine = MACHINE
 
     def with_policy(self, policy: Policy) -> Engine:
-        engine = Engine.__new__(Engine)
-        engine.policy = policy
-        engine.machine = self.machine
-        return engine
+        return Engine(policy)
 
     # --- asking -------------------------------------------------------------------------
-    def available(self, facts: CaseFacts, actor: Actor) -> list[Availability]:
-        """Every trigger valid in the case's state, whether this actor may fire it, and why not."""
-        return [a for a in (self.availability(facts, actor, t) for t in TRIGGERS) if a is not None]
+    def available(self, facts: CaseFacts, actor: Actor, *, today: date = date.min) -> list[Availability]:
+        """Every trigger the machine has for the case's state: may this actor fire it, and why not."""
+        out = []
+        with _lent(facts.state, Context(facts, actor, {}, today, None, self.policy), probing=True) as subject:
+            for name in self.machine.get_triggers(facts.state):
+                out.append(self._ask(subject, TRIGGERS[name]))
+        return out
 
-    def availability(self, facts: CaseFacts, actor: Actor, trigger: str) -> Availability | None:
+    def availability(
+        self, facts: CaseFacts, actor: Actor, trigger: str, *, today: date = date.min
+    ) -> Availability | None:
         """Whether this actor may fire ``trigger`` now, and why not; None if the state has no such step."""
-        if not rules_for(trigger, facts.state):
+        if trigger not in TRIGGERS or trigger not in self.machine.get_triggers(facts.state):
             return None
-        reason = may_act(actor, facts, trigger) or self._state_reason(facts, trigger)
-        return Availability(trigger, SPECS[trigger].label, reason is None, reason)
+        with _lent(facts.state, Context(facts, actor, {}, today, None, self.policy), probing=True) as subject:
+            return self._ask(subject, TRIGGERS[trigger])
+
+    @staticmethod
+    def _ask(subject: _Subject, t: Trigger) -> Availability:
+        subject.refusals.clear()
+        allowed = bool(getattr(subject, f"may_{t.name}")())
+        reason = None if allowed else subject.refusals[0].message
+        assert subject.context is not None
+        expected = t.is_expected(subject.context.facts)
+        return Availability(t.name, t.label, allowed, reason, t.step, expected)
 
     def allowed_triggers(self, facts: CaseFacts, actor: Actor) -> list[str]:
         return [a.trigger for a in self.available(facts, actor) if a.allowed]
 
-    def _state_reason(self, facts: CaseFacts, trigger: str) -> str | None:
-        """Reasons that do not depend on the trigger's data (e.g. no rights notice yet)."""
-        if trigger == "start_mediation":
-            ctx = g.Context(facts, Actor(0, frozenset()), {}, date.min, policy=self.policy)
-            return g.has_rights_notice(ctx) or g.has_no_recorded_refusal(ctx)
-        if trigger == "escalate" and facts.tier is Tier.JUDGE:
-            return "已由社区法官承办，不能再上报。"
-        if trigger == "delegate" and facts.tier is not Tier.JUDGE:
-            return "只有社区法官承办的案件可以交由下一级。"
-        if trigger == "record_judicial_confirmation" and facts.confirmation_recorded:
-            return "该协议已记录司法确认结果。"
-        return None
-
     # --- deciding -----------------------------------------------------------------------
-    def check(
-        self,
-        facts: CaseFacts,
-        actor: Actor,
-        trigger: str,
-        data: dict[str, Any] | None = None,
-        *,
-        today: date,
-        candidate: Actor | None = None,
-    ) -> g.Context:
-        """Refuse (raise Refused) or return the context the trigger would fire with."""
-        if trigger not in SPECS:
-            raise Refused("unknown_trigger", "没有这个操作。")
-        rules = rules_for(trigger, facts.state)
-        if not rules:
-            raise Refused(
-                "invalid_state",
-                f"案件处于「{facts.state.label}」状态，不能执行「{SPECS[trigger].label}」。",
-            )
-        why = may_act(actor, facts, trigger)
-        if why:
-            raise Refused("forbidden", why)
-        clean = clean_data(trigger, data)
-        ctx = g.Context(facts, actor, clean, today, candidate, self.policy)
-        reasons = []
-        for rule in rules:
-            failed = next((r for r in (g.GUARDS[n](ctx) for n in rule.guards) if r), None)
-            if failed is None:
-                return ctx
-            reasons.append(failed)
-        raise Refused("guard", reasons[0])
-
     def fire(
         self,
         facts: CaseFacts,
@@ -171,48 +190,83 @@ class Engine:
         today: date,
         candidate: Actor | None = None,
     ) -> Outcome:
-        """Fire a trigger and return its outcome, or raise Refused saying why not."""
-        ctx = self.check(facts, actor, trigger, data, today=today, candidate=candidate)
-        subject = _Subject(facts.state, ctx)
-        try:
-            fired = self.machine.events[trigger].trigger(subject)
-        except MachineError as exc:  # pragma: no cover - check() already ruled this out
-            raise Refused("invalid_state", str(exc)) from exc
-        if not fired:  # pragma: no cover - the same guards passed in check()
-            raise Refused("guard", "条件不满足。")
-        to_state = State(subject.state)
-        changes = _effects(trigger, ctx, self.policy)
-        return Outcome(trigger, facts.state, to_state, changes, ctx.data, to_json(ctx.data))
+        """Fire a trigger and return its outcome, or raise Refused saying why not.
 
+        First the machine is asked without the data (state, role: a refusal there is about the case or
+        the person, not the form); then the data is typed (missing or malformed fields); then the machine
+        fires with it, every guard answering once.
+        """
+        t = TRIGGERS.get(trigger)
+        if t is None:
+            raise Refused("unknown_trigger", say("没有这个操作。"))
+        if trigger not in self.machine.get_triggers(facts.state):
+            raise Refused(
+                "invalid_state",
+                say(
+                    "案件处于「%(state)s」状态，不能执行「%(label)s」。",
+                    state=facts.state.label,
+                    label=t.label,
+                ),
+            )
+        ctx = Context(facts, actor, {}, today, candidate, self.policy)
+        with _lent(facts.state, ctx, probing=True) as subject:
+            if not getattr(subject, f"may_{trigger}")():
+                raise subject.refusals[0]
+            subject.context = replace(ctx, data=clean(t.fields, data))
+            subject.probing = False
+            subject.refusals.clear()
+            try:
+                fired = getattr(subject, trigger)()
+            except MachineError as exc:
+                raise Refused("invalid_state", str(exc)) from exc
+            if not fired:
+                raise subject.refusals[0]
+            to_state = State(subject.state)
+            fired_ctx = subject.context
+        return self._outcome(t, fired_ctx, to_state)
 
-def _effects(trigger: str, ctx: g.Context, policy: Policy) -> dict[str, Any]:
-    """The case fields a trigger changes, besides its state."""
-    facts, data = ctx.facts, ctx.data
-    if trigger == "accept":
-        computed = facts.severity
-        if computed is None and facts.triage is not None:
-            computed = triage(facts.triage, policy).severity
-        chosen = Severity(data["severity"]) if data.get("severity") else computed
-        if chosen is None:
-            chosen = Severity.MINOR
-        return {"severity": chosen, "tier": chosen.tier, "severity_overridden": chosen != computed}
-    if trigger in ("assign", "reassign"):
-        return {"assignee_id": data["assignee_id"]}
-    if trigger == "notify_rights":
-        return {"rights_notified": True}
-    if trigger == "record_refusal":
-        return {"refusal_recorded": True}
-    if trigger == "escalate":
-        assert facts.tier is not None
-        return {"tier": facts.tier.up(), "assignee_id": None}
-    if trigger == "delegate":
-        assert facts.tier is not None
-        return {"tier": facts.tier.down(), "assignee_id": None}
-    if trigger == "flag_risk":
-        return {"risk_level": RiskLevel(data["level"])}
-    if trigger == "extend_deadline":
-        return {"extensions": facts.extensions + 1}
-    return {}
+    def unchecked(
+        self,
+        facts: CaseFacts,
+        actor: Actor,
+        trigger: str,
+        data: dict[str, Any],
+        *,
+        today: date,
+        to_state: State,
+    ) -> Outcome:
+        """The outcome of a step already known to be legal, without asking the guards, from data already
+        typed as ``clean`` types it (bulk demo data, whose paths are each fired through ``fire`` first)."""
+        t = TRIGGERS[trigger]
+        ctx = Context(facts, actor, data, today, None, self.policy)
+        return self._outcome(t, ctx, to_state)
+
+    @staticmethod
+    def _outcome(t: Trigger, ctx: Context, to_state: State) -> Outcome:
+        return Outcome(t.name, ctx.facts.state, to_state, t.changes(ctx), ctx.data, to_json(ctx.data))
 
 
 ENGINE = Engine()
+
+
+def advance(facts: CaseFacts, outcome: Outcome, today: date) -> CaseFacts:
+    """The case's facts after ``outcome``, without a database: what ``services.cases.facts_of`` would read
+    back once the outcome is stored (bulk demo data and path checks walk cases this way)."""
+    changed = {k: v for k, v in outcome.changes.items() if k in _FACT_FIELDS}
+    if not changed and outcome.to_state is facts.state and outcome.trigger not in _RECORDING_FACTS:
+        return facts
+    known = {**facts.__dict__, **changed}
+    known["state"] = outcome.to_state
+    if outcome.trigger == "accept":
+        known["accepted_on"] = today
+    if outcome.trigger == "record_agreement":
+        known["agreement_kind"] = outcome.data["kind"]
+        known["agreement_effective_on"] = outcome.data["effective_on"]
+        known["confirmation_recorded"] = False
+    if outcome.trigger == "record_judicial_confirmation":
+        known["confirmation_recorded"] = True
+    return CaseFacts(**known)
+
+
+_FACT_FIELDS = frozenset(CaseFacts.__dataclass_fields__)
+_RECORDING_FACTS = frozenset({"accept", "record_agreement", "record_judicial_confirmation"})

@@ -42,4 +42,9 @@ class CaseFacts:
     agreement_effective_on: date | None = None
     confirmation_recorded: bool = False
     extensions: int = 0
+    escalations: int = 0
+    registered_on: date | None = (
+        None  # Beijing date of intake: nothing recorded on the case happened before it
+    )
+    accepted_on: date | None = None
     triage: TriageFacts | None = None

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from workflow.text import Text, _
+
 
 class Role(StrEnum):
     STAFF = "staff"
@@ -12,17 +14,17 @@ class Role(StrEnum):
     ADMIN = "admin"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return ROLE_LABELS[self]
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.STAFF: "社区工作人员",
-    Role.VOLUNTEER: "调解志愿者",
-    Role.MEDIATOR: "社区调解员",
-    Role.JUDGE: "社区法官",
-    Role.LEADER: "街道/社区领导",
-    Role.ADMIN: "系统管理员",
+ROLE_LABELS: dict[Role, Text] = {
+    Role.STAFF: _("社区工作人员"),
+    Role.VOLUNTEER: _("调解志愿者"),
+    Role.MEDIATOR: _("社区调解员"),
+    Role.JUDGE: _("社区法官"),
+    Role.LEADER: _("街道/社区领导"),
+    Role.ADMIN: _("系统管理员"),
 }
 
 
@@ -32,7 +34,7 @@ class Tier(StrEnum):
     JUDGE = "judge"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return TIER_LABELS[self]
 
     @property
@@ -52,10 +54,10 @@ class Tier(StrEnum):
 
 TIER_ORDER: tuple[Tier, ...] = (Tier.VOLUNTEER, Tier.MEDIATOR, Tier.JUDGE)
 
-TIER_LABELS: dict[Tier, str] = {
-    Tier.VOLUNTEER: "调解志愿者",
-    Tier.MEDIATOR: "社区调解员",
-    Tier.JUDGE: "社区法官",
+TIER_LABELS: dict[Tier, Text] = {
+    Tier.VOLUNTEER: _("调解志愿者"),
+    Tier.MEDIATOR: _("社区调解员"),
+    Tier.JUDGE: _("社区法官"),
 }
 
 TIER_ROLES: frozenset[Role] = frozenset({Role.VOLUNTEER, Role.MEDIATOR, Role.JUDGE})

@@ -1,6 +1,10 @@
 """Case states of the People's Mediation lifecycle (canonical ids from domain.md)."""
 
+from __future__ import annotations
+
 from enum import StrEnum
+
+from workflow.text import Text, _
 
 
 class State(StrEnum):
@@ -16,41 +20,45 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return STATE_LABELS[self]
 
     @property
     def terminal(self) -> bool:
+        """The case has ended (不予受理, 结案, 终止, 撤回): nothing more happens to it."""
         return self in TERMINAL
 
+    @property
+    def clock_running(self) -> bool:
+        """The one-month mediation clock runs (规定 §33): accepted, assigned, mediating."""
+        return self in CLOCK_RUNNING
 
-STATE_LABELS: dict[State, str] = {
-    State.REGISTERED: "已登记",
-    State.NOT_ACCEPTED: "不予受理",
-    State.ACCEPTED: "已受理",
-    State.ASSIGNED: "已指派",
-    State.MEDIATING: "调解中",
-    State.AGREED: "已达成协议",
-    State.DEFAULTED: "未履行",
-    State.CLOSED: "已结案",
-    State.TERMINATED: "终止调解",
-    State.WITHDRAWN: "已撤回",
-}
+    @classmethod
+    def open_values(cls) -> tuple[str, ...]:
+        """The ids of every state that is not terminal (for SQL)."""
+        return OPEN_VALUES
 
-STATE_LABELS_EN: dict[State, str] = {
-    State.REGISTERED: "Registered",
-    State.NOT_ACCEPTED: "Not accepted",
-    State.ACCEPTED: "Accepted",
-    State.ASSIGNED: "Assigned",
-    State.MEDIATING: "Mediating",
-    State.AGREED: "Agreed",
-    State.DEFAULTED: "Defaulted",
-    State.CLOSED: "Closed",
-    State.TERMINATED: "Terminated",
-    State.WITHDRAWN: "Withdrawn",
+    @classmethod
+    def clock_values(cls) -> tuple[str, ...]:
+        """The ids of the states whose mediation clock runs (for SQL)."""
+        return CLOCK_VALUES
+
+
+STATE_LABELS: dict[State, Text] = {
+    State.REGISTERED: _("已登记"),
+    State.NOT_ACCEPTED: _("不予受理"),
+    State.ACCEPTED: _("已受理"),
+    State.ASSIGNED: _("已指派"),
+    State.MEDIATING: _("调解中"),
+    State.AGREED: _("已达成协议"),
+    State.DEFAULTED: _("未履行"),
+    State.CLOSED: _("已结案"),
+    State.TERMINATED: _("终止调解"),
+    State.WITHDRAWN: _("已撤回"),
 }
 
 TERMINAL: frozenset[State] = frozenset({State.NOT_ACCEPTED, State.CLOSED, State.TERMINATED, State.WITHDRAWN})
-
-# Open cases whose 30-day mediation clock is running (规定 §33).
+OPEN: tuple[State, ...] = tuple(s for s in State if s not in TERMINAL)
 CLOCK_RUNNING: frozenset[State] = frozenset({State.ACCEPTED, State.ASSIGNED, State.MEDIATING})
+OPEN_VALUES: tuple[str, ...] = tuple(s.value for s in OPEN)
+CLOCK_VALUES: tuple[str, ...] = tuple(s.value for s in State if s in CLOCK_RUNNING)

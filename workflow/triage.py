@@ -11,6 +11,7 @@ from typing import Any
 
 from workflow.errors import Refused
 from workflow.roles import Tier
+from workflow.text import Text, _
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
@@ -21,7 +22,7 @@ class Severity(StrEnum):
     MAJOR = "major"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return SEVERITY_LABELS[self]
 
     @property
@@ -29,7 +30,7 @@ class Severity(StrEnum):
         return SEVERITY_TIER[self]
 
 
-SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.MAJOR: "较大"}
+SEVERITY_LABELS = {Severity.MINOR: _("轻微"), Severity.GENERAL: _("一般"), Severity.MAJOR: _("较大")}
 SEVERITY_TIER = {Severity.MINOR: Tier.VOLUNTEER, Severity.GENERAL: Tier.MEDIATOR, Severity.MAJOR: Tier.JUDGE}
 
 
@@ -40,15 +41,15 @@ class RiskLevel(StrEnum):
     RED = "red"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return RISK_LABELS[self]
 
 
 RISK_LABELS = {
-    RiskLevel.NONE: "无",
-    RiskLevel.YELLOW: "黄色",
-    RiskLevel.ORANGE: "橙色",
-    RiskLevel.RED: "红色",
+    RiskLevel.NONE: _("无"),
+    RiskLevel.YELLOW: _("黄色"),
+    RiskLevel.ORANGE: _("橙色"),
+    RiskLevel.RED: _("红色"),
 }
 
 

@@ -98,7 +98,10 @@ def test_terminate_without_the_notice_is_refused(ui: UI, cast: Cast, seed: Facto
     action.locator('[name="route_told"]').fill("可向人民法院起诉")
     expect(action.locator('[name="notice_given"]')).not_to_be_checked()
     ui.problems.allow(r"status of 422")
-    with ui.page.expect_response(lambda r: "/fire/terminate" in r.url) as posted:
+    ui.page.once("dialog", lambda dialog: dialog.accept())  # terminating asks for confirmation first
+    with ui.page.expect_response(
+        lambda r: r.request.method == "POST" and f"/cases/{case.id}" in r.url
+    ) as posted:
         action.locator('button[type="submit"]').click()
     assert posted.value.status == 422, posted.value.status
     expect(ui.testid("state")).to_have_text("调解中")

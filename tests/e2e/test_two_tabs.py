@@ -30,11 +30,13 @@ def test_second_staff_accepting_a_case_already_accepted_is_told_why(
     number = first.testid("case-number").inner_text()
     assert number.endswith("第0001号"), number
 
-    second.action("accept").locator("summary").click()
-    second.action("accept").locator('button[type="submit"]').click()
-    error = second.page.locator("p.flash.error[role=alert]")
+    second.problems.allow(r"status of 409")
+    second.action("accept").locator('[name="note"]').fill("已与双方电话核实")
+    second.action("accept").locator('button[type="submit"]').click()  # its form came open: the next step
+    error = second.testid("error-summary")
     expect(error).to_be_visible()
     expect(error).to_contain_text("受理")
+    expect(second.page.locator('[data-testid="unsent"] [name="note"]')).to_have_value("已与双方电话核实")
     expect(second.testid("case-number")).to_have_text(number)
     expect(second.testid("state")).to_have_text("已受理")
     second.shot("second-accept-refused")
@@ -49,7 +51,7 @@ def test_second_staff_accepting_a_case_already_accepted_is_told_why(
     assert fresh is not None and fresh.number == number
 
 
-def test_stale_form_is_refused_with_a_flash(
+def test_stale_form_is_refused_and_keeps_what_was_chosen(
     open_ui: Callable[..., UI], cast: Cast, seed: Factory, session: Session
 ) -> None:
     """A form built on an old version of the case (another tab changed it since) is refused, not applied."""
@@ -65,9 +67,11 @@ def test_stale_form_is_refused_with_a_flash(
     action = second.action("flag_risk")
     action.locator("summary").click()
     action.locator('[name="level"]').select_option("orange")
+    second.problems.allow(r"status of 409")
     action.locator('button[type="submit"]').click()
-    expect(second.page.locator("p.flash.error[role=alert]")).to_be_visible()
+    expect(second.testid("error-summary")).to_contain_text("此案件已被他人修改")
     expect(second.testid("risk")).to_have_text("黄色")
+    expect(second.action("flag_risk").locator('[name="level"]')).to_have_value("orange")  # kept as chosen
     second.shot("stale-refused")
     session.rollback()
     session.expire_all()

@@ -14,7 +14,7 @@ from playwright.sync_api import ConsoleMessage, Error, Page, Response, expect
 from models import User
 from services.validation import id_check_digit
 from tests.factories import PASSWORD
-from workflow.triggers import SPECS
+from workflow.triggers import TRIGGERS
 
 SHOTS = Path(__file__).parent / "screenshots"
 TIMEOUT_MS = 10_000
@@ -115,24 +115,29 @@ class UI:
         return self.page.locator(f'details.action[data-trigger="{trigger}"]')
 
     def fire(self, trigger: str, values: Mapping[str, str | bool | ByLabel] | None = None) -> None:
-        """Open the trigger's <details>, fill its spec fields, submit, and expect a success flash."""
-        label = SPECS[trigger].label
+        """Open the trigger's <details>, fill its fields, submit (confirming a step that ends the case),
+        and expect a success flash."""
+        label = str(TRIGGERS[trigger].label)
         case_path = self.path()
         assert re.fullmatch(r"/cases/\d+", case_path), f"fire({trigger}) off a case page: {case_path}"
         action = self.action(trigger)
         expect(action, f"no action form for {trigger} ({label})").to_have_count(1)
         expect(action.locator("summary")).to_have_text(label)
-        action.locator("summary").click()
+        if not action.evaluate("details => details.open"):  # the case's next step comes open
+            action.locator("summary").click()
         form = action.locator("form")
-        expect(form).to_have_attribute("action", re.compile(rf"{case_path}/fire/{trigger}$"))
+        expect(form).to_have_attribute("action", re.compile(rf"{case_path}$"))
         expect(form.locator('input[name="csrf_token"]')).to_have_count(1)
         expect(form.locator('input[type="hidden"][name="version"]')).to_have_count(1)
-        for spec_field in SPECS[trigger].fields:
+        expect(form.locator('input[type="hidden"][name="trigger"]')).to_have_value(trigger)
+        for spec_field in TRIGGERS[trigger].fields:
             expect(form.locator(f'[name="{spec_field.name}"]'), spec_field.name).to_have_count(1)
         for name, value in (values or {}).items():
             self._fill(form, trigger, name, value)
         submit = form.locator('button[type="submit"]')
         expect(submit).to_have_text(label)
+        if form.get_attribute("data-confirm"):
+            self.page.once("dialog", lambda dialog: dialog.accept())
         submit.click()
         expect(self.page).to_have_url(re.compile(rf"{case_path}$"))
         errors = self.page.locator("p.flash.error, .field-error")
@@ -141,7 +146,7 @@ class UI:
 
     def _fill(self, form: Any, trigger: str, name: str, value: str | bool | ByLabel) -> None:
         el = form.locator(f'[name="{name}"]')
-        kind = next(f.kind for f in SPECS[trigger].fields if f.name == name)
+        kind = TRIGGERS[trigger].field(name).kind
         if kind == "bool":
             expect(el).to_have_attribute("type", "checkbox")
             expect(el).to_have_attribute("value", "y")

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from models import Agreement, Case, CaseEvent, FollowUp, JudicialConfirmation, SessionRecord
-from services import cases as case_service
+from services import records
 from services.cases import apply
 from services.errors import NotFound, StaleCase
 from tests.factories import PATHS, Factory, trigger_data
@@ -139,7 +139,7 @@ def test_exception_after_the_state_change_leaves_the_database_as_before(
     def broken(*args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(case_service._TRIGGER_EFFECTS, "record_agreement", broken)
+    monkeypatch.setitem(records._BUILDERS, "record_agreement", broken)
     with pytest.raises(RuntimeError):
         factory.fire(case, "record_agreement")
     session.expire_all()
@@ -173,7 +173,7 @@ def test_paths_reach_every_state(factory: Factory) -> None:
 
 
 def test_trigger_data_fixture_covers_every_trigger() -> None:
-    from workflow.lifecycle import TRIGGERS
+    from workflow.triggers import TRIGGERS
 
-    for trigger in TRIGGERS:
+    for trigger in TRIGGERS.names:
         assert isinstance(trigger_data(trigger), dict)

@@ -12,7 +12,7 @@ from services.cases import apply
 from services.errors import ServiceError
 from tests.factories import Factory, trigger_data
 from workflow import Refused, State
-from workflow.lifecycle import TRIGGERS
+from workflow.triggers import TRIGGERS
 
 ROLES = ["staff", "volunteer", "mediator", "judge", "leader", "admin"]
 
@@ -20,7 +20,9 @@ ROLES = ["staff", "volunteer", "mediator", "judge", "leader", "admin"]
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     steps=st.lists(
-        st.tuples(st.sampled_from([*TRIGGERS, "follow_up_failed"]), st.sampled_from(ROLES), st.booleans()),
+        st.tuples(
+            st.sampled_from([*TRIGGERS.names, "follow_up_failed"]), st.sampled_from(ROLES), st.booleans()
+        ),
         min_size=1,
         max_size=25,
     )

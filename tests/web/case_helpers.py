@@ -84,7 +84,7 @@ def post_action(
     assert found
     payload = {**form_encode(data), "csrf_token": token_in(page)}
     payload["version"] = str(version if version is not None else found.group(1))
-    return client.post(f"/cases/{case_id}/fire/{trigger}", data=payload)
+    return client.post(f"/cases/{case_id}", data={**payload, "trigger": trigger})
 
 
 _counter = iter(range(1, 10**6))

@@ -114,12 +114,13 @@ def test_registered_case_shows_triage_and_accept_reject(client, factory):
     case = factory.case("registered", claimed_amount=Decimal("5000"))
     login(client, factory.staff())
     page = text(client.get(f"/cases/{case.id}"))
-    assert 'data-testid="case-number">未受理<' in page
+    assert 'data-testid="case-number">待受理<' in page
     assert 'data-testid="severity">一般<' in page
     assert 'data-testid="tier">社区调解员<' in page
     assert "争议金额 ≥ 1,000 元" in page
     assert 'data-trigger="accept"' in page and 'data-trigger="reject"' in page
-    assert f'action="/cases/{case.id}/fire/accept"' in page
+    assert f'action="/cases/{case.id}"' in page
+    assert 'name="trigger" value="accept"' in page
 
 
 def test_accept_with_override_keeps_reason(client, factory, session):
@@ -135,15 +136,18 @@ def test_accept_with_override_keeps_reason(client, factory, session):
     assert "已调整" in page and 'data-testid="severity">一般<' in page
 
 
-def test_override_without_reason_is_refused_with_flash(client, factory, session):
+def test_override_without_reason_is_refused_beside_the_field(client, factory, session):
     case = factory.case("registered")
     login(client, factory.staff())
     before = snapshot(session)
-    resp = post_action(client, case.id, "accept", {"severity": "major"})
-    assert resp.status_code == 303
+    resp = post_action(client, case.id, "accept", {"severity": "major", "note": "已电话联系双方"})
+    assert resp.status_code == 422
     assert snapshot(session) == before
-    page = text(client.get(f"/cases/{case.id}"))
-    assert 'class="flash error"' in page and "调整严重程度须填写理由" in page
+    page = text(resp)
+    reason = page.split('id="accept-override_reason"', 1)[1].split("</div>", 1)[0]
+    assert "调整严重程度须填写理由" in reason
+    assert 'data-testid="error-summary"' in page and "调整严重程度须填写理由" in page
+    assert "已电话联系双方" in page  # the note typed is still there
 
 
 def test_overdue_case_shows_days_overdue(client, factory):
@@ -243,24 +247,25 @@ def test_forged_trigger_name_is_404(client, factory, session):
     login(client, factory.staff())
     token = token_in(text(client.get(f"/cases/{case.id}")))
     before = snapshot(session)
-    for name in ("hack", "__init__", "register", "to_closed"):
-        resp = client.post(f"/cases/{case.id}/fire/{name}", data={"csrf_token": token, "version": "1"})
+    for name in ("hack", "__init__", "register", "to_closed", ""):
+        resp = client.post(f"/cases/{case.id}", data={"csrf_token": token, "version": "1", "trigger": name})
         assert resp.status_code == 404
         assert "找不到" in text(resp)
     assert snapshot(session) == before
 
 
-def test_trigger_not_available_now_is_refused_with_flash(client, factory, session):
+def test_trigger_not_available_now_is_refused_and_what_was_typed_stays(client, factory, session):
     case = factory.case("registered")
     login(client, factory.staff())
     token = token_in(text(client.get(f"/cases/{case.id}")))
     before = snapshot(session)
     data = {**trigger_data("follow_up"), "performed": "y", "csrf_token": token, "version": "1"}
-    resp = client.post(f"/cases/{case.id}/fire/follow_up", data=data)
-    assert resp.status_code == 303
+    resp = client.post(f"/cases/{case.id}", data={**data, "trigger": "follow_up", "notes": "回访记录原文"})
+    assert resp.status_code == 409
     assert snapshot(session) == before
-    page = text(client.get(f"/cases/{case.id}"))
-    assert 'class="flash error"' in page and "不能" in page and "回访" in page
+    page = text(resp)
+    assert 'data-testid="error-summary"' in page and "不能回访" in page
+    assert 'data-testid="unsent"' in page and "回访记录原文" in page
 
 
 def test_member_who_is_not_assignee_cannot_fire(client, factory, session):
@@ -272,29 +277,30 @@ def test_member_who_is_not_assignee_cannot_fire(client, factory, session):
     assert "只有本案承办人可以执行此操作" in page  # the muted list says why
     before = snapshot(session)
     data = {**trigger_data("record_session"), "csrf_token": token_in(page), "version": str(case.version)}
-    resp = client.post(f"/cases/{case.id}/fire/record_session", data=data)
-    assert resp.status_code == 303
+    resp = client.post(f"/cases/{case.id}", data={**data, "trigger": "record_session"})
+    assert resp.status_code == 409
     assert snapshot(session) == before
-    assert "只有本案承办人" in text(client.get(f"/cases/{case.id}"))
+    assert "只有本案承办人" in text(resp)
 
 
-def test_stale_version_flashes_and_writes_nothing(client, factory, session):
+def test_stale_version_writes_nothing_and_keeps_what_was_typed(client, factory, session):
     case = factory.case("registered")
     login(client, factory.staff())
     page = text(client.get(f"/cases/{case.id}"))
     token, seen_version = token_in(page), case.version
     # someone else changes the case meanwhile
-    factory.fire(case, "flag_risk", level="yellow", actor=factory.staff())
+    changed = factory.fire(case, "flag_risk", level="yellow", actor=factory.staff())
     before = snapshot(session)
-    resp = client.post(
-        f"/cases/{case.id}/fire/accept", data={"csrf_token": token, "version": str(seen_version)}
-    )
-    assert resp.status_code == 303
+    data = {"csrf_token": token, "version": str(seen_version), "trigger": "accept", "note": "双方均同意调解"}
+    resp = client.post(f"/cases/{case.id}", data=data)
+    assert resp.status_code == 409
     assert snapshot(session) == before
     assert fresh(session, Case, case.id).state == "registered"
-    after = text(client.get(f"/cases/{case.id}"))
-    assert "此案件已被他人修改" in after and 'class="flash error"' in after
-    assert 'data-testid="risk">黄色<' in after
+    after = text(resp)
+    assert "此案件已被他人修改" in after and 'data-testid="error-summary"' in after
+    assert 'data-testid="risk">黄色<' in after  # the page shows what changed
+    assert "双方均同意调解" in after  # and the note the user typed
+    assert f'name="version" type="hidden" value="{changed.version}"' in after
 
 
 def test_missing_version_is_422(client, factory, session):
@@ -302,7 +308,7 @@ def test_missing_version_is_422(client, factory, session):
     login(client, factory.staff())
     token = token_in(text(client.get(f"/cases/{case.id}")))
     before = snapshot(session)
-    resp = client.post(f"/cases/{case.id}/fire/accept", data={"csrf_token": token})
+    resp = client.post(f"/cases/{case.id}", data={"csrf_token": token, "trigger": "accept"})
     assert resp.status_code == 422
     assert "表单已过期" in text(resp)
     assert snapshot(session) == before
@@ -312,7 +318,7 @@ def test_post_without_csrf_token_is_400_and_changes_nothing(client, factory, ses
     case = factory.case("registered")
     login(client, factory.staff())
     before = snapshot(session)
-    resp = client.post(f"/cases/{case.id}/fire/accept", data={"version": str(case.version)})
+    resp = client.post(f"/cases/{case.id}", data={"version": str(case.version), "trigger": "accept"})
     assert resp.status_code == 400
     assert "安全令牌" in text(resp)
     assert snapshot(session) == before
@@ -325,7 +331,7 @@ def test_other_communitys_case_is_404_and_unchanged(client, factory, session):
     token = token_in(text(client.get("/cases/")))
     before = snapshot(session)
     assert client.get(f"/cases/{case.id}").status_code == 404
-    resp = client.post(f"/cases/{case.id}/fire/accept", data={"csrf_token": token, "version": "1"})
+    resp = client.post(f"/cases/{case.id}", data={"csrf_token": token, "version": "1", "trigger": "accept"})
     assert resp.status_code == 404
     assert client.get("/cases/999999").status_code == 404
     assert snapshot(session) == before

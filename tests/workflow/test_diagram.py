@@ -4,7 +4,7 @@ from pathlib import Path
 
 from workflow import State
 from workflow.diagram import describe, mermaid
-from workflow.lifecycle import TRIGGERS
+from workflow.triggers import TRIGGERS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -12,7 +12,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def test_description_lists_every_state_trigger_and_guard() -> None:
     d = describe()
     assert {s["id"] for s in d["states"]} == {s.value for s in State}
-    assert {t["trigger"] for t in d["transitions"]} == set(TRIGGERS)
+    assert {t["trigger"] for t in d["transitions"]} == set(TRIGGERS.names)
     guards = {g for t in d["transitions"] for g in t["guards"]}
     assert guards <= set(d["guards"])
 

@@ -136,7 +136,7 @@ def test_inactive_or_missing_assignee_is_refused() -> None:
 def test_escalation_moves_one_tier_up_and_not_beyond_judge() -> None:
     up = fire(ASSIGNED, VOLUNTEER, "escalate")
     assert up.to_state is State.ACCEPTED
-    assert up.changes == {"tier": Tier.MEDIATOR, "assignee_id": None}
+    assert up.changes == {"tier": Tier.MEDIATOR, "assignee_id": None, "escalations": 1}
     at_judge = replace(MEDIATING, tier=Tier.JUDGE, assignee_id=JUDGE.id)
     assert "社区法官" in refused(at_judge, JUDGE, "escalate").message
 
@@ -160,9 +160,20 @@ def test_accept_override_needs_a_reason() -> None:
     registered = CaseFacts(State.REGISTERED, 7, severity=Severity.MINOR)
     assert "理由" in refused(registered, STAFF, "accept", {"severity": "major"}).message
     out = fire(registered, STAFF, "accept", {"severity": "major", "override_reason": "可能激化"})
-    assert out.changes == {"severity": Severity.MAJOR, "tier": Tier.JUDGE, "severity_overridden": True}
+    deadline = TODAY + timedelta(days=30)
+    assert out.changes == {
+        "severity": Severity.MAJOR,
+        "tier": Tier.JUDGE,
+        "severity_overridden": True,
+        "deadline": deadline,
+    }
     plain = fire(registered, STAFF, "accept", {})
-    assert plain.changes == {"severity": Severity.MINOR, "tier": Tier.VOLUNTEER, "severity_overridden": False}
+    assert plain.changes == {
+        "severity": Severity.MINOR,
+        "tier": Tier.VOLUNTEER,
+        "severity_overridden": False,
+        "deadline": deadline,
+    }
 
 
 def test_remediation_and_extension_need_both_parties_consent() -> None:

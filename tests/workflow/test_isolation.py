@@ -6,7 +6,7 @@ import sys
 
 def test_workflow_imports_no_flask_or_database_library() -> None:
     code = (
-        "import sys, workflow, workflow.diagram, workflow.engine, workflow.rules;"
+        "import sys, workflow, workflow.diagram, workflow.engine, workflow.triggers;"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in"
         " {'flask', 'sqlmodel', 'sqlalchemy', 'wtforms', 'werkzeug', 'pydantic'});"
         "print(','.join(bad))"

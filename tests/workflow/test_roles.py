@@ -5,10 +5,16 @@ from datetime import date
 import pytest
 
 from workflow import ENGINE, Actor, CaseFacts, Refused, Role, Severity, State, Tier
-from workflow.rules import may_act
 
 TODAY = date(2026, 10, 15)
 ASSIGNED = CaseFacts(State.ASSIGNED, 7, tier=Tier.VOLUNTEER, severity=Severity.MINOR, assignee_id=2)
+
+
+def may_act(who: Actor, facts: CaseFacts, trigger: str) -> str | None:
+    """Why the engine refuses ``who`` this trigger before any data is typed (None: allowed)."""
+    found = ENGINE.availability(facts, who, trigger)
+    assert found is not None
+    return found.reason
 
 
 def actor(role: Role, uid: int = 2, communities: frozenset[int] | None = frozenset({7})) -> Actor:

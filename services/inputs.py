@@ -1,0 +1,33 @@
+"""What intake takes: a complaint and its parties, as typed values (forms and the demo build these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class PartyInput:
+    role: str  # applicant | respondent
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    address_xiaoqu: str = ""
+    address_building: str = ""
+    address_room: str = ""
+
+
+@dataclass
+class IntakeInput:
+    community_id: int
+    category: str
+    source: str
+    facts: str
+    parties: list[PartyInput] = field(default_factory=list)
+    claimed_amount: Decimal | None = None
+    people_involved: int = 0
+    injury: bool = False
+    risk_level: str = "none"
+    reported_to: str = ""
+    place_xiaoqu: str = ""
+    place_building: str = ""
