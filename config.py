@@ -1,4 +1,9 @@
-"""Configuration: defaults, then environment overrides, then a test mapping."""
+"""Configuration: defaults, then environment overrides, then a test mapping.
+
+Environment: DATABASE_URL, SECRET_KEY, PROXY_HOPS (reverse proxies in front of the app whose
+X-Forwarded-For/-Proto are trusted; 0 = none) and SESSION_COOKIE_SECURE=1 (Secure cookies even when the
+app cannot see https). Anything else goes into instance/config.py.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,17 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+def env_int(name: str, default: int) -> int:
+    """An integer from the environment; a value that is not one stops the start with a clear message."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r} / {name} 须为整数") from None
+
+
 def defaults() -> dict[str, object]:
     return {
         "SECRET_KEY": secret_key(),
@@ -42,11 +58,21 @@ def defaults() -> dict[str, object]:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure is set on every request that came over https (directly or via a trusted proxy);
+        # True forces it also when the https is not visible to the app.
+        "SESSION_COOKIE_SECURE": env_int("SESSION_COOKIE_SECURE", 0) == 1,
+        "PROXY_HOPS": env_int("PROXY_HOPS", 0),
+        "HSTS_SECONDS": 365 * 24 * 3600,  # sent on https responses only; 0 turns it off
         "REMEMBER_COOKIE_DURATION": timedelta(hours=8),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
-        "LOGIN_LIMIT_PER_MINUTE": 5,
+        # Failed logins only (services.auth); a success never counts and clears its account's failures.
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": 5,  # then that account is locked from that address
+        "LOGIN_FAILURES_PER_ADDRESS": 50,  # then that address is paused (an office never gets there)
+        "LOGIN_ACCOUNT_DELAY_AFTER_FAILURES": 10,  # from any address: then a delay doubling from 1 s…
+        "LOGIN_ACCOUNT_MAX_DELAY": timedelta(minutes=1),  # …up to this, never a lock
         "PAGE_SIZE": 20,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     }

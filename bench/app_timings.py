@@ -88,7 +88,6 @@ def make_app(url: str, *, csrf: bool = False) -> tuple[Flask, Recorder]:
             "DATABASE_URL": url,
             "SECRET_KEY": "bench-secret",
             "WTF_CSRF_ENABLED": csrf,
-            "LOGIN_LIMIT_PER_MINUTE": 5,
         }
     )
     recorder = Recorder()

@@ -165,7 +165,7 @@ def worker(
     port: int, username: str, community: int, s: Subjects, seed: int, start: float, stop: float, tally: Tally
 ) -> None:
     """Log in, wait for the common start (logins are not counted), then send requests until ``stop``."""
-    # Each client its own loopback address (127.0.0.2, ...): the login limit is 5 a minute per address.
+    # Each client its own loopback address (127.0.0.2, ...), like users on different machines.
     client = Client(port, f"127.0.0.{seed % 200 + 2}")
     try:
         token = client.login(username)

@@ -27,6 +27,8 @@ class User(SQLModel, table=True):
     active: bool = True
     locale: str = Field(default="zh", max_length=5)
     phone: str = Field(default="", max_length=20)
+    # Part of every session's login id: raising it ends all of the user's sessions (services.users).
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
 
     @property
@@ -35,11 +37,10 @@ class User(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One login try; the rate limit counts these (shared by every worker process)."""
+    """One failed login; services.auth counts these (shared by every worker process) and prunes them."""
 
     __tablename__ = "login_attempt"
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=50, index=True)
     address: str = Field(max_length=64, index=True)
-    ok: bool = False
     at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), index=True))

@@ -1,14 +1,14 @@
-"""Accounts: create, authenticate, change roles, communities and passwords."""
+"""Accounts: create, change roles, communities and passwords; end a user's sessions."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import AdminEvent, Community, User, UserCommunity
+from models import AdminEvent, Community, LoginAttempt, User, UserCommunity
 from services.db import writing
 from services.errors import Invalid
 from workflow import Role
@@ -116,6 +116,8 @@ def update_user(
         if active is not None and active != user.active:
             user.active = active
             changes["active"] = active
+            if not active:
+                _end_sessions(session, user_id)
         if locale is not None and locale in ("zh", "en") and locale != user.locale:
             user.locale = locale
             changes["locale"] = locale
@@ -139,6 +141,7 @@ def set_password(
     actor_id: int | None,
     hash_method: str = DEFAULT_HASH_METHOD,
 ) -> None:
+    """A new password (own change or admin reset): every session ends, failed logins are forgotten."""
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"密码至少 {MIN_PASSWORD} 位。", field="password")
     with writing(session):
@@ -148,6 +151,28 @@ def set_password(
         user.password_hash = hash_password(password, hash_method)
         session.add(user)
         session.add(AdminEvent(actor_id=actor_id, action="set_password", target=user.username))
+        _end_sessions(session, user_id)
+        forget_failed_logins(session, user.username)
+
+
+def end_sessions(*, session: Session, user_id: int) -> None:
+    """Log the user out everywhere (logout): every session cookie issued before now stops working."""
+    with writing(session):
+        _end_sessions(session, user_id)
+
+
+def _end_sessions(session: Session, user_id: int) -> None:
+    """Raise the session version inside the caller's write transaction; the one place that does so."""
+    session.exec(
+        update(User)  # type: ignore[call-overload]
+        .where(col(User.id) == user_id)
+        .values(session_version=col(User.session_version) + 1)
+    )
+
+
+def forget_failed_logins(session: Session, username: str) -> None:
+    """Drop the account's failed logins, inside the caller's write transaction (services.auth counts them)."""
+    session.exec(delete(LoginAttempt).where(col(LoginAttempt.username) == username))  # type: ignore[call-overload]
 
 
 def _set_communities(session: Session, user: User, community_ids: Iterable[int]) -> None:

@@ -38,7 +38,7 @@ from web.admin_forms import (
     UserEditForm,
     options,
 )
-from web.auth import current_actor
+from web.auth import current_actor, renew_login
 from web.database import db
 from workflow import Role
 from workflow.roles import ROLE_LABELS
@@ -164,12 +164,9 @@ def user_new() -> Any:
     return _password_page(user, shown, _("已创建用户。"))
 
 
-def _password_page(user: User, password: str | None, message: str) -> Response:
-    response = current_app.make_response(
-        render_template("admin/password_shown.html", user=user, password=password, message=message)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _password_page(user: User, password: str | None, message: str) -> str:
+    """The password shown once (no browser keeps a copy: web.security sends no-store on every page)."""
+    return render_template("admin/password_shown.html", user=user, password=password, message=message)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -232,7 +229,7 @@ def _set_active(user_id: int, active: bool) -> Response:
 
 
 @bp.post("/users/<int:user_id>/password")
-def user_reset_password(user_id: int) -> Response:
+def user_reset_password(user_id: int) -> Response | str:
     user = _user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.users"), 303)
@@ -243,8 +240,10 @@ def user_reset_password(user_id: int) -> Response:
         password=password,
         actor_id=current_user.id,
         hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-    )
-    return _password_page(user, password, _("已重置密码。"))
+    )  # ends every session of that user
+    if user_id == current_user.id:
+        renew_login(user_id)
+    return _password_page(user, password, _("已重置密码，该用户的所有登录已退出。"))
 
 
 # --- communities ----------------------------------------------------------------------------------------

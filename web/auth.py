@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -16,11 +17,12 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User
 from services.access import actor_for
-from services.auth import LoginRefused, authenticate
+from services.auth import LoginLimits, LoginRefused, authenticate
 from services.errors import Invalid
-from services.users import MIN_PASSWORD, check_password, set_password, update_user
+from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user
 from web.database import db
-from web.i18n import LOCALE_NAMES, safe_next
+from web.i18n import LOCALE_NAMES
+from web.security import safe_redirect
 from workflow import Actor
 
 bp = Blueprint("auth", __name__)
@@ -72,20 +74,30 @@ class LoginUser(UserMixin):
         return getattr(self.row, name)
 
     def get_id(self) -> str:
-        return str(self.row.id)
+        """The id kept in the session: the user and their session version (services.users.end_sessions)."""
+        return f"{self.row.id}:{self.row.session_version}"
 
     @property
     def is_active(self) -> bool:
         return bool(self.row.active)
 
 
-def load_user(user_id: str) -> LoginUser | None:
-    """The session's user; an account deactivated since login is logged out on its next request."""
+def load_user(login_id: str) -> LoginUser | None:
+    """The session's user; a deactivated account or a session ended since (old version) is logged out."""
+    user_id, _sep, version = login_id.partition(":")
     try:
         user = db().get(User, int(user_id))
+        current = user is not None and user.session_version == int(version)
     except (TypeError, ValueError):
         return None
-    return LoginUser(user) if user is not None and user.active else None
+    return LoginUser(user) if user is not None and current and user.active else None
+
+
+def renew_login(user_id: int) -> None:
+    """Keep this browser logged in after its user's other sessions were ended (own password change)."""
+    user = db().get(User, user_id, populate_existing=True)
+    if user is not None:
+        login_user(LoginUser(user))
 
 
 def current_actor() -> Actor:
@@ -95,7 +107,54 @@ def current_actor() -> Actor:
     return g.actor  # type: ignore[no-any-return]
 
 
-REFUSAL_STATUS = {"throttled": 429, "inactive": 403, "bad_credentials": 401}
+def login_limits() -> LoginLimits:
+    """The limits on failed logins, from the LOGIN_* settings (config.py)."""
+    config = current_app.config
+    return LoginLimits(
+        window=config["LOGIN_FAILURE_WINDOW"],
+        per_account_and_address=config["LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"],
+        per_address=config["LOGIN_FAILURES_PER_ADDRESS"],
+        account_delay_after=config["LOGIN_ACCOUNT_DELAY_AFTER_FAILURES"],
+        account_max_delay=config["LOGIN_ACCOUNT_MAX_DELAY"],
+    )
+
+
+def wait_text(seconds: int) -> str:
+    """How long to wait, in whole minutes (rounded up) from a minute on, else in seconds."""
+    if seconds < 60:
+        return ngettext("%(num)d 秒", "%(num)d 秒", seconds)
+    minutes = -(-seconds // 60)
+    return ngettext("%(num)d 分钟", "%(num)d 分钟", minutes)
+
+
+def refusal_message(why: LoginRefused) -> str:
+    """Why the login was refused and, for a limit, how long until the next try."""
+    wait, failures = wait_text(why.wait_seconds), why.failures
+    if why.kind == "locked_here":
+        return _(
+            "此账号从本地址已有 %(failures)d 次密码错误，暂停从本地址登录，请 %(wait)s后再试；"
+            "忘记密码可请管理员重置。",
+            failures=failures,
+            wait=wait,
+        )
+    if why.kind == "account_delay":
+        return _(
+            "此账号近期已有 %(failures)d 次密码错误，为防止他人猜测密码，请 %(wait)s后再试。",
+            failures=failures,
+            wait=wait,
+        )
+    if why.kind == "address_limit":
+        return _(
+            "本地址登录失败次数过多（%(failures)d 次），暂停从本地址登录，请 %(wait)s后再试。",
+            failures=failures,
+            wait=wait,
+        )
+    if why.kind == "inactive":
+        return _("该账号已停用，请联系管理员。")
+    return _("用户名或密码错误。")
+
+
+REFUSAL_STATUS = {"inactive": 403, "bad_credentials": 401}  # every limit is 429 with Retry-After
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -110,18 +169,21 @@ def login() -> Any:
                 username=form.username.data or "",
                 password=form.password.data or "",
                 address=request.remote_addr or "unknown",
-                limit_per_minute=current_app.config.get("LOGIN_LIMIT_PER_MINUTE", 5),
+                limits=login_limits(),
             )
         except LoginRefused as why:
-            flash(why.message, "error")
-            return render_template("auth/login.html", form=form), REFUSAL_STATUS.get(why.kind, 401)
+            flash(refusal_message(why), "error")
+            page = render_template("auth/login.html", form=form)
+            if why.kind in REFUSAL_STATUS:
+                return page, REFUSAL_STATUS[why.kind]
+            return page, 429, {"Retry-After": str(why.wait_seconds)}
         locale = session.get("locale")
         session.clear()  # a fresh session on login: nothing an attacker planted survives
         if locale:
             session["locale"] = locale
         session.permanent = True
         login_user(LoginUser(user))
-        return redirect(safe_next(request.args.get("next"), url_for("cases.mine")))
+        return safe_redirect(request.args.get("next"), url_for("cases.mine"))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -129,6 +191,8 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    """Log out here and everywhere: a session cookie saved before now no longer works."""
+    end_sessions(session=db(), user_id=current_user.id)
     logout_user()
     session.clear()
     flash(_("已退出登录。"), "info")
@@ -168,7 +232,8 @@ def change_password() -> Any:
     except Invalid as why:
         form.new.errors = [why.message]
         return _settings_page(password_form=form), 422
-    flash(_("密码已修改。"), "success")
+    renew_login(current_user.id)
+    flash(_("密码已修改，您在其他设备上的登录已退出。"), "success")
     return redirect(url_for("auth.settings"), 303)
 
 

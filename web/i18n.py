@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, Flask, has_request_context, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -13,19 +13,13 @@ from werkzeug.wrappers import Response
 from services.users import update_user
 from web.database import db
 from web.display import FILTERS
+from web.security import safe_redirect
 from workflow import text
 
 LOCALES = ("zh", "en")
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
 
 bp = Blueprint("i18n", __name__)
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """A local path to go back to; anything else (other hosts, schemes) falls back to ``default``."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 @bp.route("/locale/<code>", methods=["GET", "POST"])
@@ -37,7 +31,7 @@ def switch(code: str) -> Response:
     if request.method == "POST" and current_user.is_authenticated:
         update_user(session=db(), user_id=current_user.id, actor_id=current_user.id, locale=code)
     target = request.values.get("next") or _referrer_path()
-    return redirect(safe_next(target, url_for("index")))
+    return safe_redirect(target, url_for("index"))
 
 
 def _referrer_path() -> str | None:

@@ -59,8 +59,6 @@ def live_server(db_url: str) -> Iterator[LiveServer]:
             "DATABASE_URL": db_url,
             "PASSWORD_HASH_METHOD": FAST_HASH,
             "SERVER_NAME": None,
-            # Journeys log several people in from 127.0.0.1 within a minute; the limit has its own tests.
-            "LOGIN_LIMIT_PER_MINUTE": 1000,
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from itsdangerous import TimestampSigner
 from sqlmodel import select
 
 from models import LoginAttempt, User
+from services import clock
+from services.auth import LoginLimits, LoginRefused, authenticate
 from tests.factories import PASSWORD
 from tests.web.case_helpers import login, text, token_from, token_in
 
@@ -44,26 +47,10 @@ def test_login_lands_on_my_cases_with_a_permanent_session(client, factory):
     assert resp.headers["Location"].endswith("/cases/mine")
     with client.session_transaction() as sess:
         assert sess.permanent
-        assert sess["_user_id"] == str(user.id)
+        assert sess["_user_id"] == f"{user.id}:0"  # the user and their session version
     cookie = resp.headers["Set-Cookie"]
     assert "Expires=" in cookie and "HttpOnly" in cookie
     assert client.get("/cases/mine").status_code == 200
-
-
-def test_login_follows_a_local_next_but_not_another_site(client, factory):
-    user = factory.staff()
-    token = token_from(client, "/login")
-    resp = client.post(
-        "/login?next=//evil.example/x",
-        data={"username": user.username, "password": PASSWORD, "csrf_token": token},
-    )
-    assert resp.headers["Location"].endswith("/cases/mine")
-    client.post("/logout", data={"csrf_token": token_from(client, "/settings")})
-    token = token_from(client, "/login")
-    resp = client.post(
-        "/login?next=/workflow", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
-    )
-    assert resp.headers["Location"].endswith("/workflow")
 
 
 def test_bad_password_is_401_with_a_message(client, factory):
@@ -112,30 +99,87 @@ def test_deactivated_user_loses_an_existing_session(client, factory, app_session
     assert "/login" in resp.headers["Location"]
 
 
-def test_sixth_try_in_a_minute_is_refused_per_account(client, factory, app_session):
-    user = factory.staff()
-    for n in range(5):
-        resp = _post_login(client, user.username, "wrong-password", address=f"10.0.1.{n}")
-        assert resp.status_code == 401
-    # the right password from yet another address: still refused, the account is throttled
-    resp = _post_login(client, user.username, PASSWORD, address="10.0.1.99")
+def test_thirty_colleagues_log_in_from_one_address_within_a_minute(app, factory, app_session):
+    """One office behind one address (or a reverse proxy): successes never count; a typo here and there."""
+    users = [factory.user("staff") for _ in range(30)]
+    for n, user in enumerate(users):
+        browser = app.test_client()
+        if n % 6 == 0:
+            assert _post_login(browser, user.username, "typo-password").status_code == 401
+        resp = _post_login(browser, user.username, PASSWORD)
+        assert resp.status_code == 302, text(resp)[:300]
+        assert browser.get("/cases/mine").status_code == 200
+    app_session.rollback()
+    assert app_session.exec(select(LoginAttempt)).all() == []  # each success cleared its typo
+
+
+def test_six_wrong_passwords_lock_only_that_account_and_say_for_how_long(client, app, factory, app_session):
+    user, colleague = factory.staff(), factory.user("staff")
+    for _ in range(5):
+        assert _post_login(client, user.username, "wrong-password").status_code == 401
+    resp = _post_login(client, user.username, "wrong-password")
     assert resp.status_code == 429
-    assert "过于频繁" in text(resp)
+    page = text(resp)
+    assert "此账号从本地址已有 5 次密码错误" in page and "请 15 分钟后再试" in page
+    assert 'class="flash error" role="alert"' in page
+    assert 14 * 60 < int(resp.headers["Retry-After"]) <= 15 * 60
+    # the right password is refused too, and nobody was logged in
+    resp = _post_login(client, user.username, PASSWORD)
+    assert resp.status_code == 429
     with client.session_transaction() as sess:
         assert "_user_id" not in sess
-    attempts = app_session.exec(select(LoginAttempt).where(LoginAttempt.username == user.username)).all()
-    assert len(attempts) == 6
+    app_session.rollback()
+    failures = app_session.exec(select(LoginAttempt).where(LoginAttempt.username == user.username)).all()
+    assert [(f.address, f.username) for f in failures] == [("10.0.0.1", user.username)] * 5
+    # a colleague at the same address logs in; so does the owner from their own machine
+    assert _post_login(app.test_client(), colleague.username, PASSWORD).status_code == 302
+    assert _post_login(app.test_client(), user.username, PASSWORD, address="10.0.0.2").status_code == 302
+    app_session.rollback()
+    assert app_session.exec(select(LoginAttempt)).all() == []
 
 
-def test_sixth_try_in_a_minute_is_refused_per_address(client, factory):
+def test_guessing_from_many_addresses_delays_the_account_and_says_for_how_long(client, factory, app_session):
+    user = factory.staff()
+    limits = LoginLimits()
+    # A stranger's sixteen guesses from sixteen machines, each as soon as allowed, the last one just now.
+    waits = [limits.account_delay(n) for n in range(16)]
+    at = clock.now() - sum(waits, timedelta(0))
+    for n, wait in enumerate(waits):
+        at += wait
+        with pytest.raises(LoginRefused):
+            authenticate(
+                session=app_session, username=user.username, password="x", address=f"198.51.100.{n}", now=at
+            )
+    resp = _post_login(client, user.username, PASSWORD, address="10.0.0.5")
+    assert resp.status_code == 429
+    page = text(resp)
+    assert "此账号近期已有 16 次密码错误，为防止他人猜测密码，请" in page and "后再试" in page
+    assert 0 < int(resp.headers["Retry-After"]) <= 60
+    app_session.rollback()
+    assert len(app_session.exec(select(LoginAttempt)).all()) == 16  # the refused try is not counted
+
+
+def test_an_address_with_fifty_failures_is_paused_but_others_are_not(client, factory, app_session):
     victim = factory.staff()
-    for n in range(5):
+    for n in range(50):
         assert _post_login(client, f"guess{n}", "wrong-password", address="10.9.9.9").status_code == 401
     resp = _post_login(client, victim.username, PASSWORD, address="10.9.9.9")
     assert resp.status_code == 429
-    assert "过于频繁" in text(resp)
-    # another address is not throttled
+    assert "本地址登录失败次数过多（50 次）" in text(resp) and "请 15 分钟后再试" in text(resp)
     assert _post_login(client, victim.username, PASSWORD, address="10.9.9.10").status_code == 302
+    app_session.rollback()
+    assert len(app_session.exec(select(LoginAttempt).where(LoginAttempt.address == "10.9.9.9")).all()) == 50
+
+
+def test_refusals_are_in_english_for_an_english_visitor(client, factory):
+    user = factory.staff()
+    client.get("/locale/en")
+    for _ in range(5):
+        assert "Wrong username or password." in text(_post_login(client, user.username, "wrong-password"))
+    resp = _post_login(client, user.username, "wrong-password")
+    assert resp.status_code == 429
+    assert "5 wrong passwords for this account from this address" in text(resp)
+    assert "try again in 15 minutes" in text(resp)
 
 
 def test_login_without_csrf_token_is_400(client, factory):
@@ -155,6 +199,82 @@ def test_logout_needs_post_and_csrf(client, factory):
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
     assert client.get("/cases/mine").status_code == 302
     assert "已退出登录" in text(client.get("/login"))
+
+
+# --- every session of a user ends on logout, a new password, a reset or deactivation -------------------
+def _version(app_session, user: User) -> int:
+    return _fresh(app_session, user).session_version
+
+
+def _replay(app, cookie: str):
+    """Another browser presenting a session cookie saved earlier."""
+    browser = app.test_client()
+    browser.set_cookie("session", cookie)
+    return browser
+
+
+def test_a_cookie_saved_before_logout_no_longer_works(client, app, factory, app_session):
+    user = factory.staff()
+    login(client, user)
+    saved = client.get_cookie("session").value
+    assert _replay(app, saved).get("/cases/mine").status_code == 200
+    client.post("/logout", data={"csrf_token": token_from(client, "/settings")})
+    assert _version(app_session, user) == 1
+    resp = _replay(app, saved).get("/cases/mine")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_logout_ends_the_users_other_sessions_too(client, app, factory):
+    user = factory.staff()
+    phone = app.test_client()
+    login(client, user)
+    login(phone, user)
+    client.post("/logout", data={"csrf_token": token_from(client, "/settings")})
+    assert phone.get("/cases/mine").status_code == 302
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(client, app, factory, app_session):
+    user = factory.staff()
+    phone = app.test_client()
+    login(client, user)
+    login(phone, user)
+    saved = client.get_cookie("session").value
+    assert _change_password(client, PASSWORD, "brand-new-pass", "brand-new-pass").status_code == 303
+    assert _version(app_session, user) == 1
+    page = client.get("/settings")
+    assert page.status_code == 200 and "其他设备上的登录已退出" in text(page)
+    assert phone.get("/cases/mine").status_code == 302
+    assert _replay(app, saved).get("/cases/mine").status_code == 302  # this browser's old cookie too
+
+
+def test_an_admin_reset_ends_the_users_sessions(client, app, factory, app_session):
+    user, admin = factory.staff(), factory.user("admin")
+    login(client, user)
+    admin_browser = app.test_client()
+    login(admin_browser, admin)
+    token = token_from(admin_browser, "/admin/users")
+    resp = admin_browser.post(f"/admin/users/{user.id}/password", data={"csrf_token": token})
+    assert resp.status_code == 200 and "该用户的所有登录已退出" in text(resp)
+    assert _version(app_session, user) == 1
+    assert client.get("/cases/mine").status_code == 302
+    assert admin_browser.get("/admin/users").status_code == 200  # the admin's own session is untouched
+
+
+def test_an_admin_resetting_their_own_password_stays_logged_in(client, factory, app_session):
+    admin = factory.user("admin")
+    login(client, admin)
+    token = token_from(client, "/admin/users")
+    assert client.post(f"/admin/users/{admin.id}/password", data={"csrf_token": token}).status_code == 200
+    assert _version(app_session, admin) == 1
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_a_session_from_before_session_versions_is_logged_out(client, factory):
+    user = factory.staff()
+    login(client, user)
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)  # the id alone, as sessions were written before
+    assert client.get("/cases/mine").status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlmodel import select
 
 from models import User
 from tests.web.case_helpers import login, text, token_from
 from web.display import cn_date, cn_datetime
-from web.i18n import safe_next
 
 
 def test_cn_date_of_a_date_and_of_a_moment_in_beijing_time():
@@ -30,20 +28,6 @@ def test_filters_are_registered_on_the_app(app):
     assert env.from_string("{{ d|cn_date }}").render(d=date(2026, 3, 8)) == "2026年3月8日"
     moment = datetime(2026, 3, 8, 0, 0, tzinfo=UTC)
     assert env.from_string("{{ d|cn_datetime }}").render(d=moment) == "2026年3月8日 08:00"
-
-
-@pytest.mark.parametrize(
-    ("target", "expected"),
-    [
-        ("/cases/", "/cases/"),
-        ("//evil.example", "/"),
-        ("https://evil.example/", "/"),
-        (None, "/"),
-        ("/\\evil", "/"),
-    ],
-)
-def test_safe_next_keeps_only_local_paths(target, expected):
-    assert safe_next(target, "/") == expected
 
 
 def test_chinese_is_the_default(client):
