@@ -186,7 +186,13 @@ def _field_text(kind: str, choices: dict[str, str], value: Any) -> str:
     return str(value)
 
 
+def clauses(text: str | None) -> list[str]:
+    """The lines of a text as typed, blank ones dropped: each prints as a clause of its own."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "clauses": clauses,
     "cn_date": cn_date,
     "cn_datetime": cn_datetime,
     "state_label": state_label,
