@@ -248,3 +248,17 @@ def test_admin_may_register_in_any_community(client, factory, session):
     assert resp.status_code == 303
     case = fresh(session, Case, int(resp.headers["Location"].rsplit("/", 1)[1]))
     assert case.community_id == other.id
+
+
+def test_facts_over_the_limit_are_refused_by_the_server_and_kept(client, session, staff_in):
+    """A client without the browser's maxlength (or the live count) still gets the message; nothing is lost."""
+    before = snapshot(session)
+    pasted = "长" * 10_000
+    resp = submit(client, valid(staff_in.id, facts=pasted))
+    assert resp.status_code == 422
+    body = text(resp)
+    assert "纠纷简要情况不能超过 5000 个字。" in body
+    assert re.search(r'<textarea[^>]*maxlength="5000"[^>]*name="facts"', body)
+    assert re.search(rf">\s*{pasted}</textarea>", body), "the text sent is not shown back whole"
+    assert "/static/js/charcount.js" in body
+    assert snapshot(session) == before
