@@ -73,6 +73,16 @@ def trigger_label(value: str) -> str:
     return spec.label if spec else EVENT_LABELS.get(value, value)
 
 
+# What stands in for the case number before one is issued (受理 issues it): distinct words for a case
+# waiting for a decision and one refused, used wherever a case is named by its number.
+NO_NUMBER = {State.REGISTERED.value: "待受理", State.NOT_ACCEPTED.value: "不予受理"}
+
+
+def case_number(case: Any) -> str:
+    """The case number, else 待受理 (registered), 不予受理 (not accepted) or 未受理 (withdrawn before)."""
+    return str(case.number or NO_NUMBER.get(case.state, "未受理"))
+
+
 def money(value: Decimal | None) -> str:
     """1,200.00 元"""
     return "—" if value is None else f"{value:,.2f} 元"
@@ -193,6 +203,7 @@ def clauses(text: str | None) -> list[str]:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "clauses": clauses,
+    "case_number": case_number,
     "cn_date": cn_date,
     "cn_datetime": cn_datetime,
     "state_label": state_label,

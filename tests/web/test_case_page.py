@@ -114,7 +114,7 @@ def test_registered_case_shows_triage_and_accept_reject(client, factory):
     case = factory.case("registered", claimed_amount=Decimal("5000"))
     login(client, factory.staff())
     page = text(client.get(f"/cases/{case.id}"))
-    assert 'data-testid="case-number">未受理<' in page
+    assert 'data-testid="case-number">待受理<' in page
     assert 'data-testid="severity">一般<' in page
     assert 'data-testid="tier">社区调解员<' in page
     assert "争议金额 ≥ 1,000 元" in page
