@@ -125,6 +125,8 @@ def intake(
         raise Invalid("您无权在此社区登记纠纷。")
     policy = current_policy(session)
     validate_intake(data, active_categories(session))
+    # 涉及人数 left at 0 counts the parties themselves: triage (10+ is 群体性) and the stored figure agree.
+    people = data.people_involved or len(data.parties)
     with writing(session):
         if session.get(Community, data.community_id) is None:
             raise Invalid("社区不存在。", field="community_id")
@@ -134,7 +136,7 @@ def intake(
                 category=data.category,
                 claimed_amount=data.claimed_amount,
                 injury=data.injury,
-                people_involved=data.people_involved,
+                people_involved=people,
                 parties=len(data.parties),
                 risk_level=RiskLevel(data.risk_level),
                 days_since_related_case=days,
@@ -147,7 +149,7 @@ def intake(
             source=data.source,
             facts=data.facts.strip(),
             claimed_amount=data.claimed_amount,
-            people_involved=data.people_involved,
+            people_involved=people,
             parties_count=len(data.parties),
             injury=data.injury,
             place_xiaoqu=data.place_xiaoqu.strip(),

@@ -1,4 +1,4 @@
-"""What the browser does for the user on forms: live character counts, the intake defaults, the added party."""
+"""What the browser does for the user on forms: live character counts, the party just added on screen."""
 
 from __future__ import annotations
 
@@ -42,17 +42,16 @@ def test_pasting_over_the_limit_says_so(open_ui: Callable[..., UI], cast: Cast) 
     ui.shot("facts-at-limit")
 
 
-def test_first_load_finds_the_icon(open_ui: Callable[..., UI]) -> None:
-    """A fresh browser on the login page: no console error (a missing /favicon.ico was one), the icon is there."""
-    ui = open_ui(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    ui.page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    ui.goto("/login")
-    ui.page.wait_for_load_state("networkidle")
-    assert not errors, f"console errors on first load: {errors}"
-    href = ui.page.locator('link[rel="icon"]').get_attribute("href")
-    assert href
-    for path in (href, "/favicon.ico"):
-        resp = ui.page.request.get(ui.base_url + path)
-        assert resp.status == 200, path
-        assert resp.headers["content-type"] in ("image/x-icon", "image/vnd.microsoft.icon"), path
+def test_added_party_is_on_screen(ui: UI, cast: Cast) -> None:
+    """添加当事人 brings the page back at the new party's fields, not at the top."""
+    ui.login(cast.staff)
+    ui.goto("/cases/new")
+    ui.page.locator('textarea[name="facts"]').fill("楼上漏水")
+    for n in (3, 4):
+        ui.page.locator('button[name="add_party"]').click()
+        expect(ui.page).to_have_url(re.compile(rf"/cases/new#party-{n}$"))
+        party = ui.page.locator(f"#party-{n}")
+        expect(party.locator(f'[name="parties-{n - 1}-name"]')).to_be_in_viewport()
+        assert ui.page.evaluate("window.scrollY") > 0, "the page came back at the top"
+    expect(ui.page.locator('textarea[name="facts"]')).to_have_value("楼上漏水")  # nothing typed is lost
+    ui.shot("fourth-party")
