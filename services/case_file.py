@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from services.queries import CaseRecord
 from workflow import State, Tier
 
-
 NOBODY = "—"
 
 

@@ -248,7 +248,9 @@ INDICATORS: tuple[Indicator, ...] = (
 
 def value_of(figures: Figures, indicator: Indicator, *, exact: bool = False) -> int | Decimal | None:
     """The figure as shown, or (``exact``) the unrounded one its changes are computed from."""
-    value: int | Decimal | None = getattr(figures, indicator.basis if exact and indicator.basis else indicator.key)
+    value: int | Decimal | None = getattr(
+        figures, indicator.basis if exact and indicator.basis else indicator.key
+    )
     return value
 
 

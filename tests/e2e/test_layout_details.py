@@ -14,7 +14,7 @@ from tests.factories import Factory
 
 
 def test_first_load_finds_the_icon(open_ui: Callable[..., UI]) -> None:
-    """A fresh browser on the login page: no console error (a missing /favicon.ico was one), the icon is there."""
+    """A fresh browser on the login page: no console error (a missing /favicon.ico was one), an icon."""
     ui = open_ui(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     ui.page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

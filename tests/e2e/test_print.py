@@ -1,4 +1,4 @@
-"""The 调解协议书 printed to PDF by Chromium (A4): one sheet for a normal agreement, clean breaks for a long one."""
+"""The 调解协议书 printed to PDF by Chromium (A4): one sheet for a normal agreement, clean breaks else."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ PERFORMANCE = "被申请人于2026年12月15日前在社区调解室以现金方
 
 
 def _term(n: int) -> str:
-    return f"第{n}条：被申请人于约定期限内修复公共楼道第{n}处破损的墙面和照明设施，并承担相应的材料费和人工费用。"
+    return f"第{n}条：被申请人于约定期限内修复公共楼道第{n}处破损的墙面和照明设施，并承担材料费和人工费。"
 
 
 def fold(text: str) -> str:
@@ -60,9 +60,7 @@ def _print(ui: UI, case: Case) -> list[str]:
 
 
 def test_normal_agreement_prints_on_one_sheet(ui: UI, cast: Cast, seed: Factory) -> None:
-    case = _agreed(
-        seed, cast, facts=NORMAL_FACTS, terms=NORMAL_TERMS, performance=PERFORMANCE, amount="3000"
-    )
+    case = _agreed(seed, cast, facts=NORMAL_FACTS, terms=NORMAL_TERMS, performance=PERFORMANCE, amount="3000")
     ui.login(cast.staff)
     pages = _print(ui, case)
     assert len(pages) == 1, f"a normal agreement should fit one A4 sheet, got {len(pages)} pages"
@@ -91,7 +89,11 @@ def test_long_agreement_breaks_between_terms(ui: UI, cast: Cast, seed: Factory, 
         assert len(on) == 1, f"{term[:6]} is split across pages (found whole on {on})"
     signed = next(i for i, page in enumerate(pages) if fold("（签名）") in page)
     assert signed == len(pages) - 1
-    assert fold(all_terms[-1]) in pages[signed], "the signatures start a page without the last term above them"
+    assert fold(all_terms[-1]) in pages[signed], (
+        "the signatures start a page without the last term above them"
+    )
     assert fold(PERFORMANCE) in pages[signed]
     for later in pages[1:]:
-        assert not later.startswith(tuple(map(fold, ("申请人（签名）", "本协议自", "协议涉及金额")))), later[:40]
+        assert not later.startswith(tuple(map(fold, ("申请人（签名）", "本协议自", "协议涉及金额")))), later[
+            :40
+        ]

@@ -16,7 +16,8 @@ from tests.factories import Factory
 SHOWN_LABELS = """
 () => {
   const chart = Chart.getChart(document.getElementById('chart-categories'));
-  return {data: chart.data.labels, shown: chart.scales.y.ticks.map(t => chart.scales.y.getLabelForValue(t.value))};
+  const y = chart.scales.y;
+  return {data: chart.data.labels, shown: y.ticks.map(t => y.getLabelForValue(t.value))};
 }
 """
 
@@ -35,8 +36,12 @@ def test_every_category_has_its_label(
     ui.login(cast.staff)
     ui.goto("/stats/")
     expect(ui.page.locator("#chart-categories")).to_be_visible()
-    ui.page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-categories'))")
+    ui.page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('chart-categories'))"
+    )
     labels = ui.page.evaluate(SHOWN_LABELS)
     assert sorted(labels["data"]) == sorted(categories)
-    assert labels["shown"] == labels["data"], f"labels left out at {width}px: {set(labels['data']) - set(labels['shown'])}"
+    assert labels["shown"] == labels["data"], (
+        f"labels left out at {width}px: {set(labels['data']) - set(labels['shown'])}"
+    )
     ui.shot(f"categories-{width}")

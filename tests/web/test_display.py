@@ -22,7 +22,7 @@ def test_a_case_without_number_is_named_by_where_it_stands(client, factory, stat
     page = text(client.get(f"/cases/{case.id}"))
     assert f'data-testid="case-number">{word}<' in page, "case page heading"
     cover = text(client.get(f"/cases/{case.id}/file"))
-    assert f"<th scope=\"row\">案号</th><td>{word}</td>" in cover, "file cover"
+    assert f'<th scope="row">案号</th><td>{word}</td>' in cover, "file cover"
 
 
 def test_a_numbered_case_shows_its_number(client, factory):

@@ -251,7 +251,7 @@ def test_admin_may_register_in_any_community(client, factory, session):
 
 
 def test_facts_over_the_limit_are_refused_by_the_server_and_kept(client, session, staff_in):
-    """A client without the browser's maxlength (or the live count) still gets the message; nothing is lost."""
+    """A client without the browser's maxlength or the live count gets the message; nothing is lost."""
     before = snapshot(session)
     pasted = "长" * 10_000
     resp = submit(client, valid(staff_in.id, facts=pasted))
@@ -281,7 +281,7 @@ def test_staff_of_two_communities_choose_one(client, factory):
 
 @pytest.mark.parametrize("people", ["0", "", "2"])
 def test_people_involved_left_empty_counts_the_parties(client, session, staff_in, people):
-    """The stored 涉及人数 is the number of parties; triage (10+ people is 群体性) is as with 2 people typed."""
+    """The stored 涉及人数 is the number of parties; triage (10+ is 群体性) is as with 2 people typed."""
     case = fresh(session, Case, _created(submit(client, valid(staff_in.id, people_involved=people))))
     assert case.people_involved == 2
     assert (case.severity_computed, case.triage_reasons) == ("minor", "一般邻里小纠纷")
