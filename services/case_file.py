@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.queries import CaseRecord
-from workflow import State
+from workflow import State, Tier
+
+NOBODY = "—"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,20 @@ def mediator_of(r: CaseRecord) -> str:
     return r.users.get(r.case.assignee_id or 0) or _last_mediator(r)
 
 
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs the agreement for the committee: the name printed beneath the line, and their tier."""
+
+    name: str
+    title: str
+
+
+def mediator_signatory(r: CaseRecord) -> Signatory:
+    """The mediator as the agreement prints them: 刘秀英（社区调解员）; blank when nobody was assigned."""
+    name = mediator_of(r)
+    return Signatory("" if name == NOBODY else name, Tier(r.case.tier).label if r.case.tier else "")
+
+
 def _last_mediator(r: CaseRecord) -> str:
     """Who mediated a closed case: the assignee recorded by the last assign/reassign event."""
     for event in reversed(r.events):
@@ -67,4 +83,4 @@ def _last_mediator(r: CaseRecord) -> str:
             name = r.users.get(event.data.get("assignee_id") or 0)
             if name:
                 return name
-    return "—"
+    return NOBODY

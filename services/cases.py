@@ -111,7 +111,7 @@ def intake(
                 category=data.category,
                 claimed_amount=data.claimed_amount,
                 injury=data.injury,
-                people_involved=data.people_involved,
+                people_involved=data.people_count,
                 parties=len(data.parties),
                 risk_level=RiskLevel(data.risk_level),
                 days_since_related_case=days,

@@ -601,7 +601,7 @@ class _CaseBuilder:
                 data.category,
                 data.claimed_amount,
                 data.injury,
-                data.people_involved,
+                data.people_count,
                 len(data.parties),
                 RiskLevel(data.risk_level),
                 None,

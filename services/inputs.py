@@ -31,3 +31,8 @@ class IntakeInput:
     reported_to: str = ""
     place_xiaoqu: str = ""
     place_building: str = ""
+
+    @property
+    def people_count(self) -> int:
+        """涉及人数; left at 0 it counts the parties themselves (triage and the stored figure agree)."""
+        return self.people_involved or len(self.parties)

@@ -21,9 +21,14 @@ class Month:
     def parse(cls, text: str | None) -> Month:
         """``2026-10`` → Month; anything else raises Invalid with a message for the user."""
         match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        if not match or not 1 <= int(match.group(2)) <= 12:
             raise Invalid(f"月份格式不正确：{text or '（空）'}，应为 YYYY-MM，例如 2026-10。", field="month")
-        return cls(int(match.group(1)), int(match.group(2)))
+        month = cls(int(match.group(1)), int(match.group(2)))
+        if not FIRST <= month <= LAST:
+            raise Invalid(
+                f"月份超出范围：{month.key}。可查询 {FIRST.title}至{LAST.title}的统计。", field="month"
+            )
+        return month
 
     @classmethod
     def of(cls, moment: datetime | None = None) -> Month:
@@ -68,3 +73,8 @@ class Month:
 
     def __str__(self) -> str:
         return self.key
+
+
+# The months the report can be asked for (templates/stats/index.html gives the picker the same bounds).
+FIRST = Month(2000, 1)
+LAST = Month(2099, 12)

@@ -84,7 +84,7 @@ def new_case_values(
         "source": data.source,
         "facts": data.facts.strip(),
         "claimed_amount": data.claimed_amount,
-        "people_involved": data.people_involved,
+        "people_involved": data.people_count,
         "parties_count": len(data.parties),
         "injury": data.injury,
         "place_xiaoqu": data.place_xiaoqu.strip(),

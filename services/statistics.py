@@ -219,6 +219,7 @@ class Indicator:
     label: str
     unit: str
     kind: str = "count"  # count | amount | rate | days
+    basis: str = ""  # the unrounded figure 环比/同比 are computed from, when the shown one is rounded
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -230,7 +231,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("written", "其中：书面协议", "份"),
     Indicator("oral", "其中：口头协议", "份"),
     Indicator("amount", "协议涉及金额", "元", "amount"),
-    Indicator("amount_wan", "协议涉及金额", "万元", "amount"),
+    # A growth rate does not depend on the unit: the 万元 row's is the 元 row's, not that of rounded 万元.
+    Indicator("amount_wan", "协议涉及金额", "万元", "amount", basis="amount"),
     Indicator("performed", "履行数", "件"),
     Indicator("confirmed", "司法确认数", "件"),
     Indicator("escalations", "上报升级数", "次"),
@@ -244,8 +246,11 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
-def value_of(figures: Figures, indicator: Indicator) -> int | Decimal | None:
-    value: int | Decimal | None = getattr(figures, indicator.key)
+def value_of(figures: Figures, indicator: Indicator, *, exact: bool = False) -> int | Decimal | None:
+    """The figure as shown, or (``exact``) the unrounded one its changes are computed from."""
+    value: int | Decimal | None = getattr(
+        figures, indicator.basis if exact and indicator.basis else indicator.key
+    )
     return value
 
 
@@ -417,10 +422,11 @@ class Report:
     def summary(self) -> list[SummaryLine]:
         lines = []
         for ind in INDICATORS:
-            cur, prev, ly = (value_of(f, ind) for f in (self.current, self.previous, self.last_year))
-            lines.append(
-                SummaryLine(ind, cur, prev, change(cur, prev, ind.kind), ly, change(cur, ly, ind.kind))
-            )
+            figures = (self.current, self.previous, self.last_year)
+            cur, prev, ly = (value_of(f, ind) for f in figures)
+            exact_cur, exact_prev, exact_ly = (value_of(f, ind, exact=True) for f in figures)
+            mom, yoy = change(exact_cur, exact_prev, ind.kind), change(exact_cur, exact_ly, ind.kind)
+            lines.append(SummaryLine(ind, cur, prev, mom, ly, yoy))
         return lines
 
 

@@ -20,3 +20,7 @@ def register(app: Flask) -> None:
     @app.get("/")
     def index() -> Response:
         return redirect(url_for("cases.mine"))
+
+    # Browsers ask for /favicon.ico where a page has no <link rel="icon"> (a download, an error page):
+    # a second URL of the public static endpoint.
+    app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})

@@ -219,7 +219,7 @@ def render_case(
     proposed = Severity(case.severity or case.severity_computed)
     html = render_template(
         "cases/show.html",
-        title=case.number or display.unnumbered(case.state),
+        title=display.case_number(case),
         r=record,
         case=case,
         steps=_steps(case, failed),

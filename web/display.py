@@ -7,8 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-
 from services import clock
 from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
@@ -76,6 +74,16 @@ def risk_label(value: str | None) -> str:
 def trigger_label(value: str) -> str:
     trigger = TRIGGERS.get(value)
     return str(trigger.label) if trigger else EVENT_LABELS.get(value, value)
+
+
+# What stands in for the case number before one is issued (受理 issues it): distinct words for a case
+# waiting for a decision and one refused, used wherever a case is named by its number.
+NO_NUMBER = {State.REGISTERED.value: "待受理", State.NOT_ACCEPTED.value: "不予受理"}
+
+
+def case_number(case: Any) -> str:
+    """The case number, else 待受理 (registered), 不予受理 (not accepted) or 未受理 (withdrawn before)."""
+    return str(case.number or NO_NUMBER.get(case.state, "未受理"))
 
 
 def money(value: Decimal | None) -> str:
@@ -192,7 +200,14 @@ def _field_text(f: Field, value: Any) -> str:
     return str(value)
 
 
+def clauses(text: str | None) -> list[str]:
+    """The lines of a text as typed, blank ones dropped: each prints as a clause of its own."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "clauses": clauses,
+    "case_number": case_number,
     "cn_date": cn_date,
     "cn_datetime": cn_datetime,
     "state_label": state_label,
@@ -203,7 +218,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money": money,
     "money_upper": money_upper,
     "countdown": countdown,
-    "unnumbered": lambda state: unnumbered(state),
     "party_role": lambda v: label_of(PARTY_ROLES, v),
     "agreement_kind": lambda v: label_of(AGREEMENT_KINDS, v),
     "satisfaction": lambda v: label_of(SATISFACTION, v),
@@ -211,8 +225,3 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "session_kind": lambda v: label_of(SESSION_KINDS, v),
     "follow_up_method": lambda v: label_of(FOLLOW_UP_METHODS, v),
 }
-
-
-def unnumbered(state: str) -> str:
-    """What stands in for the case number before there is one: 待受理, or 不予受理."""
-    return _("不予受理") if state == State.NOT_ACCEPTED.value else _("待受理")

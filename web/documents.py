@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_login import login_required
 
-from services.case_file import contents, mediator_of, result_of
+from services.case_file import contents, mediator_of, mediator_signatory, result_of
 from services.queries import case_record
 from web.cases import bp, load_case, pii_shown
 from web.database import db
@@ -19,7 +19,12 @@ def agreement(case_id: int) -> str:
     if record.agreement is None:
         abort(404)
     return render_template(
-        "documents/agreement.html", title="调解协议书", r=record, a=record.agreement, **pii_shown(case)
+        "documents/agreement.html",
+        title="调解协议书",
+        r=record,
+        a=record.agreement,
+        signatory=mediator_signatory(record),
+        **pii_shown(case),
     )
 
 

@@ -20,12 +20,16 @@ from workflow import Role
 
 def _form(formdata: Any = None) -> IntakeForm:
     policy = current_policy(db())
-    return intake_form(
-        communities=[(c.id, c.name) for c in communities_for(db(), current_actor()) if c.id is not None],
+    communities = [(c.id, c.name) for c in communities_for(db(), current_actor()) if c.id is not None]
+    form = intake_form(
+        communities=communities,
         categories=categories(),
         sources=list(policy.sources or SOURCES),
         formdata=formdata,
     )
+    if formdata is None and len(communities) == 1:  # staff of one community register only there
+        form.community_id.data = communities[0][0]
+    return form
 
 
 def _page(form: IntakeForm, status: int = 200) -> tuple[str, int]:

@@ -20,6 +20,7 @@ from services.exports import (
     to_csv,
     to_xlsx,
 )
+from services.months import FIRST, LAST
 from services.statistics import (
     Indicator,
     Month,
@@ -115,6 +116,7 @@ def index() -> str:
         scope=scope,
         choices=scope_choices(db(), current_actor()),
         charts=chart_data(report),
+        months=(FIRST, LAST),
         title="统计报表",
     )
 

@@ -31,6 +31,12 @@
     options: Object.assign({ scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }, common)
   });
 
+  // Every category keeps its label: one bar row of 26px each (never fewer than the box's 260px), and no
+  // skipping of labels by Chart.js, whatever the width of the screen.
+  var categoriesBox = document.getElementById("chart-categories");
+  if (categoriesBox) {
+    categoriesBox.parentElement.style.height = Math.max(260, 40 + 26 * data.categories.labels.length) + "px";
+  }
   draw("chart-categories", {
     type: "bar",
     data: {
@@ -38,7 +44,7 @@
       datasets: [{ label: "受理数", data: data.categories.accepted, backgroundColor: red }]
     },
     options: Object.assign({ indexAxis: "y", plugins: { legend: { display: false } },
-      scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }, common)
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } }, common)
   });
 
   draw("chart-tiers", {

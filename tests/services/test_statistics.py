@@ -78,6 +78,15 @@ def test_report_compares_with_last_month_and_last_year(session, world) -> None: 
     assert lines["failure"].mom is None  # September had none: no growth rate
 
 
+def test_amount_in_wan_changes_as_the_amount_in_yuan(session, world) -> None:  # type: ignore[no-untyped-def]
+    """万元 is rounded for display only: 10.03 vs 0.20 万元 would say 4915.0%, the amounts say 4913.3%."""
+    lines = {line.indicator.key: line for line in monthly_report(session, world["scope_a"], OCT).summary()}
+    wan, yuan = lines["amount_wan"], lines["amount"]
+    assert (wan.current, wan.last_year) == (Decimal("10.03"), Decimal("0.20"))
+    assert wan.yoy == yuan.yoy == Decimal("4913.3")  # (100265.43 - 2000) / 2000
+    assert wan.mom == yuan.mom == Decimal("19953.1")  # (100265.43 - 500) / 500
+
+
 def test_breakdowns_by_category_source_tier(session, world) -> None:  # type: ignore[no-untyped-def]
     report = monthly_report(session, world["scope_a"], OCT)
     cat = {r.key: (r.accepted, r.success, r.failure) for r in report.categories}
@@ -153,6 +162,12 @@ def test_unknown_scopes_are_refused(session, factory, key) -> None:  # type: ign
 @pytest.mark.parametrize("text", ["2026-13", "2026-0", "abc", "", "2026/10", "26-10", "2026-10-01"])
 def test_bad_months_are_refused(text: str) -> None:
     with pytest.raises(Invalid, match="月份"):
+        Month.parse(text)
+
+
+@pytest.mark.parametrize("text", ["1999-01", "1999-12", "2100-01", "9999-12"])
+def test_months_out_of_range_say_so(text: str) -> None:
+    with pytest.raises(Invalid, match=f"月份超出范围：{text}。可查询 2000年1月至2099年12月的统计。"):
         Month.parse(text)
 
 

@@ -125,3 +125,24 @@ def test_documents_escape_user_text(client, factory):
     for doc in ("agreement", "file"):
         page = text(client.get(f"/cases/{case.id}/{doc}"))
         assert "&lt;script&gt;" in page and "<script>alert" not in page
+
+
+def test_agreement_prints_the_mediator_beneath_the_signature_line(client, factory):
+    """人民调解员（签名）：____ with the name and tier printed beneath, also once the case is closed."""
+    case = factory.case("agreed", parties=distinct_parties())
+    mediator = factory.session.get(User, case.assignee_id)
+    case = factory.fire(case, "follow_up")
+    login(client, factory.staff())
+    page = text(client.get(f"/cases/{case.id}/agreement"))
+    signature = page.split('data-testid="mediator-signature"', 1)[1].split("</div>", 1)[0]
+    assert "人民调解员（签名）：" in signature and 'class="blank"' in signature
+    assert f'class="sign-name">{mediator.display_name}（调解志愿者）<' in signature
+
+
+def test_terms_print_one_clause_a_line(client, factory):
+    case = factory.case("mediating", parties=distinct_parties())
+    factory.fire(case, "record_agreement", terms="一、赔偿维修费\n\n二、互不追究\n")
+    login(client, factory.staff())
+    page = text(client.get(f"/cases/{case.id}/agreement"))
+    assert '<p class="clause">一、赔偿维修费</p>' in page and '<p class="clause">二、互不追究</p>' in page
+    assert '<p class="clause"></p>' not in page  # the blank line is no clause

@@ -248,3 +248,65 @@ def test_admin_may_register_in_any_community(client, factory, session):
     assert resp.status_code == 303
     case = fresh(session, Case, int(resp.headers["Location"].rsplit("/", 1)[1]))
     assert case.community_id == other.id
+
+
+def test_facts_over_the_limit_are_refused_by_the_server_and_kept(client, session, staff_in):
+    """A client without the browser's maxlength or the live count gets the message; nothing is lost."""
+    before = snapshot(session)
+    pasted = "长" * 10_000
+    resp = submit(client, valid(staff_in.id, facts=pasted))
+    assert resp.status_code == 422
+    body = text(resp)
+    assert "纠纷简要情况不能超过 5000 个字。" in body
+    assert re.search(r'<textarea[^>]*maxlength="5000"[^>]*name="facts"', body)
+    assert re.search(rf">\s*{pasted}</textarea>", body), "the text sent is not shown back whole"
+    assert "/static/js/charcount.js" in body
+    assert snapshot(session) == before
+
+
+def _selected_community(page: str) -> list[str]:
+    select_html = page.split('name="community_id"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option selected value="([^"]*)"', select_html)
+
+
+def test_staff_of_one_community_find_it_chosen(client, staff_in):
+    assert _selected_community(text(client.get("/cases/new"))) == [str(staff_in.id)]
+
+
+def test_staff_of_two_communities_choose_one(client, factory):
+    mine, other = factory.community("东园社区", "东园"), factory.community("西园社区", "西园")
+    login(client, factory.user("staff", communities=[mine, other]))
+    assert _selected_community(text(client.get("/cases/new"))) == [""]  # 请选择社区
+
+
+@pytest.mark.parametrize("people", ["0", "", "2"])
+def test_people_involved_left_empty_counts_the_parties(client, session, staff_in, people):
+    """The stored 涉及人数 is the number of parties; triage (10+ is 群体性) is as with 2 people typed."""
+    case = fresh(session, Case, _created(submit(client, valid(staff_in.id, people_involved=people))))
+    assert case.people_involved == 2
+    assert (case.severity_computed, case.triage_reasons) == ("minor", "一般邻里小纠纷")
+
+
+def test_people_involved_typed_is_kept(client, session, staff_in):
+    case = fresh(session, Case, _created(submit(client, valid(staff_in.id, people_involved="1"))))
+    assert case.people_involved == 1
+
+
+def test_ten_parties_left_without_people_are_a_group_dispute(client, session, staff_in):
+    """Ten parties are ten people involved: 群体性 (较大), as if 10 had been typed."""
+    extra = {}
+    for i in range(2, 10):
+        extra |= {f"parties-{i}-role": "respondent", f"parties-{i}-name": f"邻居{i}"}
+    case = fresh(session, Case, _created(submit(client, valid(staff_in.id, people_involved="", **extra))))
+    assert (case.parties_count, case.people_involved, case.severity_computed) == (10, 10, "major")
+
+
+def test_added_party_brings_the_page_back_to_its_fields(client, staff_in):
+    body = text(submit(client, {**valid(staff_in.id), "add_party": "1"}))
+    assert '<fieldset class="party" id="party-3">' in body
+    assert 'formaction="/cases/new#party-4"' in body  # the next one added lands on its own fields
+
+
+def _created(resp) -> int:
+    assert resp.status_code == 303, text(resp)[:300]
+    return int(resp.headers["Location"].rsplit("/", 1)[1])

@@ -130,6 +130,21 @@ def test_bad_month_is_a_clear_400(client, factory, two, month) -> None:  # type:
         assert "月份格式不正确" in text(resp)
 
 
+@pytest.mark.parametrize("month", ["1999-01", "2100-01", "9999-12"])
+def test_month_out_of_range_is_a_clear_400(client, factory, two, month) -> None:  # type: ignore[no-untyped-def]
+    login(client, factory.staff(two["a"]))
+    for url in ("/stats/", "/stats/export.csv", "/stats/cases.xlsx"):
+        resp = client.get(url, query_string={"month": month})
+        assert resp.status_code == 400
+        assert f"月份超出范围：{month}" in text(resp) and "月份格式不正确" not in text(resp)
+
+
+def test_month_picker_offers_the_months_there_are(client, factory, two) -> None:  # type: ignore[no-untyped-def]
+    login(client, factory.staff(two["a"]))
+    html = text(page(client, month=OCT, scope=f"community:{two['a'].id}"))
+    assert 'min="2000-01" max="2099-12"' in html
+
+
 def test_unknown_scope_is_404(client, factory, two) -> None:  # type: ignore[no-untyped-def]
     login(client, factory.user("admin", communities=[]))
     assert page(client, month=OCT, scope="community:9999").status_code == 404
