@@ -73,7 +73,7 @@ class Signatory:
 def mediator_signatory(r: CaseRecord) -> Signatory:
     """The mediator as the agreement prints them: 刘秀英（社区调解员）; blank when nobody was assigned."""
     name = mediator_of(r)
-    return Signatory("" if name == NOBODY else name, Tier(r.case.tier).label if r.case.tier else "")
+    return Signatory("" if name == NOBODY else name, str(Tier(r.case.tier).label) if r.case.tier else "")
 
 
 def _last_mediator(r: CaseRecord) -> str:
