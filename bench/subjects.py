@@ -15,9 +15,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from models import User
-from services.access import actor_for
 from services.cases import SOURCES
 from services.demo import DEMO_PASSWORD
+from services.permissions import actor_for
 from services.queries import my_queue
 from services.statistics import Month
 from services.users import create_user

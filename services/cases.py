@@ -19,12 +19,12 @@ from models import (
     User,
 )
 from services import clock, month_close, tally
-from services.access import actor_for, can_see
 from services.categories import active_categories
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
 from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number, next_seq
+from services.permissions import actor_for, can_see, may_register
 from services.policy import current_policy
 from services.records import (
     Where,
@@ -35,7 +35,7 @@ from services.records import (
     record_rows,
     registration_rows,
 )
-from services.validation import is_id_number, is_mobile
+from services.validation import id_number_problem, is_mobile
 from workflow import (
     ENGINE,
     TRIGGERS,
@@ -45,7 +45,6 @@ from workflow import (
     Policy,
     Refused,
     RiskLevel,
-    Role,
     Severity,
     State,
     Tier,
@@ -85,8 +84,9 @@ def validate_parties(parties: list[PartyInput]) -> None:
             raise Invalid("请填写当事人姓名。", field="parties")
         if p.phone and not is_mobile(p.phone):
             raise Invalid(f"手机号码格式不正确：{p.phone}", field="parties")
-        if p.id_number and not is_id_number(p.id_number):
-            raise Invalid(f"身份证号码无效：{p.id_number}", field="parties")
+        problem = id_number_problem(p.id_number, clock.local_date()) if p.id_number else None
+        if problem:
+            raise Invalid(problem, field="parties")
 
 
 def intake(
@@ -98,7 +98,7 @@ def intake(
     """
     now = now or clock.now()
     who = _as_actor(session, actor, who)
-    if not who.active or not who.has(Role.STAFF, Role.ADMIN) or not who.in_community(data.community_id):
+    if not may_register(who, data.community_id):
         raise Invalid("您无权在此社区登记纠纷。")
     policy = current_policy(session)
     validate_intake(data, active_categories(session))

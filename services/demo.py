@@ -222,9 +222,12 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
 
 
+_REGIONS = ("330102", "330105", "330106", "330108", "330109", "330110", "330111", "330112")  # 杭州
+
+
 def _id_number(rng: random.Random) -> str:
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
-    first = f"3301{rng.randrange(100):02d}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    first = f"{rng.choice(_REGIONS)}{birth:%Y%m%d}{rng.randrange(1000):03d}"
     return first + id_check_digit(first)
 
 

@@ -9,7 +9,8 @@ from models import AdminEvent, Setting
 from services.db import writing
 from services.errors import Invalid
 from services.memo import per_transaction
-from workflow import Actor, Policy, Role, load_policy
+from services.permissions import may_administer
+from workflow import Actor, Policy, load_policy
 from workflow.triage import DEFAULT_POLICY
 
 POLICY_KEY = "policy"
@@ -33,7 +34,7 @@ def _read_policy(session: Session) -> Policy:
 
 def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:
     """Store new policy values (admin only, with a reason kept in the audit log)."""
-    if not actor.has(Role.ADMIN):
+    if not may_administer(actor):
         raise Invalid("只有系统管理员可以修改分级规则。")
     if not reason.strip():
         raise Invalid("修改分级规则须填写理由。", field="reason")

@@ -1,7 +1,7 @@
 """Read-side queries for case pages: lists (filters, search, paging), the queue, one case's record.
 
-Every list goes through ``services.access.visible_condition``; detail loaders take a case the caller
-already got from ``services.access.visible_case``.
+Every list goes through ``services.permissions.visible_condition``; detail loaders take a case the caller
+already got from ``services.permissions.visible_case``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from models import (
     UserCommunity,
 )
 from services import clock, tally
-from services.access import visible_condition
+from services.permissions import may_search_pii, visible_condition
 from workflow import Actor, Role, State, Tier
 from workflow.roles import TIER_ROLES
 from workflow.states import CLOCK_RUNNING, TERMINAL
@@ -97,18 +97,21 @@ def _starts_with(column: Any, text: str) -> ColumnElement[bool]:
     return or_(column == text, column.like(_escape_like(text) + "%", escape="\\"))
 
 
-def search_condition(q: str) -> ColumnElement[bool] | None:
-    """Cases whose number, or a party's name or phone, matches ``q`` (equality or prefix)."""
+def search_condition(q: str, *, pii: bool = False) -> ColumnElement[bool] | None:
+    """Cases whose number or a party's name matches ``q`` (equality or prefix); with ``pii`` (see
+    services.permissions.may_search_pii) also a party's phone or ID number."""
     q = q.strip()[:MAX_SEARCH]
     if not q:
         return None
     party_match = [_starts_with(col(Party.name), q)]
     options: list[ColumnElement[bool]] = [_starts_with(col(Case.number), q)]
-    if q.isdigit():
-        if len(q) >= 3:
+    if pii and len(q) >= 3 and q[:-1].isdigit():
+        if q.isdigit():
             party_match.append(_starts_with(col(Party.phone), q))
-        if len(q) <= 6:
-            options.append(col(Case.number_seq) == int(q))
+        if len(q) >= 6:
+            party_match.append(_starts_with(col(Party.id_number), q.upper()))
+    if q.isdigit() and len(q) <= 6:
+        options.append(col(Case.number_seq) == int(q))
     options.append(col(Case.id).in_(select(Party.case_id).where(or_(*party_match))))
     return or_(*options)
 
@@ -139,7 +142,7 @@ def _conditions(actor: Actor, flt: CaseFilter, today: date) -> list[ColumnElemen
     if month:
         start, end = clock.month_bounds(*month)
         out.extend([col(Case.accepted_at) >= start, col(Case.accepted_at) < end])
-    found = search_condition(flt.q)
+    found = search_condition(flt.q, pii=may_search_pii(actor))
     if found is not None:
         out.append(found)
     return out
@@ -276,10 +279,6 @@ def queue(actor: Actor, today: date) -> Select[int, str] | None:
     )
 
 
-def has_queue(actor: Actor) -> bool:
-    return actor.has(Role.STAFF, *TIER_ROLES)
-
-
 def my_queue(
     session: Session, actor: Actor, *, today: date | None = None, page: int = 1, size: int = 20
 ) -> Page:
@@ -328,14 +327,6 @@ def party_names(session: Session, case_ids: Iterable[int | None]) -> dict[int, l
 def community_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     """Names of these communities, in one query."""
     return _names(session, Community.id, Community.name, ids)
-
-
-def communities_for(session: Session, actor: Actor) -> list[Community]:
-    """The communities this actor works in (every one for an admin), by name."""
-    query = select(Community).order_by(col(Community.name))
-    if actor.community_ids is not None:
-        query = query.where(col(Community.id).in_(sorted(actor.community_ids)))
-    return list(session.exec(query))
 
 
 def assignees_for(session: Session, actor: Actor) -> list[User]:

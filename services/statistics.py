@@ -60,10 +60,10 @@ from services.cases import SOURCES
 from services.errors import Forbidden, Invalid
 from services.month_tally import MonthTally, accepted_and_agreed, compute, merged
 from services.months import Month
+from services.permissions import communities_for, may_view_statistics
 from services.policy import current_policy
 from workflow import Actor, Role, Tier
 
-VIEW_ROLES = (Role.STAFF, Role.LEADER, Role.ADMIN)
 ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
 
@@ -84,10 +84,6 @@ class Scope:
         if self.community_ids is None:
             return true()
         return col(column).in_(sorted(self.community_ids))
-
-
-def may_view_statistics(actor: Actor) -> bool:
-    return actor.active and actor.has(*VIEW_ROLES)
 
 
 def resolve_scope(session: Session, actor: Actor, key: str | None) -> Scope:
@@ -147,10 +143,7 @@ class ScopeChoice:
 
 def scope_choices(session: Session, actor: Actor) -> list[ScopeChoice]:
     """The scopes this actor may pick: all, each street they see, each community they see."""
-    stmt = select(Community).order_by(col(Community.street), col(Community.name))
-    if actor.community_ids is not None:
-        stmt = stmt.where(col(Community.id).in_(sorted(actor.community_ids)))
-    communities = session.exec(stmt).all()
+    communities = sorted(communities_for(session, actor), key=lambda c: c.street)
     choices = [ScopeChoice("all", "全部社区" if actor.community_ids is None else "全部可见社区")]
     streets = sorted({c.street for c in communities if c.street})
     choices += [ScopeChoice(f"street:{s}", f"{s}（街道）") for s in streets]

@@ -24,6 +24,7 @@ from services.categories import (
 )
 from services.communities import create_community, update_community
 from services.errors import Invalid
+from services.permissions import may_administer
 from services.policy import current_policy, update_policy
 from services.queries import user_names
 from services.users import create_user, new_password, set_password, update_user
@@ -61,7 +62,7 @@ ACTION_LABELS = {
 @bp.before_request
 def require_admin() -> None:
     """Anonymous visitors were already sent to the login page; everyone else needs the admin role."""
-    if not current_user.is_authenticated or not current_actor().has(Role.ADMIN):
+    if not current_user.is_authenticated or not may_administer(current_actor()):
         abort(403)
 
 

@@ -16,9 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User
-from services.access import actor_for
 from services.auth import LoginLimits, LoginRefused, authenticate
 from services.errors import Invalid
+from services.permissions import actor_for
 from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user
 from web.database import db
 from web.i18n import LOCALE_NAMES

@@ -29,7 +29,7 @@ from wtforms.widgets import HiddenInput
 from models import User
 from services import clock
 from services.cases import IntakeInput, PartyInput
-from services.validation import ID_NUMBER, is_id_number, is_mobile
+from services.validation import id_number_problem, is_mobile
 from workflow import RiskLevel
 from workflow.fields import MAX_AMOUNT
 from workflow.fields import Field as SpecField
@@ -112,13 +112,9 @@ def check_mobile(_form: Any, field: Field) -> None:
 
 
 def check_id_number(_form: Any, field: Field) -> None:
-    value = field.data or ""
-    if not value:
-        return
-    if not ID_NUMBER.match(value):
-        raise ValidationError("身份证号码格式不正确：须为 18 位（末位可为 X）。")
-    if not is_id_number(value):
-        raise ValidationError("身份证号码无效：出生日期或校验位不正确。")
+    problem = id_number_problem(field.data, clock.local_date()) if field.data else None
+    if problem:
+        raise ValidationError(problem)
 
 
 # --- intake -------------------------------------------------------------------------------------

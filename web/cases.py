@@ -11,19 +11,17 @@ from flask_login import login_required
 
 from models import Case, User
 from services import clock
-from services.access import sees_full_pii, visible_case
 from services.cases import apply, facts_of
 from services.categories import active_categories
 from services.errors import NotFound, StaleCase
+from services.permissions import communities_for, has_queue, sees_full_pii, visible_case
 from services.policy import current_policy
 from services.queries import (
     SORTS,
     CaseFilter,
     assignees_for,
     case_record,
-    communities_for,
     eligible_assignees,
-    has_queue,
     list_cases,
     my_queue,
     parse_month,

@@ -35,6 +35,16 @@ def require_login() -> object:
     return login_manager.unauthorized()
 
 
+def what_user_may() -> dict[str, object]:
+    """``may`` in templates: what the logged-in user may open (services.permissions decides)."""
+    if not current_user or not getattr(current_user, "is_authenticated", False):
+        return {"may": None}
+    from services.permissions import permissions
+    from web.auth import current_actor
+
+    return {"may": permissions(current_actor())}
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -45,6 +55,7 @@ def init_app(app: Flask) -> None:
     login_manager.localize_callback = gettext
     babel.init_app(app, locale_selector=select_locale, default_timezone="Asia/Shanghai")
     app.before_request(require_login)
+    app.context_processor(what_user_may)
     app.add_template_global(lambda name: name in app.view_functions, "has_endpoint")
 
     from web import auth, i18n, security

@@ -9,13 +9,12 @@ from flask_login import login_required
 
 from services.cases import SOURCES, intake
 from services.errors import Invalid
+from services.permissions import communities_for, may_register
 from services.policy import current_policy
-from services.queries import communities_for
 from web.auth import current_actor
 from web.case_forms import MAX_PARTIES, IntakeForm, intake_form
 from web.cases import acting_user, bp, categories
 from web.database import db
-from workflow import Role
 
 
 def _form(formdata: Any = None) -> IntakeForm:
@@ -48,7 +47,7 @@ def _attach(form: IntakeForm, why: Invalid) -> None:
 @login_required
 def new() -> Any:
     """Register a complaint; on success go to the new case, which shows its triage."""
-    if not current_actor().has(Role.STAFF, Role.ADMIN):
+    if not may_register(current_actor()):
         abort(403)
     if request.method == "GET":
         return _page(_form())

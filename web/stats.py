@@ -21,12 +21,12 @@ from services.exports import (
     to_xlsx,
 )
 from services.months import FIRST, LAST
+from services.permissions import may_view_statistics
 from services.statistics import (
     Indicator,
     Month,
     Report,
     Scope,
-    may_view_statistics,
     monthly_report,
     percent,
     resolve_scope,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from services.access import actor_for
 from services.categories import active_categories, create_category
+from services.permissions import actor_for
 from services.policy import current_policy, update_policy
 from tests.factories import Factory
 

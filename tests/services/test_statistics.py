@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from models import Community
-from services.access import actor_for
 from services.errors import Forbidden, Invalid
+from services.permissions import actor_for
 from services.statistics import (
     Month,
     figures,

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from services import clock, tally
-from services.access import actor_for
 from services.cases import apply
+from services.permissions import actor_for
 from services.queries import CaseFilter, _conditions, list_cases, state_counts
 from tests.factories import Factory
 from tests.web.case_helpers import distinct_parties

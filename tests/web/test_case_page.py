@@ -380,3 +380,75 @@ def test_pii_whole_for_staff_and_assignee(client, factory, who):
     login(client, _who(factory, case, who))
     page = text(client.get(f"/cases/{case.id}"))
     assert phone in page and id_number in page
+
+
+def test_admin_sees_numbers_masked_on_the_case_and_its_papers(client, factory):
+    """domain.md: only staff of the case's community and the assignee see them whole (not admins)."""
+    case = factory.case("agreed")
+    phone, id_number = _party_phone(factory, case)
+    login(client, factory.user("admin", communities=[]))
+    for path in (f"/cases/{case.id}", f"/cases/{case.id}/agreement"):
+        page = text(client.get(path))
+        assert mask_phone(phone) in page and phone not in page, path
+        assert mask_id_number(id_number) in page and id_number not in page, path
+
+
+def test_list_search_hint_names_only_what_the_user_may_search(client, factory):
+    login(client, factory.user("volunteer"))
+    assert "搜索（案号或当事人姓名）" in text(client.get("/cases/"))
+    client.post("/logout", data={"csrf_token": token_in(text(client.get("/cases/")))})
+    login(client, factory.staff())
+    assert "手机号或身份证号" in text(client.get("/cases/"))
+
+
+def _section(page: str, testid_or_class: str) -> str:
+    return page.split(testid_or_class, 1)[1].split("</section>", 1)[0]
+
+
+def test_next_steps_come_first_and_a_blocked_one_says_why_right_there(client, factory):
+    case = factory.case("assigned")
+    login(client, _who(factory, case, "assignee"))
+    page = text(client.get(f"/cases/{case.id}"))
+    nxt = _section(page, 'data-testid="next-steps"')
+    assert page.index('data-testid="next-steps"') < page.index('id="actions-h"')
+    assert 'class="action primary" data-trigger="notify_rights" open' in nxt
+    blocked = nxt.split('data-blocked="start_mediation"', 1)[1].split("</div>", 1)[0]
+    assert "先告知当事人权利义务" in blocked  # why, beside the step, not in a collapsed list
+    ending = _section(page, 'id="ending-h"')
+    for trigger in ("terminate", "withdraw"):
+        assert f'class="action secondary" data-trigger="{trigger}"' in ending
+    assert ending.count("data-confirm=") == 2 and "此操作会结束本案" in ending
+    assert 'data-trigger="terminate"' not in nxt
+
+
+def test_once_rights_are_told_starting_mediation_is_the_next_step(client, factory):
+    case = factory.fire(factory.case("assigned"), "notify_rights")
+    login(client, _who(factory, case, "assignee"))
+    nxt = _section(text(client.get(f"/cases/{case.id}")), 'data-testid="next-steps"')
+    assert 'data-trigger="start_mediation" open' in nxt and 'data-trigger="notify_rights"' not in nxt
+
+
+def test_written_agreement_marks_its_article_29_fields_before_submitting(client, factory, session):
+    case = factory.case("mediating")
+    login(client, _who(factory, case, "assignee"))
+    form = text(client.get(f"/cases/{case.id}")).split('data-trigger="record_agreement"', 1)[1]
+    form = form.split("</details>", 1)[0]
+    for name in ("facts", "terms", "performance", "performance_due"):
+        tag = re.search(rf'<(?:textarea|input)[^>]*id="record_agreement-{name}"[^>]*>', form)
+        assert tag and 'data-required-when="record_agreement-kind=written"' in tag.group(0), name
+        label = form.split(f'for="record_agreement-{name}"', 1)[1].split("</label>", 1)[0]
+        assert "（书面协议必填）" in label, name
+    content = form.split('for="record_agreement-content"', 1)[1].split("</label>", 1)[0]
+    assert "（口头协议必填）" in content
+    before = snapshot(session)
+    data = {
+        "kind": "written",
+        "effective_on": trigger_data("record_agreement")["effective_on"],
+        "terms": "赔偿",
+    }
+    resp = post_action(client, case.id, "record_agreement", data)
+    assert resp.status_code == 422 and snapshot(session) == before
+    body = text(resp)
+    for label in ("纠纷主要事实、争议事项及各方责任", "履行方式、地点、期限", "履行期限"):
+        assert f"书面协议须填写：{label}" in body
+    assert "赔偿</textarea>" in body  # what was typed stays

@@ -197,3 +197,56 @@ def test_trigger_data_is_validated(field: str, value: str, code: str) -> None:
     data[field] = value
     why = refused(MEDIATING, VOLUNTEER, "record_session", data)
     assert (why.code, why.field) == (code, field)
+
+
+# --- dates of things that already happened (issue: 30 days in the future were accepted) -----------
+REGISTERED_ON = TODAY - timedelta(days=5)
+DATED = [
+    ("notify_rights", "notified_on", replace(ASSIGNED, registered_on=REGISTERED_ON), "告知日期"),
+    ("record_session", "held_on", replace(MEDIATING, registered_on=REGISTERED_ON), "调解日期"),
+    ("record_agreement", "effective_on", replace(MEDIATING, registered_on=REGISTERED_ON), "生效日期"),
+    (
+        "follow_up",
+        "visited_on",
+        replace(
+            MEDIATING, state=State.AGREED, registered_on=REGISTERED_ON, agreement_effective_on=REGISTERED_ON
+        ),
+        "回访日期",
+    ),
+    (
+        "record_judicial_confirmation",
+        "applied_on",
+        replace(
+            MEDIATING, state=State.AGREED, registered_on=REGISTERED_ON, agreement_effective_on=REGISTERED_ON
+        ),
+        "申请日期",
+    ),
+]
+
+
+@pytest.mark.parametrize(("trigger", "name", "facts", "label"), DATED, ids=[d[0] for d in DATED])
+def test_a_date_that_happened_is_not_in_the_future_nor_before_registration(trigger, name, facts, label):
+    who = VOLUNTEER if trigger != "follow_up" else STAFF
+    data = trigger_data(trigger, today=TODAY)
+    for day in (TODAY, REGISTERED_ON):
+        assert fire(facts, who, trigger, {**data, name: day.isoformat()}) is not None
+    future = refused(facts, who, trigger, {**data, name: (TODAY + timedelta(days=1)).isoformat()})
+    assert (future.field, future.code) == (name, f"{name}_happened")
+    assert f"{label}不能晚于今天" in future.message and "2026年10月15日" in future.message
+    early = refused(facts, who, trigger, {**data, name: (REGISTERED_ON - timedelta(days=1)).isoformat()})
+    assert early.field == name and f"{label}不能早于案件登记日期（2026年10月10日）" in early.message
+
+
+def test_performance_deadline_not_before_the_agreement_takes_effect() -> None:
+    data = {**trigger_data("record_agreement", today=TODAY), "performance_due": "2026-10-14"}
+    why = refused(MEDIATING, VOLUNTEER, "record_agreement", data)
+    assert why.field == "performance_due" and "履行期限不能早于协议生效日期" in why.message
+    same_day = {**data, "performance_due": TODAY.isoformat()}
+    assert fire(MEDIATING, VOLUNTEER, "record_agreement", same_day).to_state is State.AGREED
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_dates_no_one_can_mean_are_refused_as_out_of_range(day: str) -> None:
+    data = {**trigger_data("record_session", today=TODAY), "held_on": day}
+    why = refused(MEDIATING, VOLUNTEER, "record_session", data)
+    assert why.field == "held_on" and "超出范围" in why.message

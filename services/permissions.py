@@ -1,0 +1,129 @@
+"""Who may see and do what: the one place for every permission of the site.
+
+Services ask it before they act, views before they answer, and templates through the ``may`` context
+the web layer builds from it (what the navigation offers). Cases: one access rule for lists and detail
+pages alike (``visible_condition`` / ``can_see``). Parties' phone and ID numbers (法 §15, domain.md
+"Privacy"): whole only for staff of the case's community and the member assigned to it; everyone else
+sees them masked and cannot search by them either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, true
+from sqlmodel import Session, col, select
+
+from models import Case, Community, User, UserCommunity
+from workflow import Actor, Role
+from workflow.roles import TIER_ROLES
+
+
+def communities_of(session: Session, user: User) -> frozenset[int] | None:
+    """The communities a user works in; None for an admin, who sees every community."""
+    if Role.ADMIN.value in user.role_list:
+        return None
+    rows = session.exec(select(UserCommunity.community_id).where(UserCommunity.user_id == user.id))
+    return frozenset(rows.all())
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    """The user as the workflow and these rules see them."""
+    assert user.id is not None
+    return Actor(
+        id=user.id,
+        roles=frozenset(Role(r) for r in user.role_list),
+        community_ids=communities_of(session, user),
+        active=user.active,
+    )
+
+
+def communities_for(session: Session, actor: Actor) -> list[Community]:
+    """The communities this actor works in (every one for an admin), by name."""
+    query = select(Community).order_by(col(Community.name))
+    if actor.community_ids is not None:
+        query = query.where(col(Community.id).in_(sorted(actor.community_ids)))
+    return list(session.exec(query))
+
+
+# --- cases -----------------------------------------------------------------------------------------
+def visible_condition(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on ``case`` selecting the cases this actor may see."""
+    if actor.community_ids is None:
+        return true()
+    return col(Case.community_id).in_(sorted(actor.community_ids))
+
+
+def can_see(actor: Actor, case: Case) -> bool:
+    return actor.active and actor.in_community(case.community_id)
+
+
+def visible_case(session: Session, actor: Actor, case_id: Any) -> Case | None:
+    """The case if it exists and the actor may see it (else None: callers answer 404)."""
+    try:
+        case = session.get(Case, int(case_id))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return case if case is not None and can_see(actor, case) else None
+
+
+def _staff_of(actor: Actor, community_id: int) -> bool:
+    """Staff who belong to the community (an admin's reach over every community does not count)."""
+    return actor.has(Role.STAFF) and actor.community_ids is not None and community_id in actor.community_ids
+
+
+def sees_full_pii(actor: Actor, case: Case) -> bool:
+    """Staff of the case's community and the member assigned to it see phones and ID numbers whole."""
+    if not can_see(actor, case):
+        return False
+    return _staff_of(actor, case.community_id) or (actor.has(*TIER_ROLES) and case.assignee_id == actor.id)
+
+
+def may_search_pii(actor: Actor) -> bool:
+    """Whether searching the list by phone or ID number is allowed: only for those who see them whole on
+    every case the list shows them (staff of their own communities), else a masked number could be
+    recovered digit by digit from which prefixes match."""
+    return actor.active and actor.has(Role.STAFF) and actor.community_ids is not None
+
+
+# --- pages ---------------------------------------------------------------------------------------
+def may_register(actor: Actor, community_id: int | None = None) -> bool:
+    """Registering complaints (登记纠纷): staff, and admins; in a given community, only if theirs."""
+    if not actor.active or not actor.has(Role.STAFF, Role.ADMIN):
+        return False
+    return community_id is None or actor.in_community(community_id)
+
+
+def may_view_statistics(actor: Actor) -> bool:
+    return actor.active and actor.has(Role.STAFF, Role.LEADER, Role.ADMIN)
+
+
+def may_administer(actor: Actor) -> bool:
+    return actor.active and actor.has(Role.ADMIN)
+
+
+def has_queue(actor: Actor) -> bool:
+    """Whether 我的案件 lists anything for this actor: staff (intake, assignment, follow-ups) and members."""
+    return actor.active and actor.has(Role.STAFF, *TIER_ROLES)
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """What the navigation and pages offer one person (templates read it as ``may``)."""
+
+    register: bool
+    view_statistics: bool
+    administer: bool
+    queue: bool
+    search_pii: bool
+
+
+def permissions(actor: Actor) -> Permissions:
+    return Permissions(
+        register=may_register(actor),
+        view_statistics=may_view_statistics(actor),
+        administer=may_administer(actor),
+        queue=has_queue(actor),
+        search_pii=may_search_pii(actor),
+    )
