@@ -18,20 +18,20 @@ def _nav(client) -> str:
 
 
 @pytest.mark.parametrize(
-    ("role", "new_case", "stats", "admin"),
+    ("role", "queue", "new_case", "stats", "admin"),
     [
-        ("staff", True, True, False),
-        ("volunteer", False, False, False),
-        ("mediator", False, False, False),
-        ("judge", False, False, False),
-        ("leader", False, True, False),
-        ("admin", True, True, True),
+        ("staff", True, True, True, False),
+        ("volunteer", True, False, False, False),
+        ("mediator", True, False, False, False),
+        ("judge", True, False, False, False),
+        ("leader", False, False, True, False),
+        ("admin", False, True, True, True),
     ],
 )
-def test_nav_links_follow_the_roles(client, factory, role, new_case, stats, admin):
+def test_nav_links_follow_the_roles(client, factory, role, queue, new_case, stats, admin):
     login(client, factory.user(role))
     nav = _nav(client)
-    assert 'href="/cases/mine">我的案件</a>' in nav
+    assert ('href="/cases/mine">我的案件</a>' in nav) is queue  # leaders and admins have no queue
     assert 'href="/cases/">案件列表</a>' in nav
     assert 'href="/workflow">流程图</a>' in nav
     assert ('href="/cases/new">登记纠纷</a>' in nav) is new_case
