@@ -15,7 +15,6 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from models import User
-from services.cases import SOURCES
 from services.demo import DEMO_PASSWORD
 from services.permissions import actor_for
 from services.queries import my_queue
@@ -131,7 +130,7 @@ def intake_form(rng: random.Random, community_id: int, categories: list[str]) ->
     return {
         "community_id": str(community_id),
         "category": rng.choice(categories),
-        "source": SOURCES[0],
+        "source": "当事人申请",  # the first source of the default list (migration 0008 seeds it)
         "facts": "楼上漏水致楼下天花板受损，双方就维修费用协商未果，申请调解。",
         "claimed_amount": str(rng.randint(100, 20000)),
         "people_involved": "2",

@@ -6,10 +6,11 @@ from models.community import Community
 from models.event import CaseEvent
 from models.party import Party
 from models.records import Agreement, FollowUp, JudicialConfirmation, SessionRecord
-from models.settings import Category, Setting
+from models.settings import Setting
 from models.snapshot import MonthSnapshot
 from models.tally import CaseTally
 from models.user import LoginAttempt, User, UserCommunity
+from models.vocabulary import Term, TermKind
 
 __all__ = [
     "AdminEvent",
@@ -18,7 +19,6 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "CaseTally",
-    "Category",
     "Community",
     "FollowUp",
     "JudicialConfirmation",
@@ -27,6 +27,8 @@ __all__ = [
     "Party",
     "SessionRecord",
     "Setting",
+    "Term",
+    "TermKind",
     "User",
     "UserCommunity",
 ]

@@ -1,18 +1,9 @@
-"""Administered lists and values: dispute categories and the triage policy."""
+"""Administered values: the triage policy (the lists of categories and sources: models.vocabulary)."""
 
 from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
-
-
-class Category(SQLModel, table=True):
-    """A dispute category (纠纷类型) offered at intake."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=20, unique=True)
-    active: bool = True
-    position: int = 0
 
 
 class Setting(SQLModel, table=True):

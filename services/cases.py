@@ -11,18 +11,11 @@ from typing import Any
 from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, col, select
 
-from models import (
-    Agreement,
-    Case,
-    Community,
-    JudicialConfirmation,
-    User,
-)
+from models import Agreement, Case, Community, JudicialConfirmation, TermKind, User
 from services import clock, month_close, tally
-from services.categories import active_categories
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
-from services.inputs import IntakeInput, PartyInput
+from services.inputs import IntakeInput, PartyInput, checked
 from services.numbering import format_number, next_seq
 from services.permissions import actor_for, can_see, may_register
 from services.policy import current_policy
@@ -35,7 +28,7 @@ from services.records import (
     record_rows,
     registration_rows,
 )
-from services.validation import id_number_problem, is_mobile
+from services.vocabulary import active_entry
 from workflow import (
     ENGINE,
     TRIGGERS,
@@ -53,55 +46,23 @@ from workflow import (
     triage,
 )
 
-SOURCES = ("当事人申请", "主动调解", "委托移送")
-
-
-def validate_intake(data: IntakeInput, categories: list[str]) -> None:
-    """Refuse intake data that a form should have caught; names the field."""
-    if data.category not in categories:
-        raise Invalid("纠纷类型无效。", field="category")
-    if data.source not in SOURCES:
-        raise Invalid("案件来源无效。", field="source")
-    if not data.facts.strip():
-        raise Invalid("请填写纠纷简要情况。", field="facts")
-    if data.risk_level not in {r.value for r in RiskLevel}:
-        raise Invalid("风险等级无效。", field="risk_level")
-    if data.risk_level == RiskLevel.RED.value and not data.reported_to.strip():
-        raise Invalid("红色风险须记录已报告的公安机关或有关部门（法 §25）。", field="reported_to")
-    if data.claimed_amount is not None and data.claimed_amount < 0:
-        raise Invalid("争议金额不能为负数。", field="claimed_amount")
-    if data.people_involved < 0:
-        raise Invalid("涉及人数不能为负数。", field="people_involved")
-    validate_parties(data.parties)
-
-
-def validate_parties(parties: list[PartyInput]) -> None:
-    roles = {p.role for p in parties}
-    if "applicant" not in roles or "respondent" not in roles:
-        raise Invalid("至少须有一名申请人和一名被申请人。", field="parties")
-    for p in parties:
-        if not p.name.strip():
-            raise Invalid("请填写当事人姓名。", field="parties")
-        if p.phone and not is_mobile(p.phone):
-            raise Invalid(f"手机号码格式不正确：{p.phone}", field="parties")
-        problem = id_number_problem(p.id_number, clock.local_date()) if p.id_number else None
-        if problem:
-            raise Invalid(problem, field="parties")
-
 
 def intake(
     *, session: Session, actor: User, data: IntakeInput, now: datetime | None = None, who: Actor | None = None
 ) -> Case:
     """Register a complaint: the case, its parties and its first event, in one transaction.
 
-    ``who``: as for ``apply``.
+    ``data`` is checked again (services.inputs), its category and source must be active entries of the
+    vocabulary; refusals are Invalid naming the field. ``who``: as for ``apply``.
     """
     now = now or clock.now()
     who = _as_actor(session, actor, who)
+    data = checked(data)
     if not may_register(who, data.community_id):
-        raise Invalid("您无权在此社区登记纠纷。")
+        raise Invalid("您无权在此社区登记纠纷。", field="community_id")
     policy = current_policy(session)
-    validate_intake(data, active_categories(session))
+    category = active_entry(session, TermKind.CATEGORY, data.category, field="category")
+    active_entry(session, TermKind.SOURCE, data.source, field="source")
     with writing(session):
         if session.get(Community, data.community_id) is None:
             raise Invalid("社区不存在。", field="community_id")
@@ -109,11 +70,12 @@ def intake(
         result = triage(
             TriageFacts(
                 category=data.category,
+                category_id=category.id,
                 claimed_amount=data.claimed_amount,
                 injury=data.injury,
                 people_involved=data.people_count,
                 parties=len(data.parties),
-                risk_level=RiskLevel(data.risk_level),
+                risk_level=data.risk_level,
                 days_since_related_case=days,
             ),
             policy,

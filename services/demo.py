@@ -19,12 +19,14 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, text
 
-from models import Case
+from models import Case, TermKind
 from models.types import Money
 from services import tally
 from services.clock import local
+from services.db import session_factory
 from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number
+from services.policy import current_policy
 from services.records import (
     Row,
     Where,
@@ -36,6 +38,7 @@ from services.records import (
     registration_rows,
 )
 from services.validation import id_check_digit
+from services.vocabulary import active_categories, active_sources, names_by_id
 from workflow import ENGINE, Actor, CaseFacts, Outcome, Role, Severity, State, Tier, TriageFacts, triage
 from workflow.engine import advance
 from workflow.triage import DEFAULT_POLICY, RiskLevel
@@ -212,6 +215,12 @@ class _Writer:
 
 def _weighted(rng: random.Random, items: Sequence[tuple[str, int]]) -> str:
     return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
+
+
+def _in_use(weighted: Sequence[tuple[str, int]], names: list[str]) -> list[tuple[str, int]]:
+    """The demo's weights for the names the vocabulary offers (a site's own names weigh 1 each)."""
+    weights = dict(weighted)
+    return [(name, weights.get(name, 1)) for name in names] or list(weighted)
 
 
 def _name(rng: random.Random) -> str:
@@ -567,10 +576,14 @@ class _CaseBuilder:
         self.verified: set[tuple[tuple[str, ...], Tier]] = set()
         self.events = 0
         self.actors: dict[int, Actor] = {}
+        self.policy = DEFAULT_POLICY
+        self.category_ids: dict[str, int] = {}
+        self.categories = CATEGORIES
+        self.sources = SOURCES
 
     def intake(self, community_id: int) -> IntakeInput:
         rng = self.rng
-        category = _weighted(rng, CATEGORIES)
+        category = _weighted(rng, self.categories)
         parties = 2 if rng.random() < 0.9 else 3
         people = parties if rng.random() > 0.005 else rng.randrange(10, 40)
         risk = rng.choices(RISKS, weights=RISK_WEIGHTS)[0]
@@ -581,11 +594,23 @@ class _CaseBuilder:
             name, phone, id_number = rng.choice(self.people)
             room = f"{rng.randrange(1, 33)}0{rng.randrange(1, 5)}"
             role = "applicant" if i == 0 else "respondent"
-            party_inputs.append(PartyInput(role, name, phone, id_number, xiaoqu, building, room))
-        return IntakeInput(
+            party_inputs.append(
+                PartyInput.model_construct(
+                    role=role,
+                    name=name,
+                    phone=phone,
+                    id_number=id_number,
+                    address_xiaoqu=xiaoqu,
+                    address_building=building,
+                    address_room=room,
+                )
+            )
+        # Built unchecked (model_construct): generated valid, and checking a million of them (ID numbers
+        # against the region table) would double the demo's time. tests/services/test_demo.py checks.
+        return IntakeInput.model_construct(
             community_id=community_id,
             category=category,
-            source=_weighted(rng, SOURCES),
+            source=_weighted(rng, self.sources),
             facts=rng.choice(FACTS.get(category, DEFAULT_FACTS)),
             parties=party_inputs,
             claimed_amount=self._amount(),
@@ -608,8 +633,9 @@ class _CaseBuilder:
                 len(data.parties),
                 RiskLevel(data.risk_level),
                 None,
+                self.category_ids.get(data.category),
             ),
-            DEFAULT_POLICY,
+            self.policy,
         )
         plan = _plan(self.rng, result.tier)
         key = (tuple(st.trigger for st in plan), result.tier)
@@ -617,7 +643,7 @@ class _CaseBuilder:
             _verify_path(*key)
             self.verified.add(key)
         team = self.teams[community_id]
-        values = {"id": case_id, **CASE_DEFAULTS, **new_case_values(data, result, team.staff[0], registered)}
+        values = {**CASE_DEFAULTS, "id": case_id, **new_case_values(data, result, team.staff[0], registered)}
         facts = CaseFacts(
             State.REGISTERED,
             community_id,
@@ -683,7 +709,7 @@ class _CaseBuilder:
             number = format_number(year, self.short[values["community_id"]], seq)
             values |= {"number_year": year, "number_seq": seq, "number": number}
         where = Where(walk.case_id, values["community_id"], actor_id, walk.now, walk.agreement_id)
-        rows = record_rows(outcome, where, DEFAULT_POLICY)
+        rows = record_rows(outcome, where, self.policy)
         if outcome.trigger == "record_agreement":
             self.agreement_id += 1
             walk.agreement_id = self.agreement_id
@@ -727,6 +753,11 @@ def generate(
         teams, usernames = _insert_people(conn, writer, password_hash, now)
         community_rows = conn.execute(text("SELECT id, short_name FROM community")).all()
     builder = _CaseBuilder(rng, writer, teams, now)
+    with session_factory(engine)() as session:
+        builder.policy = current_policy(session)
+        builder.category_ids = {v: k for k, v in names_by_id(session, TermKind.CATEGORY).items()}
+        builder.categories = _in_use(CATEGORIES, active_categories(session))
+        builder.sources = _in_use(SOURCES, active_sources(session))
     builder.short = {int(r[0]): str(r[1]) for r in community_rows}
     for cid, short in builder.short.items():
         builder.xiaoqu[cid] = [f"{short}{suffix}" for suffix in XIAOQU]

@@ -26,11 +26,11 @@ from services.queries import community_names, user_names
 from services.statistics import Month, Report, Row, Scope, SummaryLine, percent
 from services.validation import mask_id_number, mask_phone
 from workflow import State, Tier
+from workflow.labels import RISK_LABELS
 
 Cell = str | int | Decimal | float | datetime | date | None
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DASH = "—"
-RISK_LABELS = {"none": "无", "yellow": "黄色", "orange": "橙色", "red": "红色"}
 FORMATS = {"int": "0", "money": "#,##0.00", "rate": "0.0", "datetime": "yyyy-mm-dd hh:mm"}
 
 
@@ -332,7 +332,7 @@ def case_table(session: Session, scope: Scope, month: Month) -> Table:
                 *_party_cells(mine, "applicant"),
                 *_party_cells(mine, "respondent"),
                 case.people_involved,
-                RISK_LABELS.get(case.risk_level, case.risk_level),
+                str(RISK_LABELS.get(case.risk_level, case.risk_level)),
                 case.facts,
                 amounts.get(case.id),
             ]

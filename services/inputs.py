@@ -1,38 +1,227 @@
-"""What intake takes: a complaint and its parties, as typed values (forms and the demo build these)."""
+"""What intake takes: a complaint and its parties, as pydantic models — the one validation of intake data.
+
+The web form's service call, the API's request body and ``services.cases.intake`` all go through these
+models, so each check of intake data exists once, with the message people read. What needs the
+database (the category and source lists, the community, who may register) is checked by
+``services.cases.intake``. ``problems()`` turns a ValidationError into (code, field, message) triples:
+the codes are stable (the API returns them), the messages Chinese (translated when shown).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from services import clock
+from services.errors import Invalid
+from services.validation import id_number_problem, is_mobile
+from workflow import RiskLevel
+from workflow.fields import MAX_AMOUNT
+from workflow.text import say
+from workflow.triggers import PARTY_ROLES
+
+MAX_PARTIES = 20
+MAX_PEOPLE = 100_000
+MAX_ID = 2**31 - 1
+CENT = Decimal("0.01")
+ROLE_VALUES = tuple(value for value, _label in PARTY_ROLES)
 
 
-@dataclass
-class PartyInput:
-    role: str  # applicant | respondent
-    name: str
-    phone: str = ""
-    id_number: str = ""
-    address_xiaoqu: str = ""
-    address_building: str = ""
-    address_room: str = ""
+class _Input(BaseModel):
+    """Strings stripped, unknown keys refused, and an instance passed to a service is checked again."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", revalidate_instances="always")
+
+    def __init__(self, *args: Any, **values: Any) -> None:
+        """Positional arguments in field order are taken too (the dataclasses these replace took them)."""
+        values.update(zip(type(self).model_fields, args, strict=False))
+        super().__init__(**values)
 
 
-@dataclass
-class IntakeInput:
-    community_id: int
-    category: str
-    source: str
-    facts: str
-    parties: list[PartyInput] = field(default_factory=list)
-    claimed_amount: Decimal | None = None
-    people_involved: int = 0
-    injury: bool = False
-    risk_level: str = "none"
-    reported_to: str = ""
-    place_xiaoqu: str = ""
-    place_building: str = ""
+def _fail(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, "{message}", {"message": message})
+
+
+class PartyInput(_Input):
+    """One party: an applicant (申请人) or a respondent (被申请人), with an address down to the room."""
+
+    role: str = Field(title="身份", json_schema_extra={"enum": list(ROLE_VALUES)})
+    name: str = Field(title="姓名", min_length=1, max_length=50)
+    phone: str = Field("", title="手机号码", max_length=20, description="11 位大陆手机号码，可留空")
+    id_number: str = Field(
+        "", title="身份证号码", description="18 位居民身份证号码，可留空", json_schema_extra={"maxLength": 18}
+    )
+    address_xiaoqu: str = Field("", title="小区", max_length=100)
+    address_building: str = Field("", title="楼栋", max_length=50)
+    address_room: str = Field("", title="室", max_length=20)
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        if value not in ROLE_VALUES:
+            raise _fail("bad_choice", say("选项无效，请重新选择。"))
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if value and not is_mobile(value):
+            raise _fail("bad_phone", say("手机号码格式不正确：须为 11 位大陆手机号码。"))
+        return value
+
+    @field_validator("id_number", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str) -> str:
+        problem = id_number_problem(value, clock.local_date()) if value else None
+        if problem:
+            raise _fail("bad_id_number", problem)
+        return value
+
+
+class IntakeInput(_Input):
+    """A complaint as registered (登记纠纷): where, what kind, from where, the facts, the parties."""
+
+    community_id: int = Field(title="社区", ge=1, le=MAX_ID)
+    category: str = Field(title="纠纷类型", min_length=1, max_length=20, description="启用的纠纷类型名称")
+    source: str = Field(title="案件来源", min_length=1, max_length=20, description="启用的案件来源名称")
+    facts: str = Field(title="纠纷简要情况", min_length=1, max_length=5000)
+    parties: list[PartyInput] = Field(title="当事人", min_length=2, max_length=MAX_PARTIES)
+    claimed_amount: Decimal | None = Field(None, title="争议金额（元）", ge=0, le=MAX_AMOUNT)
+    people_involved: int = Field(0, title="涉及人数", ge=0, le=MAX_PEOPLE, description="0：按当事人人数计")
+    injury: bool = Field(False, title="有人身伤害需就医")
+    risk_level: RiskLevel = Field(RiskLevel.NONE, title="激化风险")
+    reported_to: str = Field("", title="已报告的单位", max_length=200, description="红色风险必填（法 §25）")
+    place_xiaoqu: str = Field("", title="小区", max_length=100)
+    place_building: str = Field("", title="楼栋", max_length=50)
+
+    @field_validator("claimed_amount")
+    @classmethod
+    def _to_fen(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else value.quantize(CENT)
+
+    @model_validator(mode="after")
+    def _whole(self) -> IntakeInput:
+        roles = {p.role for p in self.parties}
+        if not {"applicant", "respondent"} <= roles:
+            raise _fail("parties_incomplete", say("至少须有一名申请人和一名被申请人。"))
+        if self.risk_level is RiskLevel.RED and not self.reported_to:
+            raise _fail("reported_to_required", say("红色风险须记录已报告的公安机关或有关部门（法 §25）。"))
+        return self
 
     @property
     def people_count(self) -> int:
         """涉及人数; left at 0 it counts the parties themselves (triage and the stored figure agree)."""
         return self.people_involved or len(self.parties)
+
+
+# Where a whole-model check puts its message.
+_MODEL_FIELDS = {"parties_incomplete": "parties", "reported_to_required": "reported_to"}
+# Messages for a missing or blank value, an out-of-range number and an unreadable one, where the
+# generic wording would read worse.
+_BLANK = {
+    "name": "请填写当事人姓名。",
+    "facts": "请填写纠纷简要情况。",
+    "category": "请选择纠纷类型。",
+    "source": "请选择案件来源。",
+    "community_id": "请选择社区。",
+}
+_RANGE = {
+    "claimed_amount": "争议金额须在 0 至 10 亿元之间。",
+    "people_involved": "涉及人数须在 0 至 100000 之间。",
+    "parties": "当事人最多 20 名。",
+}
+_FORMAT = {"claimed_amount": "请填写有效的数字金额。", "people_involved": "请填写整数。"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: a stable code, the field's path (``parties.0.phone``), a message."""
+
+    code: str
+    field: str
+    message: str
+
+
+def problems(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    """Each error of a validation, in our words."""
+    return [_problem(e, model) for e in error.errors()]
+
+
+def _problem(error: Any, model: type[BaseModel]) -> Problem:
+    kind: str = error["type"]
+    loc = [str(part) for part in error["loc"]]
+    name = next((part for part in reversed(loc) if not part.isdigit()), "")
+    if kind in _MODEL_FIELDS:
+        loc, name = [*loc, _MODEL_FIELDS[kind]], _MODEL_FIELDS[kind]
+    field = ".".join(loc)
+    title = _title(model, loc) or name
+    ctx = error.get("ctx") or {}
+    if "message" in ctx:
+        return Problem(kind, field, str(ctx["message"]))
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return Problem("missing_field", field, say(_BLANK.get(name, "请填写：%(label)s。"), label=title))
+    if kind in ("string_too_long",):
+        return Problem(
+            "too_long", field, say("%(label)s不能超过 %(n)s 个字。", label=title, n=ctx["max_length"])
+        )
+    if kind in ("enum", "literal_error"):
+        return Problem("bad_choice", field, say("%(label)s的选项无效。", label=title))
+    if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long", "greater_than"):
+        return Problem("out_of_range", field, say(_RANGE.get(name, "%(label)s超出范围。"), label=title))
+    if kind == "extra_forbidden":
+        return Problem("unknown_field", field, say("没有这一项：%(name)s。", name=name))
+    return Problem("bad_field", field, say(_FORMAT.get(name, "%(label)s的格式不正确。"), label=title))
+
+
+def _title(model: type[BaseModel], loc: list[str]) -> str | None:
+    """The title of the field at ``loc`` (walking into nested models and lists of them)."""
+    current: type[BaseModel] | None = model
+    title = None
+    for part in loc:
+        if part.isdigit():
+            continue
+        info = current.model_fields.get(part) if current is not None else None
+        if info is None:
+            return title
+        title = info.title
+        current = _model_in(info.annotation)
+    return title
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def checked(data: IntakeInput) -> IntakeInput:
+    """``data`` checked again (it may have been built without checks), or Invalid with the first problem."""
+    try:
+        return IntakeInput.model_validate(data)
+    except ValidationError as err:
+        first = problems(err, IntakeInput)[0]
+        raise Invalid(first.message, field=first.field) from None
+
+
+def max_length(model: type[BaseModel], name: str) -> int | None:
+    """The declared maximum length of a text field (forms use it for the ``maxlength`` attribute)."""
+    info = model.model_fields[name]
+    for meta in info.metadata:
+        if getattr(meta, "max_length", None) is not None:
+            return int(meta.max_length)
+    extra = info.json_schema_extra
+    declared = extra.get("maxLength") if isinstance(extra, dict) else None
+    return declared if isinstance(declared, int) else None

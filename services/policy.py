@@ -1,17 +1,23 @@
-"""The triage policy in force: the policy file's values, then the admin's overrides."""
+"""The triage policy in force: the policy file's values, then the admin's overrides.
+
+The rules' categories are vocabulary ids (services.vocabulary), stored with the overrides: migration
+0008 turned the file's category names into ids once, so a category renamed later keeps its rule.
+"""
 
 import os
 from typing import Any
 
 from sqlmodel import Session
 
-from models import AdminEvent, Setting
+from models import AdminEvent, Setting, TermKind
 from services.db import writing
 from services.errors import Invalid
 from services.memo import per_transaction
 from services.permissions import may_administer
+from services.vocabulary import names_by_id
 from workflow import Actor, Policy, load_policy
-from workflow.triage import DEFAULT_POLICY
+from workflow.text import say
+from workflow.triage import CATEGORY_RULES, DEFAULT_POLICY
 
 POLICY_KEY = "policy"
 
@@ -42,6 +48,7 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
         policy = file_policy().with_values(values)
     except (ValueError, TypeError, ArithmeticError) as exc:
         raise Invalid(f"分级规则的数值无效：{exc}") from exc
+    _check_categories(session, policy)
     with writing(session):
         row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
         row.value = {k: v for k, v in policy.as_dict().items() if k in values}
@@ -52,3 +59,17 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
             )
         )
     return policy
+
+
+def _check_categories(session: Session, policy: Policy) -> None:
+    """The rules name existing categories, and none is both major and general."""
+    known = names_by_id(session, TermKind.CATEGORY)
+    for key in CATEGORY_RULES:
+        if not getattr(policy, key) <= set(known):
+            raise Invalid(say("分级规则中有不存在的纠纷类型。"), field=key)
+    both = policy.major_categories & policy.general_categories
+    if both:
+        names = "、".join(sorted(known[i] for i in both))
+        raise Invalid(
+            say("同一纠纷类型不能同时列为较大和一般：%(names)s", names=names), field="general_categories"
+        )

@@ -32,16 +32,11 @@ from models import (
 from services import clock, tally
 from services.permissions import may_search_pii, visible_condition
 from workflow import Actor, Role, State, Tier
+from workflow.labels import SORT_LABELS
 from workflow.roles import TIER_ROLES
-from workflow.states import CLOCK_RUNNING, TERMINAL
+from workflow.states import CLOCK_RUNNING
 
-SORTS: dict[str, str] = {
-    "newest": "最新登记",
-    "oldest": "最早登记",
-    "deadline": "期限最近",
-    "accepted": "最近受理",
-}
-OPEN_STATES: tuple[str, ...] = tuple(s.value for s in State if s not in TERMINAL)
+SORTS = SORT_LABELS
 MAX_SEARCH = 60
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -240,7 +235,7 @@ def _queue_branches(actor: Actor, today: date) -> list[ColumnElement[bool]]:
     open; for staff, the steps staff take (register → accept, assign, follow-up visit)."""
     parts: list[ColumnElement[bool]] = []
     if actor.has(*TIER_ROLES):
-        parts.append(and_(col(Case.assignee_id) == actor.id, col(Case.state).in_(OPEN_STATES)))
+        parts.append(and_(col(Case.assignee_id) == actor.id, col(Case.state).in_(State.open_values())))
     if actor.has(Role.STAFF):
         follow_up_due = exists().where(
             col(Agreement.case_id) == col(Case.id),

@@ -56,12 +56,11 @@ from sqlmodel import Session, col, select
 
 from models import Community, User
 from services import clock, month_close
-from services.cases import SOURCES
 from services.errors import Forbidden, Invalid
 from services.month_tally import MonthTally, accepted_and_agreed, compute, merged
 from services.months import Month
 from services.permissions import communities_for, may_view_statistics
-from services.policy import current_policy
+from services.vocabulary import active_categories, active_sources
 from workflow import Actor, Role, Tier
 
 ONE_DECIMAL = Decimal("0.1")
@@ -444,8 +443,8 @@ def monthly_report(
         current=figures_of(month, total),
         previous=figures_of(month.shift(-1), previous),
         last_year=figures_of(month.shift(-12), last_year),
-        categories=_rows(total.breakdowns["category"], [(c, c) for c in current_policy(session).categories]),
-        sources=_rows(total.breakdowns["source"], [(s, s) for s in SOURCES]),
+        categories=_rows(total.breakdowns["category"], [(c, c) for c in active_categories(session)]),
+        sources=_rows(total.breakdowns["source"], [(s, s) for s in active_sources(session)]),
         tiers=_rows(total.breakdowns["tier"], [(t.value, str(t.label)) for t in Tier]),
         communities=_community_rows(session, scope, tallies),
         workload=_workload_rows(session, total.workload),

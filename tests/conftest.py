@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, Table, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
@@ -42,10 +42,28 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         admin.dispose()
         worker_url = url.set(database=name).render_as_string(hide_password=False)
         upgrade(worker_url)
+        _SEEDED.update(_rows_of(worker_url))
         return worker_url
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     upgrade(f"sqlite:///{path}")
     return str(path)
+
+
+# What the migrations wrote into the PostgreSQL template (the vocabulary, the policy): each test's
+# TRUNCATE takes it away, and it is put back, so every test starts from the migrated state, as on SQLite.
+_SEEDED: dict[str, list[dict[str, object]]] = {}
+
+
+def _rows_of(url: str) -> dict[str, list[dict[str, object]]]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found = {t.name: [dict(r) for r in conn.execute(t.select()).mappings()] for t in _tables()}
+    engine.dispose()
+    return {name: rows for name, rows in found.items() if rows}
+
+
+def _tables() -> list[Table]:
+    return list(SQLModel.metadata.sorted_tables)
 
 
 @pytest.fixture
@@ -53,15 +71,43 @@ def db_url(template_db: str, tmp_path: Path) -> Iterator[str]:
     """A fresh database for one test."""
     if BACKEND == "postgresql":
         engine = make_engine(template_db)
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        tables = ", ".join(f'"{t.name}"' for t in _tables())
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            for table in _tables():
+                rows = _SEEDED.get(table.name)
+                if rows:
+                    conn.execute(table.insert(), rows)
+                    if "id" in table.c:
+                        conn.execute(
+                            text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), :n)"),
+                            {"n": max(int(str(r["id"])) for r in rows)},
+                        )
         engine.dispose()
         yield template_db
         return
     path = tmp_path / "test.sqlite"
     shutil.copyfile(template_db, path)
     yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database (no migrations run), for tests of the migrations themselves."""
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    base = os.environ["TEST_DATABASE_URL"]
+    url = make_url(base)
+    name = f"{url.database}_{_worker()}_empty"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

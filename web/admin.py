@@ -1,4 +1,5 @@
-"""Administration (admin role only): users, communities, dispute categories and the triage policy."""
+"""Administration (admin role only): users, communities, the vocabulary (categories, sources), the triage
+policy and API clients."""
 
 from __future__ import annotations
 
@@ -14,20 +15,22 @@ from sqlmodel import col, select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from models import AdminEvent, Category, Community, User, UserCommunity
-from services.categories import (
-    active_categories,
-    all_categories,
-    create_category,
-    seed_default_categories,
-    update_category,
-)
+from models import AdminEvent, Community, Term, TermKind, User, UserCommunity
 from services.communities import create_community, update_community
 from services.errors import Invalid
 from services.permissions import may_administer
 from services.policy import current_policy, update_policy
 from services.queries import user_names
 from services.users import create_user, new_password, set_password, update_user
+from services.vocabulary import (
+    active_categories,
+    active_sources,
+    all_terms,
+    create_term,
+    entries,
+    names_by_id,
+    update_term,
+)
 from web.admin_forms import (
     POLICY_FIELDS,
     ActionForm,
@@ -42,21 +45,10 @@ from web.admin_forms import (
 from web.auth import current_actor, renew_login
 from web.database import db
 from workflow import Role
-from workflow.roles import ROLE_LABELS
+from workflow.labels import ADMIN_ACTION_LABELS, ROLE_LABELS, VOCABULARY_LABELS
+from workflow.triage import CATEGORY_RULES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-ACTION_LABELS = {
-    "create_user": "新建用户",
-    "update_user": "修改用户",
-    "set_password": "设置密码",
-    "create_community": "新建社区",
-    "update_community": "修改社区",
-    "create_category": "新增纠纷类型",
-    "update_category": "修改纠纷类型",
-    "seed_categories": "导入默认纠纷类型",
-    "update_policy": "修改分级规则",
-}
 
 
 @bp.before_request
@@ -69,8 +61,8 @@ def require_admin() -> None:
 @bp.context_processor
 def labels() -> dict[str, Any]:
     return {
-        "ROLE_LABELS": {r.value: label for r, label in ROLE_LABELS.items()},
-        "ACTION_LABELS": ACTION_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "ACTION_LABELS": ADMIN_ACTION_LABELS,
     }
 
 
@@ -99,6 +91,7 @@ def index() -> str:
         "users": len(session.exec(select(User.id)).all()),
         "communities": len(session.exec(select(Community.id)).all()),
         "categories": len(active_categories(session)),
+        "sources": len(active_sources(session)),
     }
     return render_template("admin/index.html", counts=counts, events=_events(30), title=_("系统管理"))
 
@@ -300,68 +293,67 @@ def community_edit(community_id: int) -> Any:
     return page, 422 if form.errors else 200
 
 
-# --- categories -----------------------------------------------------------------------------------------
-def _categories_page(form: CategoryForm | None = None, status: int = 200) -> tuple[str, int]:
-    rows = all_categories(db())
-    defaults = [] if rows else active_categories(db())
+# --- the vocabulary: categories and sources -------------------------------------------------------------
+PLURALS = {"categories": TermKind.CATEGORY, "sources": TermKind.SOURCE}
+
+
+def _kind(plural: str) -> TermKind:
+    if plural not in PLURALS:
+        abort(404)
+    return PLURALS[plural]
+
+
+def _terms_page(plural: str, form: CategoryForm | None = None, status: int = 200) -> tuple[str, int]:
+    kind = _kind(plural)
     page = render_template(
-        "admin/categories.html",
-        categories=rows,
-        defaults=defaults,
+        "admin/vocabulary.html",
+        terms=all_terms(db(), kind),
+        plural=plural,
+        kind_label=VOCABULARY_LABELS[kind.value],
         form=form or CategoryForm(),
         action_form=ActionForm(),
-        title=_("纠纷类型"),
+        title=str(VOCABULARY_LABELS[kind.value]),
     )
     return page, status
 
 
-@bp.get("/categories")
-def categories() -> tuple[str, int]:
-    return _categories_page()
+@bp.get("/<plural>")
+def terms(plural: str) -> tuple[str, int]:
+    return _terms_page(plural)
 
 
-@bp.post("/categories")
-def category_new() -> Any:
+@bp.post("/<plural>")
+def term_new(plural: str) -> Any:
+    kind = _kind(plural)
     form = CategoryForm()
     if not form.validate_on_submit():
-        return _categories_page(form, 422)
+        return _terms_page(plural, form, 422)
     try:
-        create_category(session=db(), name=form.name.data or "", actor_id=current_user.id)
+        create_term(session=db(), kind=kind, name=form.name.data or "", actor_id=current_user.id)
     except Invalid as why:
         _show_invalid(form, why)
-        return _categories_page(form, 422)
-    flash(_("已新增纠纷类型。"), "success")
-    return redirect(url_for("admin.categories"), 303)
+        return _terms_page(plural, form, 422)
+    flash(_("已新增%(kind)s。", kind=VOCABULARY_LABELS[kind.value]), "success")
+    return redirect(url_for("admin.terms", plural=plural), 303)
 
 
-@bp.post("/categories/seed")
-def category_seed() -> Response:
-    if ActionForm().validate_on_submit():
-        try:
-            seed_default_categories(session=db(), actor_id=current_user.id)
-        except Invalid as why:
-            flash(why.message, "error")
-        else:
-            flash(_("已导入默认纠纷类型。"), "success")
-    return redirect(url_for("admin.categories"), 303)
-
-
-def _category_or_404(category_id: int) -> Category:
-    category = db().get(Category, category_id)
-    if category is None:
+def _term_or_404(plural: str, term_id: int) -> Term:
+    term = db().get(Term, term_id)
+    if term is None or term.kind != _kind(plural).value:
         abort(404)
-    return category
+    return term
 
 
-@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
-def category_edit(category_id: int) -> Any:
-    category = _category_or_404(category_id)
-    form = CategoryEditForm(obj=category)
+@bp.route("/<plural>/<int:term_id>", methods=["GET", "POST"])
+def term_edit(plural: str, term_id: int) -> Any:
+    term = _term_or_404(plural, term_id)
+    label = VOCABULARY_LABELS[term.kind]
+    form = CategoryEditForm(obj=term)
     if form.validate_on_submit():
         try:
-            update_category(
+            update_term(
                 session=db(),
-                category_id=category_id,
+                term_id=term_id,
                 actor_id=current_user.id,
                 name=form.name.data,
                 position=form.position.data,
@@ -369,32 +361,34 @@ def category_edit(category_id: int) -> Any:
         except Invalid as why:
             _show_invalid(form, why)
         else:
-            flash(_("已保存纠纷类型。"), "success")
-            return redirect(url_for("admin.categories"), 303)
-    page = render_template("admin/category_form.html", form=form, category=category, title=_("修改纠纷类型"))
+            flash(_("已保存%(kind)s。", kind=label), "success")
+            return redirect(url_for("admin.terms", plural=plural), 303)
+    page = render_template(
+        "admin/term_form.html", form=form, term=term, plural=plural, kind_label=label, title=_("修改")
+    )
     return page, 422 if form.errors else 200
 
 
-@bp.post("/categories/<int:category_id>/activate")
-def category_activate(category_id: int) -> Response:
-    return _set_category_active(category_id, True)
+@bp.post("/<plural>/<int:term_id>/activate")
+def term_activate(plural: str, term_id: int) -> Response:
+    return _set_term_active(plural, term_id, True)
 
 
-@bp.post("/categories/<int:category_id>/deactivate")
-def category_deactivate(category_id: int) -> Response:
-    return _set_category_active(category_id, False)
+@bp.post("/<plural>/<int:term_id>/deactivate")
+def term_deactivate(plural: str, term_id: int) -> Response:
+    return _set_term_active(plural, term_id, False)
 
 
-def _set_category_active(category_id: int, active: bool) -> Response:
-    _category_or_404(category_id)
+def _set_term_active(plural: str, term_id: int, active: bool) -> Response:
+    _term_or_404(plural, term_id)
     if ActionForm().validate_on_submit():
         try:
-            update_category(session=db(), category_id=category_id, actor_id=current_user.id, active=active)
+            update_term(session=db(), term_id=term_id, actor_id=current_user.id, active=active)
         except Invalid as why:
             flash(why.message, "error")
         else:
             flash(_("已启用。") if active else _("已停用。"), "success")
-    return redirect(url_for("admin.categories"), 303)
+    return redirect(url_for("admin.terms", plural=plural), 303)
 
 
 # --- triage policy --------------------------------------------------------------------------------------
@@ -406,10 +400,12 @@ def policy() -> Any:
         major_amount=Decimal(current["major_amount"]), general_amount=Decimal(current["general_amount"])
     )
     form = PolicyForm(data=data)
-    choices = list(dict.fromkeys([*active_categories(db()), *current["categories"]]))
-    for name in ("major_categories", "general_categories"):
-        extra = [c for c in current[name] if c not in choices]
-        getattr(form, name).choices = options((c, c) for c in [*choices, *extra])
+    known = names_by_id(db(), TermKind.CATEGORY)
+    active = {e.id for e in entries(db(), TermKind.CATEGORY) if e.active}
+    for name in CATEGORY_RULES:
+        # Every active category, and any in the rule now that was deactivated since.
+        shown = [i for i in known if i in active or i in current[name]]
+        getattr(form, name).choices = options((i, known[i]) for i in shown)
     if form.validate_on_submit():
         try:
             update_policy(
@@ -426,7 +422,7 @@ def policy() -> Any:
     page = render_template(
         "admin/policy.html",
         form=form,
-        current=current,
+        current={**current, **{k: [known.get(i, i) for i in current[k]] for k in CATEGORY_RULES}},
         history=_events(50, "update_policy"),
         title=_("分级规则"),
     )

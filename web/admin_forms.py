@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workflow.roles import ROLE_LABELS
+from workflow.labels import ROLE_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 
@@ -44,7 +44,7 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 
 
 def role_choices() -> list[SelectChoice]:
-    return options((role.value, label) for role, label in ROLE_LABELS.items())
+    return options(ROLE_LABELS.items())
 
 
 class UserEditForm(FlaskForm):
@@ -103,13 +103,9 @@ class CommunityForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    name = StringField(
-        _l("类型名称"),
-        validators=[
-            DataRequired(_l("请填写类型名称。")),
-            Length(max=20, message=_l("类型名称不超过 20 个字。")),
-        ],
-    )
+    """A name of the vocabulary (a category or a source); services.vocabulary checks it."""
+
+    name = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称。"))])
 
 
 class CategoryEditForm(CategoryForm):
@@ -163,8 +159,8 @@ class PolicyForm(FlaskForm):
         ],
     )
     repeat_days = _days(_l("一般纠纷：同一当事人或地址在多少日内有案"))
-    major_categories = MultiCheckboxField(_l("按较大纠纷处理的纠纷类型"), choices=[])
-    general_categories = MultiCheckboxField(_l("按一般纠纷处理的纠纷类型"), choices=[])
+    major_categories = MultiCheckboxField(_l("按较大纠纷处理的纠纷类型"), coerce=int, choices=[])
+    general_categories = MultiCheckboxField(_l("按一般纠纷处理的纠纷类型"), coerce=int, choices=[])
     mediation_days = _days(_l("调解期限（日）"))
     extension_days = _days(_l("每次延长（日）"))
     confirmation_days = _days(_l("申请司法确认期限（日）"))
@@ -185,11 +181,6 @@ class PolicyForm(FlaskForm):
             and field.data >= self.major_amount.data
         ):
             raise ValidationError(_l("一般纠纷的金额标准须低于较大纠纷的金额标准。"))
-
-    def validate_general_categories(self, field: Field) -> None:
-        both = set(field.data or []) & set(self.major_categories.data or [])
-        if both:
-            raise ValidationError(_l("同一纠纷类型不能同时列为较大和一般：") + "、".join(sorted(both)))
 
     def policy_values(self) -> dict[str, Any]:
         """The values for services.policy.update_policy (all of them, as it stores what it is given)."""

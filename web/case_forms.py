@@ -8,6 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from pydantic import BaseModel
+from pydantic import ValidationError as InputError
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,14 +30,12 @@ from wtforms.widgets import HiddenInput
 
 from models import User
 from services import clock
-from services.cases import IntakeInput, PartyInput
-from services.validation import id_number_problem, is_mobile
+from services.inputs import MAX_PARTIES, IntakeInput, PartyInput, Problem, max_length, problems
 from workflow import RiskLevel
 from workflow.fields import MAX_AMOUNT
 from workflow.fields import Field as SpecField
 from workflow.triggers import PARTY_ROLES, TRIGGERS, Trigger
 
-MAX_PARTIES = 20
 RISK_CHOICES = tuple((r.value, r.label) for r in RiskLevel)
 
 
@@ -106,107 +106,116 @@ def length(label: Any, max_length: int) -> Length:
     return Length(max=max_length, message=_l("%(label)s不能超过 %(n)s 个字。", label=label, n=max_length))
 
 
-def check_mobile(_form: Any, field: Field) -> None:
-    if field.data and not is_mobile(field.data):
-        raise ValidationError("手机号码格式不正确：须为 11 位大陆手机号码。")
-
-
-def check_id_number(_form: Any, field: Field) -> None:
-    problem = id_number_problem(field.data, clock.local_date()) if field.data else None
-    if problem:
-        raise ValidationError(problem)
-
-
 # --- intake -------------------------------------------------------------------------------------
+
+
+class Marks:
+    """Sets a field's HTML attributes (required, maxlength) from the intake model's declaration; the
+    checks themselves are the model's (services.inputs), so none is repeated here."""
+
+    def __init__(self, model: type[BaseModel], name: str, *, required: bool = False) -> None:
+        self.field_flags: dict[str, Any] = {"required": True} if required else {}
+        limit = max_length(model, name)
+        if limit is not None:
+            self.field_flags["maxlength"] = limit
+
+    def __call__(self, form: Any, field: Field) -> None:
+        return None
+
+
+def _text(cls: type[Field], label: str, model: type[BaseModel], name: str, *, required: bool = False) -> Any:
+    filters = [_upper] if name == "id_number" else [_strip]
+    return cls(label, filters=filters, validators=[Marks(model, name, required=required)])
 
 
 class PartyForm(Form):
     """One party; a plain Form (the outer form carries the CSRF token)."""
 
     role = ChoiceField("身份", choices=options(PARTY_ROLES), default="applicant")
-    name = StringField(
-        "姓名", filters=[_strip], validators=[DataRequired("请填写当事人姓名。"), length("姓名", 50)]
-    )
-    phone = StringField("手机号码", filters=[_strip], validators=[length("手机号码", 20), check_mobile])
-    id_number = StringField(
-        "身份证号码", filters=[_upper], validators=[length("身份证号码", 18), check_id_number]
-    )
-    address_xiaoqu = StringField("小区", filters=[_strip], validators=[length("小区", 100)])
-    address_building = StringField("楼栋", filters=[_strip], validators=[length("楼栋", 50)])
-    address_room = StringField("室", filters=[_strip], validators=[length("室", 20)])
+    name = _text(StringField, "姓名", PartyInput, "name", required=True)
+    phone = _text(StringField, "手机号码", PartyInput, "phone")
+    id_number = _text(StringField, "身份证号码", PartyInput, "id_number")
+    address_xiaoqu = _text(StringField, "小区", PartyInput, "address_xiaoqu")
+    address_building = _text(StringField, "楼栋", PartyInput, "address_building")
+    address_room = _text(StringField, "室", PartyInput, "address_room")
 
 
 class IntakeForm(FlaskForm):
+    """The intake page's form: it reads what was typed; ``validate`` checks it with services.inputs."""
+
     community_id = ChoiceField("社区", coerce=_optional_int, validators=[InputRequired("请选择社区。")])
     category = ChoiceField("纠纷类型", validators=[InputRequired("请选择纠纷类型。")])
     source = ChoiceField("案件来源", validators=[InputRequired("请选择案件来源。")])
-    facts = TextAreaField(
-        "纠纷简要情况",
-        filters=[_strip],
-        validators=[DataRequired("请填写纠纷简要情况。"), length("纠纷简要情况", 5000)],
-    )
-    claimed_amount = CnDecimalField(
-        "争议金额（元）",
-        places=2,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_AMOUNT, message="争议金额须在 0 至 10 亿元之间。"),
-        ],
-    )
-    people_involved = CnIntegerField(
-        "涉及人数",
-        default=0,
-        validators=[Optional(), NumberRange(min=0, max=100000, message="涉及人数须在 0 至 100000 之间。")],
-    )
+    facts = _text(TextAreaField, "纠纷简要情况", IntakeInput, "facts", required=True)
+    claimed_amount = CnDecimalField("争议金额（元）", places=2, validators=[Optional()])
+    people_involved = CnIntegerField("涉及人数", default=0, validators=[Optional()])
     injury = BooleanField("有人身伤害需就医")
     risk_level = ChoiceField("激化风险", choices=options(RISK_CHOICES), default="none")
-    reported_to = StringField(
-        "已报告的单位（红色风险必填）", filters=[_strip], validators=[length("已报告的单位", 200)]
-    )
-    place_xiaoqu = StringField("纠纷发生地：小区", filters=[_strip], validators=[length("小区", 100)])
-    place_building = StringField("纠纷发生地：楼栋", filters=[_strip], validators=[length("楼栋", 50)])
+    reported_to = _text(StringField, "已报告的单位（红色风险必填）", IntakeInput, "reported_to")
+    place_xiaoqu = _text(StringField, "纠纷发生地：小区", IntakeInput, "place_xiaoqu")
+    place_building = _text(StringField, "纠纷发生地：楼栋", IntakeInput, "place_building")
     parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES)
     add_party = SubmitField("添加当事人")
     submit = SubmitField("登记")
-
-    def validate_reported_to(self, field: Field) -> None:
-        if self.risk_level.data == RiskLevel.RED.value and not field.data:
-            raise ValidationError("红色风险须记录已报告的公安机关或有关部门（法 §25）。")
+    checked: IntakeInput | None = None
 
     def validate(self, extra_validators: Any = None) -> bool:
+        """What was typed, read by the fields, then checked by the intake model; each problem is shown
+        beside its field (once: a field the form already refused keeps that message)."""
         ok = super().validate(extra_validators)
-        roles = {entry.form.role.data for entry in self.parties}
-        if "applicant" not in roles or "respondent" not in roles:
-            self.form_errors.append("至少须有一名申请人和一名被申请人。")
-            ok = False
+        try:
+            self.checked = IntakeInput(**self._values())
+        except InputError as err:
+            self.show(problems(err, IntakeInput))
+            return False
         return ok
 
-    def to_input(self) -> IntakeInput:
-        return IntakeInput(
-            community_id=int(self.community_id.data),
-            category=self.category.data or "",
-            source=self.source.data or "",
-            facts=self.facts.data or "",
-            parties=[
-                PartyInput(
-                    role=e.form.role.data,
-                    name=e.form.name.data or "",
-                    phone=e.form.phone.data or "",
-                    id_number=e.form.id_number.data or "",
-                    address_xiaoqu=e.form.address_xiaoqu.data or "",
-                    address_building=e.form.address_building.data or "",
-                    address_room=e.form.address_room.data or "",
-                )
-                for e in self.parties
+    def show(self, found: Iterable[Problem]) -> None:
+        """Put each problem beside the field its path names, else above the form."""
+        for problem in found:
+            field = self._field_at(problem.field)
+            if field is None:
+                if problem.message not in self.form_errors:
+                    self.form_errors.append(problem.message)
+            elif not field.errors:
+                field.errors = [problem.message]
+
+    def _field_at(self, path: str) -> Field | None:
+        parts = path.split(".")
+        if parts[0] == "parties" and len(parts) == 3 and parts[1].isdigit():
+            entries = self.parties.entries
+            index = int(parts[1])
+            return (
+                entries[index].form[parts[2]]
+                if index < len(entries) and parts[2] in entries[index].form
+                else None
+            )
+        if len(parts) == 1 and parts[0] in self and parts[0] != "parties":
+            return self[parts[0]]
+        return None
+
+    def _values(self) -> dict[str, Any]:
+        return {
+            "community_id": self.community_id.data or 0,
+            "category": self.category.data or "",
+            "source": self.source.data or "",
+            "facts": self.facts.data or "",
+            "parties": [
+                {name: e.form[name].data or "" for name in PartyInput.model_fields} for e in self.parties
             ],
-            claimed_amount=self.claimed_amount.data,
-            people_involved=self.people_involved.data or 0,
-            injury=bool(self.injury.data),
-            risk_level=self.risk_level.data or "none",
-            reported_to=self.reported_to.data or "",
-            place_xiaoqu=self.place_xiaoqu.data or "",
-            place_building=self.place_building.data or "",
-        )
+            "claimed_amount": self.claimed_amount.data,
+            "people_involved": self.people_involved.data or 0,
+            "injury": bool(self.injury.data),
+            "risk_level": self.risk_level.data or "none",
+            "reported_to": self.reported_to.data or "",
+            "place_xiaoqu": self.place_xiaoqu.data or "",
+            "place_building": self.place_building.data or "",
+        }
+
+    def to_input(self) -> IntakeInput:
+        """The checked input (after ``validate``)."""
+        assert self.checked is not None
+        return self.checked
 
 
 def intake_form(
@@ -216,7 +225,7 @@ def intake_form(
     sources: Sequence[str],
     formdata: Any = None,
 ) -> IntakeForm:
-    """The intake form with this user's communities and the policy's lists."""
+    """The intake form with this user's communities and the vocabulary's lists."""
     if formdata is None:
         form = IntakeForm(formdata=None, data={"parties": [{"role": "applicant"}, {"role": "respondent"}]})
     else:

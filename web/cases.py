@@ -12,7 +12,6 @@ from flask_login import login_required
 from models import Case, User
 from services import clock
 from services.cases import apply, facts_of
-from services.categories import active_categories
 from services.errors import NotFound, StaleCase
 from services.permissions import communities_for, has_queue, sees_full_pii, visible_case
 from services.policy import current_policy
@@ -27,6 +26,7 @@ from services.queries import (
     parse_month,
 )
 from services.validation import mask_id_number, mask_phone
+from services.vocabulary import active_categories
 from web import display
 from web.auth import current_actor
 from web.case_forms import TriggerForm, trigger_form
@@ -51,10 +51,6 @@ def acting_user() -> User:
     if user is None:
         abort(403)
     return user
-
-
-def categories() -> list[str]:
-    return active_categories(db())
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -104,7 +100,7 @@ def index() -> str:
         states=list(State),
         tiers=list(Tier),
         severities=list(Severity),
-        categories=categories(),
+        categories=active_categories(db()),
         communities=communities_for(db(), actor),
         assignees=assignees_for(db(), actor),
         sorts=SORTS,

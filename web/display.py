@@ -12,6 +12,7 @@ from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
 from workflow.clocks import days_left
 from workflow.fields import Field, label_of
+from workflow.labels import EVENT_LABELS
 from workflow.triggers import (
     AGREEMENT_KINDS,
     CONFIRMATION_RESULTS,
@@ -21,8 +22,6 @@ from workflow.triggers import (
     SESSION_KINDS,
     TRIGGERS,
 )
-
-EVENT_LABELS = {"register": "登记"}
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -73,7 +72,7 @@ def risk_label(value: str | None) -> str:
 
 def trigger_label(value: str) -> str:
     trigger = TRIGGERS.get(value)
-    return str(trigger.label) if trigger else EVENT_LABELS.get(value, value)
+    return str(trigger.label if trigger else EVENT_LABELS.get(value, value))
 
 
 # What stands in for the case number before one is issued (受理 issues it): distinct words for a case
@@ -147,7 +146,7 @@ def countdown(deadline: date | None, state: str) -> str:
     """剩余 N 天 / 今日到期 / 已超期 N 天, only while the mediation clock runs."""
     if deadline is None:
         return "—"
-    if State(state).terminal or state in (State.AGREED.value, State.DEFAULTED.value):
+    if not State(state).clock_running:
         return f"{cn_date(deadline)}（已停止计时）"
     left = days_left(deadline, clock.local_date())
     assert left is not None

@@ -7,23 +7,23 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from services.cases import SOURCES, intake
+from services.cases import intake
 from services.errors import Invalid
+from services.inputs import MAX_PARTIES, Problem
 from services.permissions import communities_for, may_register
-from services.policy import current_policy
+from services.vocabulary import active_categories, active_sources
 from web.auth import current_actor
-from web.case_forms import MAX_PARTIES, IntakeForm, intake_form
-from web.cases import acting_user, bp, categories
+from web.case_forms import IntakeForm, intake_form
+from web.cases import acting_user, bp
 from web.database import db
 
 
 def _form(formdata: Any = None) -> IntakeForm:
-    policy = current_policy(db())
     communities = [(c.id, c.name) for c in communities_for(db(), current_actor()) if c.id is not None]
     form = intake_form(
         communities=communities,
-        categories=categories(),
-        sources=list(policy.sources or SOURCES),
+        categories=active_categories(db()),
+        sources=active_sources(db()),
         formdata=formdata,
     )
     if formdata is None and len(communities) == 1:  # staff of one community register only there
@@ -33,14 +33,6 @@ def _form(formdata: Any = None) -> IntakeForm:
 
 def _page(form: IntakeForm, status: int = 200) -> tuple[str, int]:
     return render_template("cases/new.html", title="登记纠纷", form=form, max_parties=MAX_PARTIES), status
-
-
-def _attach(form: IntakeForm, why: Invalid) -> None:
-    """Show a service refusal beside the field it names (or above the form)."""
-    if why.field and why.field in form and why.field != "parties":
-        form[why.field].errors = [*form[why.field].errors, why.message]
-    else:
-        form.form_errors.append(why.message)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -63,7 +55,7 @@ def new() -> Any:
     try:
         case = intake(session=db(), actor=acting_user(), data=form.to_input(), who=current_actor())
     except Invalid as why:
-        _attach(form, why)
+        form.show([Problem("invalid", why.field or "", why.message)])
         return _page(form, 422)
     flash("纠纷已登记。请核对分级结果，决定受理或不予受理。", "success")
     return redirect(url_for("cases.show", case_id=case.id), 303)

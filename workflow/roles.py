@@ -2,7 +2,8 @@
 
 from enum import StrEnum
 
-from workflow.text import Text, _
+from workflow.labels import ROLE_LABELS, TIER_LABELS
+from workflow.text import Text
 
 
 class Role(StrEnum):
@@ -16,16 +17,6 @@ class Role(StrEnum):
     @property
     def label(self) -> Text:
         return ROLE_LABELS[self]
-
-
-ROLE_LABELS: dict[Role, Text] = {
-    Role.STAFF: _("社区工作人员"),
-    Role.VOLUNTEER: _("调解志愿者"),
-    Role.MEDIATOR: _("社区调解员"),
-    Role.JUDGE: _("社区法官"),
-    Role.LEADER: _("街道/社区领导"),
-    Role.ADMIN: _("系统管理员"),
-}
 
 
 class Tier(StrEnum):
@@ -54,10 +45,5 @@ class Tier(StrEnum):
 
 TIER_ORDER: tuple[Tier, ...] = (Tier.VOLUNTEER, Tier.MEDIATOR, Tier.JUDGE)
 
-TIER_LABELS: dict[Tier, Text] = {
-    Tier.VOLUNTEER: _("调解志愿者"),
-    Tier.MEDIATOR: _("社区调解员"),
-    Tier.JUDGE: _("社区法官"),
-}
 
 TIER_ROLES: frozenset[Role] = frozenset({Role.VOLUNTEER, Role.MEDIATOR, Role.JUDGE})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from workflow.text import Text, _
+from workflow.labels import STATE_LABELS
+from workflow.text import Text
 
 
 class State(StrEnum):
@@ -43,19 +44,6 @@ class State(StrEnum):
         """The ids of the states whose mediation clock runs (for SQL)."""
         return CLOCK_VALUES
 
-
-STATE_LABELS: dict[State, Text] = {
-    State.REGISTERED: _("已登记"),
-    State.NOT_ACCEPTED: _("不予受理"),
-    State.ACCEPTED: _("已受理"),
-    State.ASSIGNED: _("已指派"),
-    State.MEDIATING: _("调解中"),
-    State.AGREED: _("已达成协议"),
-    State.DEFAULTED: _("未履行"),
-    State.CLOSED: _("已结案"),
-    State.TERMINATED: _("终止调解"),
-    State.WITHDRAWN: _("已撤回"),
-}
 
 TERMINAL: frozenset[State] = frozenset({State.NOT_ACCEPTED, State.CLOSED, State.TERMINATED, State.WITHDRAWN})
 OPEN: tuple[State, ...] = tuple(s for s in State if s not in TERMINAL)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import Refused
+from workflow.labels import RISK_LABELS, SEVERITY_LABELS
 from workflow.roles import Tier
-from workflow.text import Text, _
+from workflow.text import Text
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
@@ -30,7 +31,6 @@ class Severity(StrEnum):
         return SEVERITY_TIER[self]
 
 
-SEVERITY_LABELS = {Severity.MINOR: _("轻微"), Severity.GENERAL: _("一般"), Severity.MAJOR: _("较大")}
 SEVERITY_TIER = {Severity.MINOR: Tier.VOLUNTEER, Severity.GENERAL: Tier.MEDIATOR, Severity.MAJOR: Tier.JUDGE}
 
 
@@ -45,32 +45,28 @@ class RiskLevel(StrEnum):
         return RISK_LABELS[self]
 
 
-RISK_LABELS = {
-    RiskLevel.NONE: _("无"),
-    RiskLevel.YELLOW: _("黄色"),
-    RiskLevel.ORANGE: _("橙色"),
-    RiskLevel.RED: _("红色"),
-}
-
-
 @dataclass(frozen=True)
 class Policy:
-    """Thresholds and category lists of the triage and clock rules."""
+    """Thresholds of the triage and clock rules; the categories it names are vocabulary ids.
+
+    The policy file names categories by their names; those names (and the file's lists of
+    categories and sources) only seed the database when it is first migrated (migration 0008).
+    From then on the lists live in the database and the rules refer to them by id, so renaming a
+    category keeps its rule.
+    """
 
     major_amount: Decimal = Decimal(20000)
     general_amount: Decimal = Decimal(1000)
     major_people: int = 10
     general_parties: int = 3
     repeat_days: int = 180
-    major_categories: frozenset[str] = frozenset()
-    general_categories: frozenset[str] = frozenset()
+    major_categories: frozenset[int] = frozenset()
+    general_categories: frozenset[int] = frozenset()
     mediation_days: int = 30
     extension_days: int = 30
     confirmation_days: int = 30
     follow_up_after_performance_days: int = 7
     follow_up_after_oral_days: int = 30
-    categories: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
 
     def with_values(self, values: dict[str, Any]) -> Policy:
         """A copy with some values replaced (as stored by the admin page)."""
@@ -90,8 +86,6 @@ class Policy:
             "confirmation_days": self.confirmation_days,
             "follow_up_after_performance_days": self.follow_up_after_performance_days,
             "follow_up_after_oral_days": self.follow_up_after_oral_days,
-            "categories": list(self.categories),
-            "sources": list(self.sources),
         }
 
 
@@ -100,25 +94,27 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         if key in ("major_amount", "general_amount"):
             out[key] = Decimal(str(value))
-        elif key in ("major_categories", "general_categories"):
-            out[key] = frozenset(value)
-        elif key in ("categories", "sources"):
-            out[key] = tuple(value)
+        elif key in CATEGORY_RULES:
+            out[key] = frozenset(int(v) for v in value)
         else:
             out[key] = int(value)
     return out
 
 
+CATEGORY_RULES = ("major_categories", "general_categories")
+
+
 def load_policy(path: str | Path | None = None) -> Policy:
-    """Read a policy file (TOML); missing values keep the defaults of domain.md."""
+    """Read a policy file's thresholds (TOML); missing values keep the defaults of domain.md.
+
+    Its category names (``[triage]`` rules, ``[categories]`` lists) are not read here: they seed the
+    database once (see Policy).
+    """
     with open(path or DEFAULT_POLICY_FILE, "rb") as fh:
         raw = tomllib.load(fh)
     values: dict[str, Any] = {**raw.get("triage", {}), **raw.get("clocks", {})}
-    cats = raw.get("categories", {})
-    if "all" in cats:
-        values["categories"] = cats["all"]
-    if "sources" in cats:
-        values["sources"] = cats["sources"]
+    for key in CATEGORY_RULES:
+        values.pop(key, None)
     return Policy().with_values(values)
 
 
@@ -127,7 +123,11 @@ DEFAULT_POLICY = load_policy()
 
 @dataclass(frozen=True)
 class TriageFacts:
-    """What intake knows about a complaint that matters for its severity."""
+    """What intake knows about a complaint that matters for its severity.
+
+    ``category`` is the name filed (for the reasons shown), ``category_id`` its vocabulary id (what the
+    policy's category rules hold).
+    """
 
     category: str
     claimed_amount: Decimal | None = None
@@ -136,6 +136,7 @@ class TriageFacts:
     parties: int = 2
     risk_level: RiskLevel = RiskLevel.NONE
     days_since_related_case: int | None = None
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def _major_reasons(facts: TriageFacts, policy: Policy) -> list[str]:
         (facts.injury, "人身伤害需就医"),
         (facts.people_involved >= policy.major_people, f"涉及 {policy.major_people} 人以上（群体性）"),
         (facts.risk_level is RiskLevel.RED, "激化风险红色"),
-        (facts.category in policy.major_categories, f"纠纷类型：{facts.category}"),
+        (facts.category_id in policy.major_categories, f"纠纷类型：{facts.category}"),
     )
     return [reason for hit, reason in checks if hit]
 
@@ -182,7 +183,7 @@ def _general_reasons(facts: TriageFacts, policy: Policy) -> list[str]:
             recent is not None and recent <= policy.repeat_days,
             f"同一当事人或地址 {policy.repeat_days} 日内有案",
         ),
-        (facts.category in policy.general_categories, f"纠纷类型：{facts.category}"),
+        (facts.category_id in policy.general_categories, f"纠纷类型：{facts.category}"),
     )
     return [reason for hit, reason in checks if hit]
 

@@ -51,3 +51,17 @@ def test_new_rows_after_demo_data_get_fresh_ids(engine: Engine, factory) -> None
     community = factory.session.exec(select(Community)).first()
     case = factory.case("accepted", community=community)
     assert case.id == 51
+
+
+def test_generated_intakes_pass_the_intake_checks() -> None:
+    """The demo builds its intakes unchecked (for speed): each would pass the checks intake makes."""
+    import random
+    from datetime import UTC, datetime
+
+    from services.demo import _CaseBuilder
+    from services.inputs import IntakeInput
+
+    builder = _CaseBuilder(random.Random(7), None, {}, datetime.now(UTC))  # type: ignore[arg-type]
+    builder.xiaoqu[1] = ["幸福花园"]
+    for _ in range(300):
+        IntakeInput.model_validate(builder.intake(1))

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import AdminEvent, Category, Community, Setting, User, UserCommunity
-from services.categories import active_categories
+from models import AdminEvent, Community, Setting, Term, User, UserCommunity
 from services.policy import current_policy
+from services.vocabulary import active_categories, active_sources
 from tests.factories import PASSWORD
 from tests.web.case_helpers import login, text, token_from
 
@@ -30,7 +30,7 @@ def _state(session: Session) -> dict[str, Any]:
         ),
         "members": sorted((m.user_id, m.community_id) for m in session.exec(select(UserCommunity))),
         "communities": sorted((c.name, c.short_name, c.street) for c in session.exec(select(Community))),
-        "categories": sorted((c.name, c.active, c.position) for c in session.exec(select(Category))),
+        "vocabulary": sorted((t.kind, t.name, t.active, t.position) for t in session.exec(select(Term))),
         "settings": sorted((s.key, repr(s.value)) for s in session.exec(select(Setting))),
         "events": session.exec(select(func.count()).select_from(AdminEvent)).one(),
     }
@@ -75,6 +75,7 @@ def _routes(world) -> tuple[list[str], list[str]]:
         f"/admin/communities/{cid}",
         "/admin/categories",
         f"/admin/categories/{kid}",
+        "/admin/sources",
         "/admin/policy",
     ]
     posts = [
@@ -86,7 +87,7 @@ def _routes(world) -> tuple[list[str], list[str]]:
         "/admin/communities/new",
         f"/admin/communities/{cid}",
         "/admin/categories",
-        "/admin/categories/seed",
+        "/admin/sources",
         f"/admin/categories/{kid}",
         f"/admin/categories/{kid}/activate",
         f"/admin/categories/{kid}/deactivate",
@@ -379,29 +380,28 @@ def test_community_names_are_escaped(admin_client):
 
 
 # --- categories -----------------------------------------------------------------------------------------
-def test_categories_fall_back_to_the_policy_until_the_first_is_added(client, factory, app_session):
-    admin = factory.user("admin")
-    login(client, admin)
-    defaults = list(current_policy(app_session).categories)
-    assert active_categories(app_session) == defaults
-    page = text(client.get("/admin/categories"))
-    assert "目前使用分级规则中的默认纠纷类型" in page and "婚姻家庭" in page
-    token = token_from(client, "/admin/categories")
-    assert client.post("/admin/categories", data={"name": "网络购物", "csrf_token": token}).status_code == 303
-    app_session.rollback()
-    assert active_categories(app_session) == [*defaults, "网络购物"]
-
-
-def test_seed_then_seed_again_is_refused(client, factory, app_session):
+def test_a_source_added_in_admin_is_offered_at_intake_and_taken(client, factory, app_session):
+    """The one list: what admin adds is what the intake form offers and what the service accepts."""
+    staff = factory.staff()
     login(client, factory.user("admin"))
-    token = token_from(client, "/admin/categories")
-    assert client.post("/admin/categories/seed", data={"csrf_token": token}).status_code == 303
-    count = len(active_categories(app_session))
-    assert count == len(current_policy(app_session).categories)
-    before = _state(app_session)
-    client.post("/admin/categories/seed", data={"csrf_token": token})
-    assert "纠纷类型列表已存在" in text(client.get("/admin/categories"))
-    assert _state(app_session) == before
+    page = text(client.get("/admin/sources"))
+    assert all(name in page for name in ("当事人申请", "主动调解", "委托移送"))
+    token = token_from(client, "/admin/sources")
+    assert client.post("/admin/sources", data={"name": "网格上报", "csrf_token": token}).status_code == 303
+    client.post("/logout", data={"csrf_token": token})
+    login(client, staff)
+    form = text(client.get("/cases/new"))
+    offered = form.split('name="source"', 1)[1].split("</select>", 1)[0]
+    assert "网格上报" in offered
+    app_session.rollback()
+    assert active_sources(app_session)[-1] == "网格上报"
+
+
+def test_a_category_and_a_source_with_the_same_id_are_not_mixed_up(admin_client, app_session):
+    source = app_session.exec(select(Term).where(Term.kind == "source")).first()
+    assert admin_client.get(f"/admin/categories/{source.id}").status_code == 404
+    assert admin_client.get(f"/admin/sources/{source.id}").status_code == 200
+    assert admin_client.get("/admin/colours").status_code == 404
 
 
 def test_rename_reorder_and_deactivate_a_category(admin_client, world, app_session):
@@ -431,9 +431,9 @@ def test_rename_reorder_and_deactivate_a_category(admin_client, world, app_sessi
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": ""}, "请填写类型名称"),
-        ({"name": "  "}, "请填写类型名称"),
-        ({"name": "类" * 21}, "类型名称不超过 20 个字"),
+        ({"name": ""}, "请填写名称"),
+        ({"name": "  "}, "请填写名称"),
+        ({"name": "类" * 21}, "纠纷类型名称须为 1–20 个字"),
         ({"name": "邻里"}, "类型名称已存在"),
         ({"name": "好", "position": "abc"}, "整数"),
         ({"name": "好", "position": "-1"}, "排序须为 0–9999 的整数"),
@@ -457,7 +457,7 @@ def test_category_forms_refuse_bad_input(admin_client, world, app_session, data,
 
 def test_the_last_active_category_cannot_be_deactivated(admin_client, world, app_session):
     token = token_from(admin_client, "/admin/categories")
-    rows = app_session.exec(select(Category)).all()
+    rows = app_session.exec(select(Term).where(Term.kind == "category")).all()
     for row in rows[:-1]:
         admin_client.post(f"/admin/categories/{row.id}/deactivate", data={"csrf_token": token})
     before = _state(app_session)
@@ -484,7 +484,7 @@ def _policy_data(client, **overrides) -> dict[str, Any]:
         "general_parties": "3",
         "repeat_days": "180",
         "major_categories": [],
-        "general_categories": ["婚姻家庭", "医疗"],
+        "general_categories": _ids(page, "婚姻家庭", "医疗"),
         "mediation_days": "30",
         "extension_days": "30",
         "confirmation_days": "30",
@@ -492,14 +492,24 @@ def _policy_data(client, **overrides) -> dict[str, Any]:
         "follow_up_after_oral_days": "30",
         "reason": "区司法局通知调整标准",
     }
-    data.update(overrides)
+    data.update({k: _ids(page, *v) if k.endswith("_categories") else v for k, v in overrides.items()})
     return data
+
+
+def _ids(page: str, *names: str) -> list[str]:
+    """The checkbox values (category ids) of these category names on the policy page."""
+    found = dict(
+        re.findall(r'name="general_categories" type="checkbox" value="(\d+)"[^>]*> ([^<]+)</label>', page)
+    )
+    by_name = {name.strip(): value for value, name in found.items()}
+    return [by_name.get(name, name) for name in names]
 
 
 def test_policy_page_shows_current_values_and_history(admin_client, app_session):
     page = text(admin_client.get("/admin/policy"))
     assert 'name="general_amount"' in page and 'value="1000' in page
-    assert 'value="婚姻家庭" checked' in page or re.search(r'checked[^>]*value="婚姻家庭"', page)
+    family = _ids(page, "婚姻家庭")[0]
+    assert re.search(rf'<input checked [^>]*name="general_categories" type="checkbox" value="{family}"', page)
     resp = admin_client.post("/admin/policy", data=_policy_data(admin_client, general_amount="500"))
     assert resp.status_code == 303
     page = text(admin_client.get("/admin/policy"))
@@ -539,7 +549,7 @@ def test_policy_change_grades_the_next_intake(admin_client, factory, app_session
         ({"mediation_days": "0"}, "天数须为 1–3650"),
         ({"mediation_days": "xyz"}, "整数"),
         ({"major_people": "1"}, "人数须为 2–10000"),
-        ({"general_categories": ["不存在的类型"]}, "所选项目无效"),
+        ({"general_categories": ["9999"]}, "所选项目无效"),
         ({"major_categories": ["医疗"]}, "同一纠纷类型不能同时列为较大和一般"),
     ],
 )
