@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_openapi3 import OpenAPI
 
 import config
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then instance config, then the test mapping."""
-    app = Flask(__name__, instance_path=str(config.INSTANCE), instance_relative_config=True)
+    """Build the app: defaults, then instance config, then the test mapping.
+
+    A Flask app that also describes its JSON API (flask_openapi3.OpenAPI; see the api package).
+    """
+    from api import openapi_options
+
+    app = OpenAPI(
+        __name__, instance_path=str(config.INSTANCE), instance_relative_config=True, **openapi_options()
+    )
     app.config.from_mapping(config.defaults())
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

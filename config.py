@@ -74,5 +74,9 @@ def defaults() -> dict[str, object]:
         "LOGIN_ACCOUNT_DELAY_AFTER_FAILURES": 10,  # from any address: then a delay doubling from 1 s…
         "LOGIN_ACCOUNT_MAX_DELAY": timedelta(minutes=1),  # …up to this, never a lock
         "PAGE_SIZE": 20,
+        # The JSON API (/api/v1): requests per client and minute (shared by every worker: the count is
+        # on the client's row), and the largest request body in bytes.
+        "API_RATE_PER_MINUTE": env_int("API_RATE_PER_MINUTE", 600),
+        "API_MAX_BODY": 64 * 1024,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     }

@@ -1,5 +1,6 @@
 """SQLModel tables of the case tracker."""
 
+from models.api import ApiClient, ApiIntake
 from models.audit import AdminEvent
 from models.case import Case, CaseCounter
 from models.community import Community
@@ -15,6 +16,8 @@ from models.vocabulary import Term, TermKind
 __all__ = [
     "AdminEvent",
     "Agreement",
+    "ApiClient",
+    "ApiIntake",
     "Case",
     "CaseCounter",
     "CaseEvent",

@@ -2,12 +2,37 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
 from models.types import Money
+from workflow.roles import Tier
+from workflow.states import State
+from workflow.triage import RiskLevel, Severity
+
+
+def one_of(column: str, values: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:
+    """A CHECK that the column holds one of the enum's values (or NULL), so no path can store another."""
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    condition = f"{column} IN ({allowed})"
+    return CheckConstraint(
+        f"{column} IS NULL OR {condition}" if nullable else condition, name=f"ck_case_{column}"
+    )
+
+
+# Enumerated columns of the case (migration 0009). Its source (and category) are names from the
+# vocabulary, which admins edit: a trigger of migration 0009 refuses a new case whose source is not
+# one of the vocabulary's sources.
+CASE_CHECKS = (
+    one_of("state", State),
+    one_of("severity_computed", Severity),
+    one_of("severity", Severity, nullable=True),
+    one_of("tier", Tier, nullable=True),
+    one_of("risk_level", RiskLevel),
+)
 
 
 class Case(SQLModel, table=True):
@@ -23,6 +48,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_accepted", "accepted_at"),
         Index("ix_case_state_deadline", "state", "deadline"),
         Index("ix_case_community_category", "community_id", "category"),
+        *CASE_CHECKS,
     )
 
     id: int | None = Field(default=None, primary_key=True)

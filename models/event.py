@@ -19,6 +19,7 @@ class CaseEvent(SQLModel, table=True):
         # Covers the statistics' event counts (trigger, month, community, to-state, case): no table reads.
         Index("ix_event_trigger_at_cover", "trigger", "at", "community_id", "to_state", "case_id"),
         Index("ix_event_community_at", "community_id", "at"),
+        Index("ix_event_community_id", "community_id", "id"),  # the API's change feed, in order
     )
 
     id: int | None = Field(default=None, primary_key=True)

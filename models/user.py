@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import CheckConstraint, Column, DateTime
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -17,7 +17,13 @@ class UserCommunity(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A login; ``roles`` is a comma-separated list of workflow.Role values."""
+    """A login; ``roles`` is a comma-separated list of workflow.Role values.
+
+    ``kind`` ``api_client``: the identity an API client acts as (models.api); it has no password and
+    never logs in to the site, and the user pages do not list it.
+    """
+
+    __table_args__ = (CheckConstraint("kind IN ('person', 'api_client')", name="ck_user_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=50, unique=True)
@@ -29,6 +35,7 @@ class User(SQLModel, table=True):
     phone: str = Field(default="", max_length=20)
     # Part of every session's login id: raising it ends all of the user's sessions (services.users).
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    kind: str = Field(default="person", max_length=12, sa_column_kwargs={"server_default": "person"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
 
     @property

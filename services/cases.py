@@ -20,6 +20,7 @@ from services.numbering import format_number, next_seq
 from services.permissions import actor_for, can_see, may_register
 from services.policy import current_policy
 from services.records import (
+    ExternalRef,
     Where,
     case_values,
     event_data,
@@ -48,12 +49,19 @@ from workflow import (
 
 
 def intake(
-    *, session: Session, actor: User, data: IntakeInput, now: datetime | None = None, who: Actor | None = None
+    *,
+    session: Session,
+    actor: User,
+    data: IntakeInput,
+    now: datetime | None = None,
+    who: Actor | None = None,
+    external: ExternalRef | None = None,
 ) -> Case:
     """Register a complaint: the case, its parties and its first event, in one transaction.
 
     ``data`` is checked again (services.inputs), its category and source must be active entries of the
-    vocabulary; refusals are Invalid naming the field. ``who``: as for ``apply``.
+    vocabulary; refusals are Invalid naming the field. ``who``: as for ``apply``. ``external``: the API
+    client's reference, written with the case (a second case under it fails on its primary key).
     """
     now = now or clock.now()
     who = _as_actor(session, actor, who)
@@ -86,7 +94,7 @@ def intake(
         assert case.id is not None
         tally.move(session, None, tally.key_of(case))
         where = Where(case.id, case.community_id, actor.id, now)
-        session.add_all([row.build() for row in registration_rows(data, result, where)])
+        session.add_all([row.build() for row in registration_rows(data, result, where, external)])
     return case
 
 

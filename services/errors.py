@@ -2,14 +2,17 @@
 
 
 class ServiceError(Exception):
-    """Base of the errors a user can cause; ``message`` is shown to them."""
+    """Base of the errors a user can cause; ``message`` is shown to them, ``code`` is stable (the API
+    returns it), ``field`` names what the message is about."""
 
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        if code is not None:
+            self.code = code
 
     def __str__(self) -> str:
         return self.message
@@ -32,3 +35,7 @@ class Invalid(ServiceError):
 
 class Forbidden(ServiceError):
     code = "forbidden"
+
+
+class Conflict(ServiceError):
+    code = "conflict"

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from services import clock
@@ -102,6 +110,7 @@ class IntakeInput(_Input):
     reported_to: str = Field("", title="已报告的单位", max_length=200, description="红色风险必填（法 §25）")
     place_xiaoqu: str = Field("", title="小区", max_length=100)
     place_building: str = Field("", title="楼栋", max_length=50)
+    _checked: bool = PrivateAttr(False)  # passed every check (model_construct leaves it False)
 
     @field_validator("claimed_amount")
     @classmethod
@@ -115,6 +124,7 @@ class IntakeInput(_Input):
             raise _fail("parties_incomplete", say("至少须有一名申请人和一名被申请人。"))
         if self.risk_level is RiskLevel.RED and not self.reported_to:
             raise _fail("reported_to_required", say("红色风险须记录已报告的公安机关或有关部门（法 §25）。"))
+        self._checked = True
         return self
 
     @property
@@ -166,6 +176,8 @@ def _problem(error: Any, model: type[BaseModel]) -> Problem:
     title = _title(model, loc) or name
     ctx = error.get("ctx") or {}
     if "message" in ctx:
+        if ctx.get("field"):  # a check that names its own field (workflow.fields.clean's refusals)
+            field = ".".join([*loc, str(ctx["field"])])
         return Problem(kind, field, str(ctx["message"]))
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
         return Problem("missing_field", field, say(_BLANK.get(name, "请填写：%(label)s。"), label=title))
@@ -208,12 +220,21 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def checked(data: IntakeInput) -> IntakeInput:
-    """``data`` checked again (it may have been built without checks), or Invalid with the first problem."""
+    """``data`` as a checked IntakeInput: as it is when it passed the checks already, else checked now
+    (it may have been built without them), or Invalid with the first problem."""
+    if data._checked:
+        if type(data) is IntakeInput:
+            return data
+        plain = IntakeInput.model_construct(
+            **{name: getattr(data, name) for name in IntakeInput.model_fields}
+        )
+        plain._checked = True
+        return plain
     try:
         return IntakeInput.model_validate(data)
     except ValidationError as err:
         first = problems(err, IntakeInput)[0]
-        raise Invalid(first.message, field=first.field) from None
+        raise Invalid(first.message, field=first.field, code=first.code) from None
 
 
 def max_length(model: type[BaseModel], name: str) -> int | None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
-from models import Case, Community, User, UserCommunity
+from models import Case, CaseEvent, Community, User, UserCommunity
 from workflow import Actor, Role
 from workflow.roles import TIER_ROLES
 
@@ -53,6 +53,16 @@ def visible_condition(actor: Actor) -> ColumnElement[bool]:
     if actor.community_ids is None:
         return true()
     return col(Case.community_id).in_(sorted(actor.community_ids))
+
+
+def visible_event_condition(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on ``case_event`` selecting the events of cases this actor may see (the same rule:
+    an event belongs to its case's community)."""
+    if not actor.active:
+        return false()
+    if actor.community_ids is None:
+        return true()
+    return col(CaseEvent.community_id).in_(sorted(actor.community_ids))
 
 
 def can_see(actor: Actor, case: Case) -> bool:

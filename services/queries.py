@@ -189,6 +189,26 @@ def _page_of(
     return [by_id[i] for i in ids if i in by_id]
 
 
+def ids_before(
+    session: Session,
+    actor: Actor,
+    flt: CaseFilter,
+    *,
+    before: int | None,
+    limit: int,
+    today: date | None = None,
+) -> list[int]:
+    """Ids of the cases of the list's filter (the state too), newest first, below ``before``: a page
+    for a cursor (the API's), cheap at any depth."""
+    conditions = _conditions(actor, flt, today or clock.local_date())
+    if flt.state:
+        conditions.append(col(Case.state) == flt.state)
+    if before is not None:
+        conditions.append(col(Case.id) < before)
+    query = select(Case.id).where(*conditions).order_by(col(Case.id).desc()).limit(limit)
+    return [int(i) for i in session.exec(query) if i is not None]
+
+
 def list_cases(
     session: Session,
     actor: Actor,

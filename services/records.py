@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from sqlmodel import SQLModel
 
-from models import Agreement, CaseEvent, FollowUp, JudicialConfirmation, Party, SessionRecord
+from models import Agreement, ApiIntake, CaseEvent, FollowUp, JudicialConfirmation, Party, SessionRecord
 from services.inputs import IntakeInput
 from workflow import Outcome, Policy, State, TriageResult, follow_up_due
 
@@ -26,6 +26,18 @@ class Row(NamedTuple):
 
     def build(self) -> SQLModel:
         return self.model(**self.values)
+
+
+class ExternalRef(NamedTuple):
+    """A case sent in by an API client under its own reference (``digest``: the request as checked)."""
+
+    client_id: int
+    ref: str
+    digest: str
+
+    def row(self, case_id: int) -> Row:
+        values = {"client_id": self.client_id, "external_ref": self.ref, "case_id": case_id}
+        return Row(ApiIntake, values | {"digest": self.digest})
 
 
 class Where(NamedTuple):
@@ -100,8 +112,11 @@ def new_case_values(
     }
 
 
-def registration_rows(data: IntakeInput, result: TriageResult, where: Where) -> list[Row]:
-    """A new case's parties and its first event (registered, with its triage)."""
+def registration_rows(
+    data: IntakeInput, result: TriageResult, where: Where, external: ExternalRef | None = None
+) -> list[Row]:
+    """A new case's parties and its first event (registered, with its triage; the client's reference
+    when an API client sent it), and the reference's record."""
     rows = [
         Row(
             Party,
@@ -126,7 +141,11 @@ def registration_rows(data: IntakeInput, result: TriageResult, where: Where) -> 
         "at": where.now,
     }
     triaged = {"severity": result.severity.value, "tier": result.tier.value, "reasons": list(result.reasons)}
-    rows.append(Row(CaseEvent, event | {"note": "", "data": triaged | {"risk_level": data.risk_level}}))
+    triaged["risk_level"] = str(data.risk_level)
+    if external is not None:
+        triaged["external_ref"] = external.ref
+        rows.append(external.row(where.case_id))
+    rows.append(Row(CaseEvent, event | {"note": "", "data": triaged}))
     return rows
 
 

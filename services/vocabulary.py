@@ -64,7 +64,8 @@ def active_entry(session: Session, kind: TermKind, name: str, *, field: str) -> 
     for entry in entries(session, kind):
         if entry.active and entry.name == name:
             return entry
-    raise Invalid(say("%(kind)s无效。", kind=VOCABULARY_LABELS[kind.value]), field=field)
+    message = say("%(kind)s无效。", kind=VOCABULARY_LABELS[kind.value])
+    raise Invalid(message, field=field, code=f"unknown_{kind.value}")
 
 
 def all_terms(session: Session, kind: TermKind) -> list[Term]:

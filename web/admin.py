@@ -15,7 +15,8 @@ from sqlmodel import col, select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from models import AdminEvent, Community, Term, TermKind, User, UserCommunity
+from models import AdminEvent, ApiClient, Community, Term, TermKind, User, UserCommunity
+from services.api_clients import clients, create_client, revoke_client
 from services.communities import create_community, update_community
 from services.errors import Invalid
 from services.permissions import may_administer
@@ -34,6 +35,7 @@ from services.vocabulary import (
 from web.admin_forms import (
     POLICY_FIELDS,
     ActionForm,
+    ApiClientForm,
     CategoryEditForm,
     CategoryForm,
     CommunityForm,
@@ -45,7 +47,7 @@ from web.admin_forms import (
 from web.auth import current_actor, renew_login
 from web.database import db
 from workflow import Role
-from workflow.labels import ADMIN_ACTION_LABELS, ROLE_LABELS, VOCABULARY_LABELS
+from workflow.labels import ADMIN_ACTION_LABELS, API_SCOPE_LABELS, ROLE_LABELS, VOCABULARY_LABELS
 from workflow.triage import CATEGORY_RULES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -113,15 +115,17 @@ def _memberships() -> dict[int, list[int]]:
 
 
 def _user_or_404(user_id: int) -> User:
+    """A person's account (an API client's acting user is managed on the clients' page)."""
     user = db().get(User, user_id)
-    if user is None:
+    if user is None or user.kind != "person":
         abort(404)
     return user
 
 
 @bp.get("/users")
 def users() -> str:
-    rows = db().exec(select(User).order_by(col(User.active).desc(), col(User.username))).all()
+    people = select(User).where(User.kind == "person")
+    rows = db().exec(people.order_by(col(User.active).desc(), col(User.username))).all()
     names = {c.id: c.name for c in _communities()}
     return render_template(
         "admin/users.html",
@@ -427,3 +431,58 @@ def policy() -> Any:
         title=_("分级规则"),
     )
     return page, 422 if form.errors else 200
+
+
+# --- API clients ----------------------------------------------------------------------------------------
+def _clients_page(form: ApiClientForm | None = None, status: int = 200) -> tuple[str, int]:
+    form = form or ApiClientForm()
+    form.communities.choices = options((c.id, c.name) for c in _communities())
+    rows = clients(db())
+    names = {c.id: c.name for c in _communities()}
+    page = render_template(
+        "admin/api_clients.html",
+        rows=rows,
+        community_names=names,
+        form=form,
+        action_form=ActionForm(),
+        scopes=API_SCOPE_LABELS,
+        title=_("接口客户端"),
+    )
+    return page, status
+
+
+@bp.get("/api-clients")
+def api_clients() -> tuple[str, int]:
+    return _clients_page()
+
+
+@bp.post("/api-clients")
+def api_client_new() -> Any:
+    form = ApiClientForm()
+    form.communities.choices = options((c.id, c.name) for c in _communities())
+    if not form.validate_on_submit():
+        return _clients_page(form, 422)
+    try:
+        issued = create_client(
+            session=db(),
+            name=form.name.data or "",
+            community_ids=form.communities.data or [],
+            scope=form.scope.data or "",
+            role=form.role.data or "",
+            actor_id=current_user.id,
+        )
+    except Invalid as why:
+        _show_invalid(form, why)
+        return _clients_page(form, 422)
+    # Shown once: no browser keeps a copy (web.security sends no-store on every page).
+    return render_template("admin/api_token_shown.html", client=issued.client, token=issued.token)
+
+
+@bp.post("/api-clients/<int:client_id>/revoke")
+def api_client_revoke(client_id: int) -> Response:
+    if db().get(ApiClient, client_id) is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        client = revoke_client(session=db(), client_id=client_id, actor_id=current_user.id)
+        flash(_("已吊销 %(name)s 的令牌。", name=client.name), "success")
+    return redirect(url_for("admin.api_clients"), 303)

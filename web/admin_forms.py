@@ -13,6 +13,7 @@ from wtforms import (
     Field,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -22,7 +23,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workflow.labels import ROLE_LABELS
+from services.api_clients import ROLES as CLIENT_ROLES
+from workflow.labels import API_SCOPE_LABELS, ROLE_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 
@@ -115,6 +117,23 @@ class CategoryEditForm(CategoryForm):
             InputRequired(_l("请填写排序。")),
             NumberRange(min=0, max=9999, message=_l("排序须为 0–9999 的整数。")),
         ],
+    )
+
+
+class ApiClientForm(FlaskForm):
+    """A new API client; services.api_clients checks the name and the choices."""
+
+    name = StringField(_l("客户端名称"), validators=[DataRequired(_l("请填写客户端名称。"))])
+    communities = MultiCheckboxField(
+        _l("可访问的社区"), coerce=int, choices=[], validators=[DataRequired(_l("至少选择一个社区。"))]
+    )
+    scope = RadioField(
+        _l("权限"), choices=[SelectChoice(k, v) for k, v in API_SCOPE_LABELS.items()], default="read"
+    )
+    role = RadioField(
+        _l("以何种角色办理"),
+        choices=[SelectChoice(r, ROLE_LABELS[r]) for r in CLIENT_ROLES],
+        default=CLIENT_ROLES[0],
     )
 
 

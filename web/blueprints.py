@@ -16,10 +16,14 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(workflow_page.bp)
+    import api
 
-    @app.get("/")
+    api.register(app)
+
     def index() -> Response:
         return redirect(url_for("cases.mine"))
+
+    app.add_url_rule("/", view_func=index)  # not app.get: on the OpenAPI app that would document it
 
     # Browsers ask for /favicon.ico where a page has no <link rel="icon"> (a download, an error page):
     # a second URL of the public static endpoint.

@@ -1,10 +1,12 @@
 """Error pages: every error a user can cause gets a clear page, never a bare 500."""
 
+from typing import Any
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
     400: _l("请求无效。"),
@@ -19,17 +21,23 @@ MESSAGES = {
 
 
 def init_app(app: Flask) -> None:
+    from api import http_problem, is_api_request
+
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError) -> tuple[str, int]:
         message = _("表单已过期或缺少安全令牌，请刷新页面后重新提交。")
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(err: HTTPException) -> tuple[str, int]:
+    def http_error(err: HTTPException) -> Any:
+        if is_api_request():
+            return http_problem(err)
         code = err.code or 500
         return render_template("error.html", code=code, message=MESSAGES.get(code, err.description)), code
 
     @app.errorhandler(Exception)
-    def server_error(err: Exception) -> tuple[str, int]:
+    def server_error(err: Exception) -> Any:
         app.logger.exception("unhandled error")
+        if is_api_request():
+            return http_problem(InternalServerError())
         return render_template("error.html", code=500, message=MESSAGES[500]), 500

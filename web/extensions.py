@@ -17,7 +17,10 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "i18n.switch"})
 
 
 def select_locale() -> str:
-    """The user's setting, else the session's choice, else Chinese."""
+    """The user's setting, else the session's choice, else Chinese; for the API (which reads no session)
+    the request's Accept-Language, else Chinese."""
+    if request.blueprint == "api":
+        return request.accept_languages.best_match(LOCALES) or "zh"
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.locale if current_user.locale in LOCALES else "zh"
     chosen = session.get("locale")
@@ -27,8 +30,9 @@ def select_locale() -> str:
 
 
 def require_login() -> object:
-    """Send anonymous visitors to the login page (404s stay 404s: unknown URLs have no endpoint)."""
-    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+    """Send anonymous visitors to the login page (404s stay 404s: unknown URLs have no endpoint).
+    The API authenticates its own requests, by token only (api.views.guard)."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS or request.blueprint == "api":
         return None
     if current_user.is_authenticated:
         return None

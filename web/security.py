@@ -26,7 +26,8 @@ CSP = "; ".join(
 # Mermaid writes its theme as a <style> element inside the SVG it draws and sizes the SVG with a style
 # attribute; neither can carry a nonce, so the diagram page alone allows inline styles (never scripts).
 DIAGRAM_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-DIAGRAM_PATHS = ("/workflow",)
+# The API docs page (Swagger UI, vendored) sets style attributes the same way.
+DIAGRAM_PATHS = ("/workflow", "/api/v1/docs")
 # Pages, documents and exports show parties' names, ID numbers and addresses: no browser or proxy
 # may keep a copy. Only our own CSS/JS/fonts (the static endpoint) may be cached.
 CACHEABLE_ENDPOINTS = frozenset({"static"})

@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(admin.ensure_admin)
     app.cli.add_command(admin.backup)
     app.cli.add_command(demo.demo_data)
-    from web.commands import stats
+    from web.commands import api_client, stats
 
     app.cli.add_command(stats.stats)
+    app.cli.add_command(api_client.api_client)
