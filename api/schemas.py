@@ -67,7 +67,7 @@ class CaseQuery(BaseModel):
 class EventQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    after: int = Field(0, title="起点", ge=0, le=2**62, description="只要 id 大于它的事件；从 0 开始")
+    after: int = Field(0, title="起点", ge=0, le=MAX_ID, description="只要 id 大于它的事件；从 0 开始")
     limit: int = Field(500, title="条数", ge=1, le=1000)
 
 
@@ -90,8 +90,8 @@ _KINDS: dict[str, tuple[Any, dict[str, Any]]] = {
     "text": (str, {}),
     "textarea": (str, {}),
     "date": (date, {}),
-    "int": (int, {"ge": 0, "lt": 2**31}),
-    "user": (int, {"ge": 0, "lt": 2**31}),
+    "int": (int, {"ge": 0, "le": MAX_ID}),
+    "user": (int, {"ge": 0, "le": MAX_ID}),
     "money": (Decimal, {"ge": 0, "le": MAX_AMOUNT}),
     "bool": (bool, {}),
     "choice": (str, {}),

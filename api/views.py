@@ -233,7 +233,7 @@ def _cursor(text: str | None) -> int | None:
         value = int(base64.urlsafe_b64decode(text.encode() + b"==").decode().removeprefix("c:"))
     except (ValueError, UnicodeDecodeError, binascii.Error):
         value = 0
-    if not 1 <= value <= MAX_ID + 1:
+    if not 1 <= value <= MAX_ID:
         raise ApiProblem(422, "bad_cursor", say("游标无效，请从第一页重新读取。"), field="cursor")
     return value
 

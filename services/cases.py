@@ -15,7 +15,7 @@ from models import Agreement, Case, Community, JudicialConfirmation, TermKind, U
 from services import clock, month_close, tally
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
-from services.inputs import IntakeInput, PartyInput, checked
+from services.inputs import MAX_ID, IntakeInput, PartyInput, checked
 from services.numbering import format_number, next_seq
 from services.permissions import actor_for, can_see, may_register
 from services.policy import current_policy
@@ -219,9 +219,10 @@ def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] |
     if trigger is None or not trigger.picks_a_user() or not data:
         return None
     try:
-        user = session.get(User, int(data.get("assignee_id") or 0))
+        user_id = int(data.get("assignee_id") or 0)
     except (TypeError, ValueError, OverflowError):
         return None
+    user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None  # no id beyond the column's
     return actor_for(session, user) if user else None
 
 

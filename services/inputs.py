@@ -28,13 +28,13 @@ from services import clock
 from services.errors import Invalid
 from services.validation import id_number_problem, is_mobile
 from workflow import RiskLevel
-from workflow.fields import MAX_AMOUNT
+from workflow.fields import MAX_AMOUNT, MAX_INT
 from workflow.text import say
 from workflow.triggers import PARTY_ROLES
 
 MAX_PARTIES = 20
 MAX_PEOPLE = 100_000
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_INT  # an id, as the database stores it
 CENT = Decimal("0.01")
 ROLE_VALUES = tuple(value for value, _label in PARTY_ROLES)
 

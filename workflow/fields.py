@@ -14,6 +14,8 @@ from workflow.errors import Refused
 from workflow.text import Text, say
 
 MAX_AMOUNT = Decimal("1000000000")
+# The largest whole number a column holds (a 32-bit INTEGER on PostgreSQL): ids, counts, versions.
+MAX_INT = 2**31 - 1
 # Dates a person can mean: nothing in this product happens before 1900 or after 2100.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -105,7 +107,7 @@ def _parse(f: Field, value: Any) -> Any:
         return day
     if f.kind in ("int", "user"):
         number = int(value)
-        if not 0 <= number < 2**31:
+        if not 0 <= number <= MAX_INT:
             raise ValueError(value)
         return number
     if f.kind == "money":

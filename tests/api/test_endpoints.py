@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from typing import Any
@@ -149,6 +150,11 @@ def test_bad_list_parameters_are_422(api: Api) -> None:
     assert problem(api.get("/cases?state=flying"), 422, "bad_choice")["field"] == "state"
     assert problem(api.get("/cases?cursor=%21%21"), 422, "bad_cursor")["field"] == "cursor"
     assert problem(api.get("/cases?month=2026-1"), 422, "bad_field")["field"] == "month"
+    # Numbers beyond a database integer are refused before any query (PostgreSQL would raise on them).
+    beyond = base64.urlsafe_b64encode(f"c:{2**31}".encode()).decode()
+    assert problem(api.get(f"/cases?cursor={beyond}"), 422, "bad_cursor")["field"] == "cursor"
+    assert problem(api.get(f"/events?after={2**31}"), 422, "out_of_range")["field"] == "after"
+    assert problem(api.get(f"/cases?assignee_id={2**31}"), 422, "out_of_range")["field"] == "assignee_id"
 
 
 def test_get_case_has_parties_events_and_triggers_with_reasons(api: Api, factory: Factory) -> None:
@@ -204,6 +210,7 @@ def test_a_stale_version_is_409_and_changes_nothing(api: Api, factory: Factory, 
         ),
         ("registered", "accept", {"severity": "major"}, "override_has_reason", "data.override_reason"),
         ("accepted", "assign", {"assignee_id": 99999}, "assignee_fits_case", "data.assignee_id"),
+        ("accepted", "assign", {"assignee_id": 2**31}, "bad_field", "data.assignee_id"),
         ("registered", "follow_up", {}, "invalid_state", None),
         (
             "registered",

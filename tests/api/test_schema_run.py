@@ -32,9 +32,7 @@ def _document() -> dict[str, Any]:
     """The API's own OpenAPI document, as the app serves it (no database needed to describe it)."""
     from app import create_app
 
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": "sqlite://", "CHECK_SCHEMA": False}
-    )
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": "sqlite://", "CHECK_SCHEMA": False})
     return app.test_client().get("/api/v1/openapi.json").get_json()  # type: ignore[no-any-return]
 
 

@@ -30,14 +30,15 @@ def test_an_enumerated_column_refuses_other_values(
 
 def test_a_new_case_needs_a_source_of_the_vocabulary(factory: Factory, engine: Engine) -> None:
     case = factory.case("registered")
+    columns = (
+        "community_id, category, {source}, facts, people_involved, parties_count, injury, place_xiaoqu, "
+        "place_building, risk_level, severity_computed, triage_reasons, severity_overridden, state, "
+        "rights_notified, refusal_recorded, mediation_started, extensions, escalations, registered_at, "
+        "updated_at, version"
+    )
     copy = (
-        'INSERT INTO "case" (community_id, category, source, facts, people_involved, parties_count, injury, '
-        "place_xiaoqu, place_building, risk_level, severity_computed, triage_reasons, severity_overridden, "
-        "state, rights_notified, refusal_recorded, mediation_started, extensions, escalations, registered_at, "
-        "updated_at, version) SELECT community_id, category, :source, facts, people_involved, parties_count, "
-        "injury, place_xiaoqu, place_building, risk_level, severity_computed, triage_reasons, "
-        "severity_overridden, state, rights_notified, refusal_recorded, mediation_started, extensions, "
-        'escalations, registered_at, updated_at, version FROM "case" WHERE id = :i'
+        f'INSERT INTO "case" ({columns.format(source="source")}) '
+        f'SELECT {columns.format(source=":source")} FROM "case" WHERE id = :i'
     )
     with pytest.raises(DatabaseError), engine.begin() as conn:
         conn.execute(text(copy), {"source": "网上", "i": case.id})
