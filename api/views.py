@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from flask import Response, current_app, g, jsonify, render_template, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import Row
 from sqlmodel import col, select
 
 from api import schemas as s
@@ -171,15 +173,17 @@ def _case(case: Case, who: Caller, parties: list[Party], community: Community) -
     }
 
 
-def _events(events: list[CaseEvent]) -> list[s.EventOut]:
+def _events(events: Sequence[CaseEvent | Row[Any]]) -> list[s.EventOut]:
+    """Events (rows or entities) as the API shows them; each trigger's label translated once."""
     names = user_names(db(), (e.actor_id for e in events))
+    labels = {trigger: trigger_label(trigger) for trigger in {e.trigger for e in events}}
     return [
         s.EventOut(
             id=e.id or 0,
             case_id=e.case_id,
             community_id=e.community_id,
             trigger=e.trigger,
-            label=trigger_label(e.trigger),
+            label=labels[e.trigger],
             from_state=e.from_state,
             to_state=e.to_state,
             actor_id=e.actor_id,

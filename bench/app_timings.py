@@ -115,15 +115,18 @@ class Request:
     client: FlaskClient
     method: str
     path: Callable[[int], str]
-    data: Callable[[int], dict[str, str]] | None = None
+    data: Callable[[int], dict[str, str]] | None = None  # a form
     expect: int = 200
     after: Callable[[Any], None] | None = None
     note: str = ""
+    body: Callable[[int], dict[str, Any]] | None = None  # a JSON body (the API), instead of a form
 
     def send(self, i: int) -> Any:
         path = self.path(i)
         if self.method == "GET":
             response = self.client.get(path)
+        elif self.body is not None:
+            response = self.client.post(path, json=self.body(i))
         else:
             response = self.client.post(path, data=self.data(i) if self.data else {})
         if response.status_code != self.expect:
@@ -260,7 +263,7 @@ def first_view(url: str, req: Request, month_key: str) -> Timing:
     return timing
 
 
-def _recorded(recorder: Recorder, req: Request, name: str) -> Captured:
+def recorded(recorder: Recorder, req: Request, name: str) -> Captured:
     """Send the request once with the SQL recorder on (and follow its redirect, unrecorded)."""
     recorder.on = True
     response = req.send(0)
@@ -269,7 +272,7 @@ def _recorded(recorder: Recorder, req: Request, name: str) -> Captured:
     return Captured(name, recorder.take())
 
 
-def _shown(t: Timing) -> Timing:
+def shown(t: Timing) -> Timing:
     print(
         f"  {t.name:<22} median {t.median:8.1f} ms  p95 {t.p95:8.1f} ms"
         f"  ({len(t.samples_ms)} reps, {t.statements} SQL)",
@@ -288,7 +291,7 @@ def run(url: str, s: Subjects, *, quick: bool = False) -> tuple[list[Timing], li
         if req.name == "stats_all":
             timings.append(first_view(url, req, s.month))
         req.send(0)
-        captured.append(_recorded(recorder, req, req.name))
+        captured.append(recorded(recorder, req, req.name))
         slow = req.name.startswith(("stats", "export"))
         timing = timed(
             req,
@@ -298,14 +301,14 @@ def run(url: str, s: Subjects, *, quick: bool = False) -> tuple[list[Timing], li
             budget_s=budget,
         )
         timing.statements = sql_count(captured[-1].statements)
-        timings.append(_shown(timing))
+        timings.append(shown(timing))
     intake, accept, created = writes["intake"], writes["accept"], writes["created"]
-    captured.append(_recorded(recorder, intake, "intake"))
+    captured.append(recorded(recorder, intake, "intake"))
     t_intake = timed(intake, warmup=3, min_reps=min_reps, max_reps=max_reps, budget_s=budget)
     t_intake.statements = sql_count(captured[-1].statements)
-    captured.append(_recorded(recorder, accept, "transition"))
+    captured.append(recorded(recorder, accept, "transition"))
     left = len(created) - 4
     t_accept = timed(accept, warmup=3, min_reps=min(min_reps, left), max_reps=left, budget_s=budget)
     t_accept.statements = sql_count(captured[-1].statements)
-    timings += [_shown(t_intake), _shown(t_accept)]
+    timings += [shown(t_intake), shown(t_accept)]
     return timings, captured, created[: 4 + len(t_accept.samples_ms)]

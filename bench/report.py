@@ -25,6 +25,13 @@ ROWS = (  # name, label, median target (ms), p95 target (ms), scaling target; ap
     ("export_report_xlsx", "XLSX: monthly report, one month", 2000, None, None),
     ("export_cases_xlsx", "XLSX: case list of one month", 2000, None, None),
 )
+API_ROWS = (  # name, label, median target (ms); the API's scaling target is SCALING_TARGET
+    ("api_case", "GET /cases/{id} (case with 20 events)", 5),
+    ("api_events", "GET /events, a page of 500", 30),
+    ("api_intake", "POST /cases (2 parties, incl. commit)", 10),
+    ("api_accept", "POST /cases/{id}/triggers/accept (incl. commit)", 8),
+)
+SCALING_TARGET = 1.5
 RATIO_TARGET = 1.5
 RATIO_ROWS = {"stats_all"}  # app/floor has a target for the statistics page only; elsewhere it is shown
 BIG, SMALL = "1000000", "10000"
@@ -114,11 +121,56 @@ throw-away copy of each measures:
   list, 35 % case page, 5 % queue, 10 % intake, 10 % accept. An error is any unexpected status, or an
   intake/accept that the database does not show afterwards.
 
-Options (`make bench BENCH_ARGS="..."`): `--sizes 10000 --quick --no-throughput --seconds 20`; with
+- **the JSON API** (bench/api_timings.py): GET /cases/{id} (the case page's case), GET /events (a page
+  of 500), POST /cases and POST /cases/{id}/triggers/accept through the same app, as a write client of
+  one community with its bearer token (each request authenticates and counts against the rate limit).
+
+Options (`make bench BENCH_ARGS="..."`): `--sizes 10000 --quick --no-throughput --seconds 20`,
+`--api-only` (the API's requests alone); with
 `DATABASE_URL=postgresql://...` the PostgreSQL runs follow (`--pg-sizes 10000,1000000`).
 The machine is shared: the load average at the start of each run is recorded; treat single-digit-ms
 differences as noise.
 """
+
+
+def api_table(name: str, runs: dict[str, Any]) -> list[str]:
+    """The API's medians (p95) at every size measured, and the largest size against the smallest."""
+    sizes = sorted(runs, key=int)
+    small, big = runs[sizes[0]], runs[sizes[-1]]
+    ratio_head = f"scaling {int(sizes[-1]):,}/{int(sizes[0]):,} (≤ {SCALING_TARGET})"
+    lines = [
+        f"### {name}: the JSON API (/api/v1)",
+        "",
+        *(
+            f"- {int(size):,} cases ({runs[size]['events']:,} events): measured {runs[size]['date']} at "
+            f"commit `{runs[size]['commit']}`; load average at start "
+            f"{runs[size]['machine']['load_average_at_start']}."
+            for size in sizes
+        ),
+        "",
+        "| request | "
+        + " | ".join(f"{int(size):,}: median (p95) ms" for size in sizes)
+        + f" | target median | {ratio_head} | SQL statements |",
+        "|---|" + "---:|" * len(sizes) + "---|---:|---:|",
+    ]
+    for key, label, target in API_ROWS:
+        found = [runs[size]["api"].get(key) for size in sizes]
+        if not any(found):
+            continue
+        cells = " | ".join(
+            "—" if f is None else f"{_fmt(f['median_ms'])} ({_fmt(f['p95_ms'])})" for f in found
+        )
+        last = big["api"].get(key)
+        first = small["api"].get(key)
+        scaling = last["median_ms"] / first["median_ms"] if last and first and len(sizes) > 1 else None
+        verdict = _ok(last["median_ms"], target) if last else ""
+        statements = (last or first or {}).get("statements")
+        lines.append(
+            f"| {label} | {cells} | ≤ {target} {verdict} (at {int(sizes[-1]):,}) "
+            f"| {_fmt(scaling, 2)} {_ok(scaling, SCALING_TARGET)} | {statements} |"
+        )
+    lines.append("")
+    return lines
 
 
 def write(results: dict[str, Any]) -> None:
@@ -136,6 +188,8 @@ def write(results: dict[str, Any]) -> None:
         )
         lines.append("")
         lines += backend_table(backend, runs)
+    for backend, runs in results.get("api", {}).items():
+        lines += api_table(backend, runs)
     if NOTES.exists():
         lines.append(NOTES.read_text())
     README.write_text("\n".join(lines).rstrip() + "\n")

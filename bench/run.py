@@ -6,7 +6,8 @@ never changed; the copy is deleted afterwards. Results are merged into bench/res
 and size, and bench/README.md is rewritten from it (bench/report.py).
 
 Options: ``--sizes 10000,1000000`` ``--quick`` (fewer repetitions) ``--seconds 30`` (throughput, ≤ 60)
-``--no-throughput``. With DATABASE_URL=postgresql://... set, PostgreSQL is measured after SQLite
+``--no-throughput`` ``--api-only`` (the JSON API's requests alone, bench/api_timings.py; the API is
+measured in every run). With DATABASE_URL=postgresql://... set, PostgreSQL is measured after SQLite
 (``--pg-sizes``, default 10000).
 """
 
@@ -29,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import bindparam, text
 
-from bench import app_timings, build, floor, report, throughput
+from bench import api_timings, app_timings, build, floor, report, throughput
 from bench.subjects import Subjects, prepare
 from services.db import make_engine
 from services.schema import head_revision, upgrade
@@ -104,14 +105,6 @@ def measure(built: build.BuiltDatabase, args: argparse.Namespace) -> dict[str, A
             f"month {subjects.month}, filter category {subjects.category}",
             flush=True,
         )
-        timings, captured, accepted = app_timings.run(url, subjects, quick=args.quick)
-        missing = missing_writes(url, accepted, accepted)
-        if missing:
-            raise RuntimeError(f"{missing} accepted cases are not accepted in the database")
-        print("  floor (driver only):", flush=True)
-        floors = floor.run(url, captured, user_id(url, subjects.member), quick=args.quick)
-        for t in floors:
-            print(f"  {t.name:<22} median {t.median:8.1f} ms  p95 {t.p95:8.1f} ms", flush=True)
         result: dict[str, Any] = {
             "cases": built.cases,
             "events": _count(url, "case_event"),
@@ -124,10 +117,21 @@ def measure(built: build.BuiltDatabase, args: argparse.Namespace) -> dict[str, A
                 "month": subjects.month,
                 "filtered": f"state=closed&category={subjects.category}",
             },
-            "app": {t.name: t.summary() for t in timings},
-            "floor": {t.name: t.summary() for t in floors},
         }
-        if not args.no_throughput:
+        if not args.api_only:
+            timings, captured, accepted = app_timings.run(url, subjects, quick=args.quick)
+            _check_accepted(url, accepted)
+            print("  floor (driver only):", flush=True)
+            floors = floor.run(url, captured, user_id(url, subjects.member), quick=args.quick)
+            for t in floors:
+                print(f"  {t.name:<22} median {t.median:8.1f} ms  p95 {t.p95:8.1f} ms", flush=True)
+            result["app"] = {t.name: t.summary() for t in timings}
+            result["floor"] = {t.name: t.summary() for t in floors}
+        print("  the JSON API:", flush=True)
+        api_t, accepted = api_timings.run(url, subjects, quick=args.quick)
+        _check_accepted(url, accepted)
+        result["api"] = {t.name: t.summary() for t in api_t}
+        if not args.no_throughput and not args.api_only:
             print(f"  throughput: {args.seconds} s mixed load on gunicorn ...", flush=True)
             upgrade(url)  # gunicorn imports the code as it is now: a migration may have landed meanwhile
             try:
@@ -146,6 +150,12 @@ def measure(built: build.BuiltDatabase, args: argparse.Namespace) -> dict[str, A
                     flush=True,
                 )
     return result
+
+
+def _check_accepted(url: str, accepted: list[int]) -> None:
+    missing = missing_writes(url, accepted, accepted)
+    if missing:
+        raise RuntimeError(f"{missing} accepted cases are not accepted in the database")
 
 
 def measured_alone(built: build.BuiltDatabase, args: argparse.Namespace) -> dict[str, Any]:
@@ -188,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--api-only", action="store_true", help="only the JSON API's requests")
     args = parser.parse_args(argv)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"runs": {}}
     commit = subprocess.run(
@@ -201,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     for backend, size in plans:
         built = build.sqlite_database(size) if backend == "sqlite" else build.postgres_database(pg, size)
         run = measured_alone(built, args) | stamp
-        results.setdefault("runs", {}).setdefault(backend, {})[str(size)] = run
+        api = {k: v for k, v in run.items() if k not in ("app", "floor", "throughput")}
+        results.setdefault("api", {}).setdefault(backend, {})[str(size)] = api
+        if not args.api_only:
+            results.setdefault("runs", {}).setdefault(backend, {})[str(size)] = run
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
         report.write(results)
     print(f"wrote {RESULTS.relative_to(HERE.parent)} and bench/README.md")

@@ -11,7 +11,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -94,12 +96,17 @@ def parties_of(session: Session, case_ids: list[int]) -> dict[int, list[Party]]:
     return out
 
 
-def events_after(session: Session, caller: Caller, *, after: int, limit: int) -> list[CaseEvent]:
-    """The change feed: every event of the client's communities after ``after``, in the order written."""
+def events_after(session: Session, caller: Caller, *, after: int, limit: int) -> list[Row[Any]]:
+    """The change feed: every event of the client's communities after ``after``, in the order written.
+
+    Rows of the event's columns (named as CaseEvent's attributes), not entities: a page is 500 events,
+    and loading each as an ORM object cost more than reading it.
+    """
+    table = CaseEvent.__table__  # type: ignore[attr-defined]
     query = (
-        select(CaseEvent)
+        select(*table.columns)
         .where(col(CaseEvent.id) > after, visible_event_condition(caller.actor))
         .order_by(col(CaseEvent.id))
         .limit(limit)
     )
-    return list(session.exec(query))
+    return list(session.execute(query))
