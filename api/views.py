@@ -247,7 +247,7 @@ def _next_cursor(before: int | None) -> str | None:
 
 
 # --- cases -------------------------------------------------------------------------------------------
-@api.get("/cases", tags=[CASES], responses={200: s.CaseList})
+@api.get("/cases", tags=[CASES], responses={200: s.CaseList}, operation_id="list_cases")
 def list_cases(query: s.CaseQuery) -> Response:
     """案件列表：与网页列表相同的筛选，按登记倒序，游标分页，当事人信息按权限脱敏。"""
     who = caller()
@@ -273,7 +273,10 @@ def list_cases(query: s.CaseQuery) -> Response:
 
 
 @api.post(
-    "/cases", tags=[CASES], responses={201: s.CaseDetail, 200: s.CaseDetail, **documented(403, 409, 415)}
+    "/cases",
+    tags=[CASES],
+    responses={201: s.CaseDetail, 200: s.CaseDetail, **documented(403, 409, 415)},
+    operation_id="create_case",
 )
 def create_case(body: s.CaseIntake) -> Response:
     """登记纠纷（同网页登记表）。同一 external_ref、同一内容再次提交：200 与原案件；内容不同：409。"""
@@ -283,7 +286,12 @@ def create_case(body: s.CaseIntake) -> Response:
     return ok(_detail(case, who), 201 if created else 200, {"Location": location})
 
 
-@api.get("/cases/<int:case_id>", tags=[CASES], responses={200: s.CaseDetail, **documented(404)})
+@api.get(
+    "/cases/<int:case_id>",
+    tags=[CASES],
+    responses={200: s.CaseDetail, **documented(404)},
+    operation_id="get_case",
+)
 def get_case(path: s.CasePath) -> Response:
     """一件案件：当事人、全部事件，以及此状态下每个操作本客户端现在能否执行（不能时说明原因）。"""
     return ok(_detail(_visible(path.case_id), caller()))
@@ -329,7 +337,7 @@ for _trigger in TRIGGERS:
 
 
 # --- the change feed, statistics, the workflow --------------------------------------------------------
-@api.get("/events", tags=[FEED], responses={200: s.EventPage})
+@api.get("/events", tags=[FEED], responses={200: s.EventPage}, operation_id="list_events")
 def list_events(query: s.EventQuery) -> Response:
     """变更流：本客户端各社区的全部事件，按写入顺序；用上次的 next_after 作 after 继续读取。"""
     events = events_after(db(), caller(), after=query.after, limit=query.limit)
@@ -346,7 +354,12 @@ def _number(value: Any) -> int | float | None:
     return value if value is None or isinstance(value, int) else float(value)
 
 
-@api.get("/stats/monthly", tags=[STATS], responses={200: s.MonthlyStats, **documented(403)})
+@api.get(
+    "/stats/monthly",
+    tags=[STATS],
+    responses={200: s.MonthlyStats, **documented(403)},
+    operation_id="monthly_stats",
+)
 def monthly(query: s.StatsQuery) -> Response:
     """月报数字：与统计页面、CSV 相同的数字（本客户端可见的社区）。"""
     who = caller()
@@ -402,7 +415,7 @@ def monthly(query: s.StatsQuery) -> Response:
     )
 
 
-@api.get("/workflow", tags=[WORKFLOW], responses={200: s.WorkflowOut})
+@api.get("/workflow", tags=[WORKFLOW], responses={200: s.WorkflowOut}, operation_id="get_workflow")
 def workflow() -> Response:
     """办案流程：状态、操作（从哪些状态到哪里、谁可以执行、要填什么）、条件。"""
     return ok(s.WorkflowOut(**describe()))

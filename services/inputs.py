@@ -147,7 +147,7 @@ _BLANK = {
 _RANGE = {
     "claimed_amount": "争议金额须在 0 至 10 亿元之间。",
     "people_involved": "涉及人数须在 0 至 100000 之间。",
-    "parties": "当事人最多 20 名。",
+    "parties": "当事人须为 2 至 20 名。",
 }
 _FORMAT = {"claimed_amount": "请填写有效的数字金额。", "people_involved": "请填写整数。"}
 

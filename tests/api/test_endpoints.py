@@ -77,7 +77,7 @@ BAD_INTAKE = [
     ({"claimed_amount": "NaN"}, "bad_field", "claimed_amount", "数字金额"),
     ({"risk_level": "red"}, "reported_to_required", "reported_to", "红色风险"),
     ({"risk_level": "purple"}, "bad_choice", "risk_level", "激化风险的选项无效"),
-    ({"parties": [{"role": "applicant", "name": "甲"}]}, "out_of_range", "parties", "当事人"),
+    ({"parties": [{"role": "applicant", "name": "甲"}]}, "out_of_range", "parties", "当事人须为 2 至 20 名"),
     ({"external_ref": ""}, "missing_field", "external_ref", "外部编号"),
     ({"colour": "red"}, "unknown_field", "colour", "colour"),
     ({"community_id": "abc"}, "bad_field", "community_id", "社区的格式不正确"),
