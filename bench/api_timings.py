@@ -11,6 +11,10 @@ use, as in production. Requests, repetitions and the recorded SQL are those of b
   events before the community's newest;
 - ``api_intake``: POST /cases (the intake form's data as JSON, a new external_ref each time);
 - ``api_accept``: POST /cases/{id}/triggers/accept on the cases the intake created.
+
+Then the same three things through the pages, in the same process a moment later (``page_case``,
+``page_intake``, ``page_accept``: bench/app_timings.py's requests), so that the API can be read against
+the pages on a machine whose speed varies from run to run.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from bench.app_timings import Recorder, Request, Timing, make_app, recorded, shown, sql_count, timed
+from bench.app_timings import requests as page_requests
 from bench.subjects import ACCEPT_FORM, Subjects, intake_form
 from services.api_clients import create_client
 from services.db import make_engine
@@ -136,7 +141,32 @@ def run(url: str, s: Subjects, *, quick: bool = False) -> tuple[list[Timing], li
     timing = timed(accept, warmup=3, min_reps=min(min_reps, left), max_reps=left, budget_s=budget)
     timing.statements = statements
     timings.append(shown(timing))
-    return timings, created[: 4 + len(timing.samples_ms)]
+    accepted = created[: 4 + len(timing.samples_ms)]
+    timings += _pages(app, recorder, s, min_reps=min_reps, max_reps=max_reps, budget=budget)
+    return timings, accepted
+
+
+def _pages(app: Any, recorder: Recorder, s: Subjects, **reps: Any) -> list[Timing]:
+    """The case page, the intake form and the accept form, timed as bench/app_timings.py times them."""
+    reads, writes = page_requests(app, s)
+    case_page = next(r for r in reads if r.name == "case_page")
+    out = []
+    for name, req in (("page_case", case_page), ("page_intake", writes["intake"])):
+        req.send(0)
+        statements = _statements(recorder, req)
+        out.append(_timed(req, name, statements, **reps))
+    accept, left = writes["accept"], len(writes["created"]) - 4
+    statements = _statements(recorder, accept)
+    out.append(_timed(accept, "page_accept", statements, **{**reps, "max_reps": left}))
+    return out
+
+
+def _timed(
+    req: Request, name: str, statements: int, *, min_reps: int, max_reps: int, budget: float
+) -> Timing:
+    timing = timed(req, warmup=3, min_reps=min(min_reps, max_reps), max_reps=max_reps, budget_s=budget)
+    timing.name, timing.statements = name, statements
+    return shown(timing)
 
 
 def _statements(recorder: Recorder, req: Request) -> int:
