@@ -12,7 +12,7 @@ from services.api_clients import revoke_client
 from tests.api.conftest import Api, Platform, intake_body, make_platform
 from tests.api.test_endpoints import problem
 from tests.factories import Factory
-from tests.web.case_helpers import login, snapshot, text, token_from
+from tests.web.case_helpers import login, snapshot, text, token_from, token_in
 
 
 def test_a_client_of_one_community_sees_nothing_of_another(client, factory: Factory, api: Api) -> None:
@@ -82,8 +82,6 @@ def test_a_clients_identity_cannot_log_in_nor_be_edited_as_a_user(
 ) -> None:
     acting = session.exec(select(User).where(User.kind == "api_client")).one()
     page = client.get("/login")
-    from tests.web.case_helpers import token_in
-
     resp = client.post(
         "/login", data={"username": acting.username, "password": "!", "csrf_token": token_in(text(page))}
     )

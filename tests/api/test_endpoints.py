@@ -11,11 +11,15 @@ import pytest
 from sqlmodel import Session, select
 
 from models import ApiClient, Case, CaseEvent, Party
+from services import clock
 from services.exports import report_tables, to_csv
+from services.permissions import actor_for
 from services.statistics import Month, monthly_report, resolve_scope
 from tests.api.conftest import Api, Platform, intake_body, make_platform
 from tests.factories import Factory
 from tests.web.case_helpers import fresh, snapshot
+from workflow import TRIGGERS
+from workflow.diagram import describe
 
 PROBLEM = "application/problem+json"
 
@@ -237,8 +241,6 @@ def test_a_refusal_is_422_with_its_code_field_and_message(
 
 
 def test_the_trigger_bodies_come_from_the_declarations(client) -> None:
-    from workflow import TRIGGERS
-
     spec = client.get("/api/v1/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
     for trigger in TRIGGERS:
@@ -275,8 +277,6 @@ def test_stats_are_the_reports_numbers_as_in_the_csv(client, factory: Factory, s
     for state in ("closed", "terminated", "accepted", "agreed"):
         factory.case(state)
     reader = Api(client, make_platform(factory, "司法局", scope="read", role="leader"))
-    from services import clock
-
     month = Month.of(clock.now())
     body = reader.get("/stats/monthly", query_string={"month": month.key, "community": "幸福"}).get_json()
     leader = resolve_scope(session, _actor(session, factory), f"community:{factory.default_community().id}")
@@ -294,8 +294,6 @@ def test_stats_are_the_reports_numbers_as_in_the_csv(client, factory: Factory, s
 
 
 def _actor(session: Session, factory: Factory):  # type: ignore[no-untyped-def]
-    from services.permissions import actor_for
-
     return actor_for(session, factory.user("leader"))
 
 
@@ -310,8 +308,6 @@ def test_stats_of_a_community_not_the_clients_and_bad_months_are_refused(api: Ap
 
 # --- GET /workflow, the document, the docs page -----------------------------------------------------------
 def test_workflow_is_the_declaration_as_data(api: Api) -> None:
-    from workflow.diagram import describe
-
     assert api.get("/workflow").get_json() == describe()
 
 
