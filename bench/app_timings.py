@@ -231,7 +231,7 @@ def requests(app: Flask, s: Subjects) -> tuple[list[Request], dict[str, Any]]:
         "transition",
         member,
         "POST",
-        lambda i: f"/cases/{pending.pop(0)}/fire/accept",
+        lambda i: f"/cases/{pending.pop(0)}",
         lambda i: {**ACCEPT_FORM, "version": "1"},
         expect=303,
         note="accept (numbering, deadline); commit included",

@@ -156,4 +156,4 @@ def intake_form(rng: random.Random, community_id: int, categories: list[str]) ->
     }
 
 
-ACCEPT_FORM = {"severity": "", "override_reason": "", "note": "基准测试受理"}
+ACCEPT_FORM = {"trigger": "accept", "severity": "", "override_reason": "", "note": "基准测试受理"}
