@@ -29,8 +29,9 @@ from models import (
     User,
     UserCommunity,
 )
-from services import clock, tally
+from services import clock
 from services.permissions import may_search_pii, visible_condition
+from services.statistics import live_counts
 from workflow import Actor, Role, State, Tier
 from workflow.roles import TIER_ROLES
 from workflow.states import CLOCK_RUNNING, TERMINAL
@@ -176,7 +177,9 @@ def _counts(
         if communities is not None and flt.community_id not in communities:
             return {}
         communities = frozenset({flt.community_id})
-    return tally.counts(session, communities, category=flt.category, tier=flt.tier, severity=flt.severity)
+    return live_counts.counts(
+        session, communities, category=flt.category, tier=flt.tier, severity=flt.severity
+    )
 
 
 def _page_of(

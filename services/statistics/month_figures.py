@@ -1,8 +1,8 @@
 """One month's figures per community, in a dozen grouped queries (the SQL of the monthly report).
 
 Every query groups by community, so the figures of any scope (a community, a street, all) are the sum
-of its communities' ``MonthTally``; the same tallies are what services.month_close keeps for a month
-that is over. The figures are defined in services.statistics. No database date functions are used:
+of its communities' ``MonthTally``; the same tallies are what kept_months keeps for a month that is
+over. The figures are defined in the docstring of report. No database date functions are used:
 months are UTC ranges, so the same SQL runs on SQLite and PostgreSQL.
 """
 
@@ -22,7 +22,6 @@ from sqlalchemy import (
     distinct,
     func,
     or_,
-    true,
     type_coerce,
     union_all,
 )
@@ -33,7 +32,8 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from models import Agreement, Case, CaseEvent, FollowUp, JudicialConfirmation
-from services.months import Month
+from services.statistics.months import Month
+from services.statistics.scope import Communities, within
 from workflow.states import CLOCK_RUNNING, State
 
 OPEN_WITH_ASSIGNEE = (State.ASSIGNED.value, State.MEDIATING.value, State.AGREED.value, State.DEFAULTED.value)
@@ -58,7 +58,6 @@ COUNTS = (
     "prevented_cases",
     "prevented_people",
 )
-Communities = frozenset[int] | None
 
 
 @dataclass
@@ -120,30 +119,29 @@ def merged(tallies: Iterable[MonthTally]) -> MonthTally:
 
 
 # --- SQL helpers ---------------------------------------------------------------------------
-class days_between(FunctionElement[float]):
-    """Elapsed days from ``start`` to ``end`` (two timestamp columns), per dialect."""
+class sql_days_between(FunctionElement[float]):
+    """SQL: elapsed days from ``start`` to ``end`` (two timestamp columns), per dialect.
+
+    The same measure as ``clock.days_between`` (two Python datetimes), computed in the database.
+    """
 
     type = Float()
     inherit_cache = True
-    name = "days_between"
+    name = "sql_days_between"
 
 
-@compiles(days_between, "sqlite")
-def _days_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = list(element.clauses)
+@compiles(sql_days_between, "sqlite")
+def _days_sqlite(element: sql_days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = list(element.clauses)
     return f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
 
 
-@compiles(days_between, "postgresql")
-def _days_postgresql(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = list(element.clauses)
+@compiles(sql_days_between, "postgresql")
+def _days_postgresql(element: sql_days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = list(element.clauses)
     return (
         f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 86400.0)"
     )
-
-
-def within(column: Any, communities: Communities) -> ColumnElement[bool]:
-    return true() if communities is None else col(column).in_(sorted(communities))
 
 
 def _in_month(column: Any, month: Month) -> ColumnElement[bool]:
@@ -278,7 +276,7 @@ def compute(session: Session, communities: Communities, month: Month) -> dict[in
         count(cid, "confirmed", n)
     agreed = _agreed_cases(month, communities)
     for cid, days in session.exec(
-        select(Case.community_id, days_between(agreed.c.at, col(Case.accepted_at)))
+        select(Case.community_id, sql_days_between(col(Case.accepted_at), agreed.c.at))
         .select_from(agreed)
         .join(Case, col(Case.id) == agreed.c.case_id)
     ):
