@@ -34,12 +34,10 @@ from sqlmodel import Session, col, select
 from models import Agreement, Case, CaseEvent, FollowUp, JudicialConfirmation
 from services.statistics.months import Month
 from services.statistics.scope import Communities, within
-from workflow.states import CLOCK_RUNNING, State
+from workflow.states import State
+from workflow.triggers import HOLDER_TRIGGERS
 
-OPEN_WITH_ASSIGNEE = (State.ASSIGNED.value, State.MEDIATING.value, State.AGREED.value, State.DEFAULTED.value)
-RUNNING = tuple(s.value for s in CLOCK_RUNNING)
 HIGH_RISK = ("orange", "red")
-ASSIGNEE_TRIGGERS = ("assign", "reassign", "escalate", "delegate")
 SATISFIED = ("satisfied", "basically")
 DIMENSIONS = ("category", "source", "tier")
 COUNTS = (
@@ -200,7 +198,7 @@ def _assignee_at(case_id: Any, end: datetime) -> Any:
         .where(
             col(CaseEvent.case_id) == case_id,
             col(CaseEvent.at) < end,
-            col(CaseEvent.trigger).in_(ASSIGNEE_TRIGGERS),
+            col(CaseEvent.trigger).in_(HOLDER_TRIGGERS),
         )
         .order_by(col(CaseEvent.id).desc())
         .limit(1)
@@ -389,16 +387,19 @@ def _prevented(session: Session, communities: Communities, month: Month, count: 
 
 
 def _month_end(session: Session, communities: Communities, month: Month, of: Any, count: Any) -> None:
-    """Cases open at month end: overdue ones, and each assignee's open cases, in one pass."""
+    """Cases open at month end: overdue ones, and each assignee's open cases, in one pass.
+
+    Only an assigned case has an assignee: accept names none, and escalate/delegate clear it.
+    """
     rows = _open_at_end(month, communities)
     late = func.coalesce(rows.c.deadline < month.last_day, False).label("late")
     stmt = core_select(rows.c.community_id, rows.c.state, rows.c.assignee_id, late, func.count()).group_by(
         rows.c.community_id, rows.c.state, rows.c.assignee_id, late
     )
     for cid, state, assignee, is_late, n in session.execute(stmt):
-        if state in RUNNING and is_late:
+        if state in State.clock_values() and is_late:
             count(cid, "overdue", n)
-        if state in OPEN_WITH_ASSIGNEE and assignee is not None:
+        if state in State.open_values() and assignee is not None:
             _add_into(of(cid).workload, int(assignee), (int(n), 0, 0))
 
 
