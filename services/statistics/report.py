@@ -74,6 +74,11 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100 * part) / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
+def success_rate(success: int, failure: int) -> Decimal | None:
+    """成功率: 成功 / (成功 + 不成功), per cent; None when both are 0."""
+    return percent(success, success + failure)
+
+
 def one_decimal(value: float | Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
@@ -107,7 +112,7 @@ class Figures:
 
     @property
     def success_rate(self) -> Decimal | None:
-        return percent(self.success, self.success + self.failure)
+        return success_rate(self.success, self.failure)
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
@@ -219,7 +224,13 @@ class Row:
 
     @property
     def success_rate(self) -> Decimal | None:
-        return percent(self.success, self.success + self.failure)
+        return success_rate(self.success, self.failure)
+
+
+def total_row(rows: Iterable[Row]) -> Row:
+    """The 合计 line of a breakdown table: the sums, and the success rate of the sums."""
+    rows = list(rows)
+    return Row("", "合计", *(sum(getattr(r, a) for r in rows) for a in ("accepted", "success", "failure")))
 
 
 @dataclass

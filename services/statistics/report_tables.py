@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from services.exports import Cell, Table, safe_filename
-from services.statistics.report import Report, Row, SummaryLine, percent
+from services.statistics.report import Report, Row, SummaryLine, total_row
 
 DASH = "—"
 
@@ -73,15 +73,14 @@ def _summary_cells(line: SummaryLine) -> list[Cell]:
 
 def _breakdown_table(title: str, label: str, rows: Iterable[Row]) -> Table:
     rows = list(rows)
-    acc, succ, fail = (sum(getattr(r, a) for r in rows) for a in ("accepted", "success", "failure"))
-    total_rate = percent(succ, succ + fail)
     return Table(
         title=title,
         headers=[label, "受理数", "调解成功数", "调解不成功数", "成功率(%)"],
-        rows=[
-            [r.label, r.accepted, r.success, r.failure, DASH if r.success_rate is None else r.success_rate]
-            for r in rows
-        ],
-        totals=["合计", acc, succ, fail, DASH if total_rate is None else total_rate],
+        rows=[_breakdown_cells(r) for r in rows],
+        totals=_breakdown_cells(total_row(rows)),
         formats=["text", "int", "int", "int", "rate"],
     )
+
+
+def _breakdown_cells(row: Row) -> list[Cell]:
+    return [row.label, row.accepted, row.success, row.failure, _dash(row.success_rate)]
