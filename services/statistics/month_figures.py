@@ -2,7 +2,7 @@
 
 Every query groups by community, so the figures of any scope (a community, a street, all) are the sum
 of its communities' ``MonthTally``; the same tallies are what kept_months keeps for a month that is
-over. The figures are defined in the docstring of report. No database date functions are used:
+over. The figures are defined in report's docstring. No database date functions are used:
 months are UTC ranges, so the same SQL runs on SQLite and PostgreSQL.
 """
 
