@@ -18,7 +18,7 @@ from models import (
     JudicialConfirmation,
     User,
 )
-from services import clock, month_close, tally
+from services import clock
 from services.categories import active_categories
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
@@ -35,6 +35,7 @@ from services.records import (
     record_rows,
     registration_rows,
 )
+from services.statistics import kept_months, live_counts
 from services.validation import id_number_problem, is_mobile
 from workflow import (
     ENGINE,
@@ -122,7 +123,7 @@ def intake(
         session.add(case)
         session.flush()
         assert case.id is not None
-        tally.move(session, None, tally.key_of(case))
+        live_counts.move(session, None, live_counts.key_of(case))
         where = Where(case.id, case.community_id, actor.id, now)
         session.add_all([row.build() for row in registration_rows(data, result, where)])
     return case
@@ -234,14 +235,14 @@ def apply(
             raise NotFound("找不到该案件。")
         if expected_version is not None and case.version != expected_version:
             raise StaleCase()
-        before = tally.key_of(case)
+        before = live_counts.key_of(case)
         candidate = _candidate(session, TRIGGERS.get(trigger), data)
         policy = current_policy(session)
         outcome = ENGINE.with_policy(policy).fire(
             facts_of(session, case), who, trigger, data, today=clock.local_date(now), candidate=candidate
         )
         _record(session, case, outcome, who, now, policy)
-        tally.move(session, before, tally.key_of(case))
+        live_counts.move(session, before, live_counts.key_of(case))
     return case
 
 
@@ -277,7 +278,7 @@ def _record(
     session.add_all([row.build() for row in rows])
     # A closed month's kept figures go stale if this lands inside it: back-dated, or a visit day /
     # application day entered late.
-    month_close.drop(
+    kept_months.drop(
         session, case.community_id, (now, outcome.data.get("visited_on"), outcome.data.get("applied_on"))
     )
 

@@ -11,27 +11,12 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from services.errors import Forbidden, Invalid
-from services.exports import (
-    Table,
-    case_table,
-    cases_filename,
-    report_filename,
-    report_tables,
-    to_csv,
-    to_xlsx,
-)
-from services.months import FIRST, LAST
+from services.exports import Table, case_table, cases_filename, to_csv, to_xlsx
 from services.permissions import may_view_statistics
-from services.statistics import (
-    Indicator,
-    Month,
-    Report,
-    Scope,
-    monthly_report,
-    percent,
-    resolve_scope,
-    scope_choices,
-)
+from services.statistics.months import FIRST, LAST, Month
+from services.statistics.report import Indicator, Report, monthly_report, total_row
+from services.statistics.report_tables import report_filename, report_tables
+from services.statistics.scope import Scope, resolve_scope, scope_choices
 from web.auth import current_actor
 from web.database import db
 
@@ -45,7 +30,7 @@ MIMETYPES = {
 
 @bp.context_processor
 def helpers() -> dict[str, Any]:
-    return {"fig": fig, "delta": delta, "pct": pct, "rate": percent}
+    return {"fig": fig, "delta": delta, "pct": pct, "total_row": total_row}
 
 
 def fig(value: int | Decimal | None, indicator: Indicator) -> str:
