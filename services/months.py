@@ -21,7 +21,7 @@ class Month:
     def parse(cls, text: str | None) -> Month:
         """``2026-10`` → Month; anything else raises Invalid with a message for the user."""
         match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
             raise Invalid(f"月份格式不正确：{text or '（空）'}，应为 YYYY-MM，例如 2026-10。", field="month")
         return cls(int(match.group(1)), int(match.group(2)))
 

@@ -31,7 +31,7 @@ from services import clock
 from services.cases import IntakeInput, PartyInput
 from services.validation import ID_NUMBER, is_id_number, is_mobile
 from workflow import RiskLevel
-from workflow.triggers import SPECS
+from workflow.triggers import DATE_YEARS, SPECS, YEARS_HINT
 from workflow.triggers import Field as SpecField
 
 MAX_PARTIES = 20
@@ -86,11 +86,27 @@ class _PlainMessage:
 
 
 class CnDateField(_PlainMessage, DateField):
+    """A date; years outside ``DATE_YEARS`` are typing mistakes, refused before any date arithmetic."""
+
     invalid = "日期格式不正确，请按“年-月-日”填写。"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data.year not in DATE_YEARS:
+            self.data = None
+            raise ValueError(f"日期超出范围：{YEARS_HINT}。")
 
 
 class CnDecimalField(_PlainMessage, DecimalField):
+    """An amount; NaN and infinities are not numbers a user means."""
+
     invalid = "请填写有效的数字金额。"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid)
 
 
 class CnIntegerField(_PlainMessage, IntegerField):

@@ -28,6 +28,7 @@ from services.validation import mask_id_number, mask_phone
 from web import display
 from web.auth import current_actor
 from web.case_forms import TriggerForm, trigger_form
+from web.converters import db_id
 from web.database import db
 from workflow import ENGINE, Refused, RiskLevel, Severity, State, Tier
 from workflow.triggers import SPECS
@@ -71,8 +72,8 @@ def _filter_from_args() -> CaseFilter:
         tier=_one_of(args.get("tier"), Tier),
         severity=_one_of(args.get("severity"), Severity),
         category=(args.get("category") or "").strip()[:20] or None,
-        community_id=args.get("community_id", type=int),
-        assignee_id=args.get("assignee_id", type=int),
+        community_id=args.get("community_id", type=db_id),
+        assignee_id=args.get("assignee_id", type=db_id),
         overdue=args.get("overdue") in ("1", "y", "on"),
         month=month if parse_month(month) else None,
         q=(args.get("q") or "").strip()[:60],

@@ -9,6 +9,10 @@ from typing import Any
 
 from workflow.errors import Refused
 
+# Dates outside these years are typing mistakes (0001, 9999): refused before deadlines are computed from them.
+DATE_YEARS = range(1900, 2101)
+YEARS_HINT = f"年份须在 {DATE_YEARS[0]} 至 {DATE_YEARS[-1]} 之间"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -247,17 +251,20 @@ def _parse(f: Field, value: Any) -> Any:
             raise Refused("too_long", f"{f.label}不能超过 {f.max_length} 个字。", field=f.name)
         return text
     if f.kind == "date":
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        if day.year not in DATE_YEARS:
+            raise Refused("bad_date", f"{f.label}超出范围：{YEARS_HINT}。", field=f.name)
+        return day
     if f.kind in ("int", "user"):
         number = int(value)
         if number < 0:
             raise ValueError(value)
         return number
     if f.kind == "money":
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-        if amount < 0 or amount > Decimal("1000000000"):
+        amount = Decimal(str(value))
+        if not amount.is_finite() or not 0 <= amount <= Decimal("1000000000"):
             raise ValueError(value)
-        return amount
+        return amount.quantize(Decimal("0.01"))
     if f.kind == "choice":
         keys = {k for k, _ in f.choices}
         if str(value) not in keys:
