@@ -9,9 +9,7 @@ may have left unusable is discarded, so the next request after the fault clears 
 from __future__ import annotations
 
 import math
-import select
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +21,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
+
+from services import pg_guard
 
 # The largest value an INTEGER column holds on PostgreSQL (SQLite's are wider): ids and counts beyond it
 # are refused before they reach a query, so the site answers the same on both databases.
@@ -122,11 +123,19 @@ def trouble_of(error: BaseException, *, disconnect: bool = False) -> DatabaseTro
         client_side = isinstance(error, psycopg.OperationalError | psycopg.InterfaceError) and not state
         if kind is None and client_side:
             kind = DatabaseUnavailable  # could not connect, connection lost, connection timeout
-    elif isinstance(error, sa_exc.TimeoutError):
-        kind = DatabaseBusy  # no free connection in the pool
     if kind is None and disconnect:
         kind = DatabaseUnavailable
     return kind(detail) if kind is not None else None
+
+
+class BoundedPool(QueuePool):
+    """The usual pool of connections; waiting past ``pool_timeout`` for a free one is DatabaseBusy."""
+
+    def _do_get(self) -> Any:
+        try:
+            return super()._do_get()
+        except sa_exc.TimeoutError as exc:
+            raise DatabaseBusy(str(exc)) from exc
 
 
 def _on_error(ctx: ExceptionContext) -> DatabaseTrouble | None:
@@ -164,48 +173,25 @@ def _postgresql_engine(url: str, timeouts: Timeouts | None, **kwargs: Any) -> En
         "tcp_user_timeout": int(timeouts.connect * 1000),
         "options": f"-c statement_timeout={int(timeouts.statement * 1000)}",
     }
-    engine = create_engine(url, connect_args=connect_args, pool_timeout=timeouts.pool, **kwargs)
+    engine = create_engine(
+        url, connect_args=connect_args, poolclass=BoundedPool, pool_timeout=timeouts.pool, **kwargs
+    )
     ping_within = max(timeouts.connect, 1.0)
 
     @event.listens_for(engine, "checkout")
     def _ping(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
         # SQLAlchemy's pool_pre_ping waits forever for a server that accepts and never answers
-        if not ping(dbapi_conn, within=ping_within):
+        if not pg_guard.ping(dbapi_conn, within=ping_within):
             raise sa_exc.DisconnectionError("no answer to a ping")  # the pool opens a new connection
 
+    if timeouts.statement > 0:  # a live server ends a statement at its timeout; a silent one, the watchdog
+        pg_guard.watch(engine.dialect, timeouts.statement + max(timeouts.connect, 1.0))
     return engine
-
-
-def ping(dbapi_conn: psycopg.Connection[Any], *, within: float) -> bool:
-    """Whether the server answers ``SELECT 1`` within ``within`` seconds (the pool's pre-ping, bounded)."""
-    pgconn = dbapi_conn.pgconn
-    deadline = time.monotonic() + within
-
-    def wait(readable: bool) -> bool:
-        remaining = deadline - time.monotonic()
-        sockets = ([pgconn.socket], []) if readable else ([], [pgconn.socket])
-        return remaining > 0 and bool(any(select.select(*sockets, [], remaining)[:2]))
-
-    try:
-        pgconn.send_query(b"SELECT 1")
-        while pgconn.flush():
-            if not wait(readable=False):
-                return False
-        while pgconn.is_busy():
-            if not wait(readable=True):
-                return False
-            pgconn.consume_input()
-        statuses = []
-        while (result := pgconn.get_result()) is not None:
-            statuses.append(result.status)
-        return statuses == [psycopg.pq.ExecStatus.TUPLES_OK]
-    except (psycopg.Error, OSError):
-        return False
 
 
 def _sqlite_engine(url: str, busy: float, timeouts: Timeouts | None, **kwargs: Any) -> Engine:
     if timeouts is not None and make_url(url).database not in (None, "", ":memory:"):
-        kwargs.setdefault("pool_timeout", timeouts.pool)  # a file database has a queue of connections
+        kwargs.update(poolclass=BoundedPool, pool_timeout=timeouts.pool)  # a file: a queue of connections
     connect_args = {"check_same_thread": False, "timeout": busy}
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 

@@ -11,11 +11,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from services.db import DatabaseBusy, DatabaseTrouble, trouble_of
+from services.db import DatabaseTrouble
 from web.database import close_session
 
 MESSAGES = {
@@ -42,12 +41,13 @@ def error_page(code: int, message: Any) -> tuple[str, int]:
 
 
 def bare_page(code: int, message: Any) -> str:
-    """The error page with nothing that reads the database (no user, no menu; the language of the
-    browser session)."""
+    """The error page with nothing that reads the database: no user, no menu, the language of the browser
+    session, and none of the context processors (Flask-Login's loads the user)."""
     close_session()  # a session whose connection failed must not be used again in this request
     locale = session.get("locale")
     with force_locale(locale if locale in LOCALES else "zh"):
-        return render_template("error.html", code=code, message=str(message), bare=True)
+        template = current_app.jinja_env.get_template("error.html")
+        return template.render(code=code, message=str(message), bare=True)
 
 
 def unavailable(trouble: DatabaseTrouble, body: str | None = None) -> Response:
@@ -78,10 +78,6 @@ def init_app(app: Flask) -> None:
     def database_trouble(err: DatabaseTrouble) -> Response:
         app.logger.warning("database: %s", err.detail)
         return unavailable(err)
-
-    @app.errorhandler(sa_exc.TimeoutError)
-    def pool_timeout(err: sa_exc.TimeoutError) -> Response:
-        return database_trouble(trouble_of(err) or DatabaseBusy(str(err)))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> tuple[str, int]:
