@@ -9,6 +9,7 @@ may have left unusable is discarded, so the next request after the fault clears 
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -190,13 +191,15 @@ def _postgresql_engine(url: str, timeouts: Timeouts | None, **kwargs: Any) -> En
 
 
 def _sqlite_engine(url: str, busy: float, timeouts: Timeouts | None, **kwargs: Any) -> Engine:
-    if timeouts is not None and make_url(url).database not in (None, "", ":memory:"):
+    path = make_url(url).database
+    is_file = path not in (None, "", ":memory:")
+    if timeouts is not None and is_file:
         kwargs.update(poolclass=BoundedPool, pool_timeout=timeouts.pool)  # a file: a queue of connections
     connect_args = {"check_same_thread": False, "timeout": busy}
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+    def _pragmas(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.isolation_level = None  # the driver must not BEGIN on its own
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
@@ -204,6 +207,13 @@ def _sqlite_engine(url: str, busy: float, timeouts: Timeouts | None, **kwargs: A
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        # SQLite opens a file it may not write read-only, silently, and the connection stays so
+        record.info["read_only"] = is_file and not _writable(str(path))
+
+    @event.listens_for(engine, "checkout")
+    def _reopen_when_writable(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("read_only") and _writable(str(path)):
+            raise sa_exc.DisconnectionError("the database file is writable again")  # a new connection
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -211,6 +221,17 @@ def _sqlite_engine(url: str, busy: float, timeouts: Timeouts | None, **kwargs: A
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _writable(path: str) -> bool:
+    """Whether the OS lets this process open the file for writing (SQLite's own test when it opens it)."""
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except FileNotFoundError:
+        return True  # SQLite creates it
+    except OSError:
+        return False
+    return True
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -2,17 +2,20 @@
 opened while the file is read-only or the disk full, a port that accepts and never answers, and a proxy to
 the real PostgreSQL that goes silent (connections stay open, nothing passes) and comes back.
 
-Root ignores file modes, so a read-only moment is made the way SQLite meets it: connections opened during
-it cannot write (``PRAGMA query_only``), and stay so. A full disk is the database's page limit reached
-(``PRAGMA max_page_count``, the same SQLITE_FULL a full disk gives).
+A read-only moment is made twice: for real (``unwritable``: the file made immutable with chattr, since
+root ignores file modes; read-only modes for other users), and as SQLite meets it whatever the cause:
+connections opened during it cannot write (``PRAGMA query_only``), and stay so. A full disk is the
+database's page limit reached (``PRAGMA max_page_count``, the same SQLITE_FULL a full disk gives).
 """
 
 from __future__ import annotations
 
+import os
 import select
 import shutil
 import socket
 import sqlite3
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -59,6 +62,25 @@ def sqlite_url(sqlite_template: str, tmp_path: Path) -> str:
     path = tmp_path / "faults.sqlite"
     shutil.copyfile(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@contextmanager
+def unwritable(url: str) -> Iterator[None]:
+    """The SQLite file refused for writing by the OS (even to root) until the block ends."""
+    path = url.removeprefix("sqlite:///")
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", path], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", path], check=True)
+        return
+    mode = os.stat(path).st_mode
+    os.chmod(path, 0o444)
+    try:
+        yield
+    finally:
+        os.chmod(path, mode)
 
 
 @contextmanager

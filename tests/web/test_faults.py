@@ -18,7 +18,16 @@ from app import create_app
 from models import Community
 from services.db import make_engine, session_factory
 from tests.conftest import BACKEND, FAST_HASH
-from tests.dbfaults import Proxy, SilentServer, SqliteFaults, returns, sqlite_template, sqlite_url, write_lock
+from tests.dbfaults import (
+    Proxy,
+    SilentServer,
+    SqliteFaults,
+    returns,
+    sqlite_template,
+    sqlite_url,
+    unwritable,
+    write_lock,
+)
 from tests.factories import Factory
 from tests.web.case_helpers import login, text, token_from
 from tests.web.test_intake import valid as valid_intake
@@ -161,7 +170,27 @@ def test_a_lock_held_past_the_wait_is_503_busy_with_the_input_kept_and_then_writ
 
 
 # --- SQLite: a read-only moment, a full disk ---------------------------------------------------------------
-def test_after_a_read_only_moment_writes_and_login_work_without_a_restart(sqlite_url):
+def test_after_the_file_was_read_only_for_a_moment_the_first_login_works(sqlite_url):
+    with site(sqlite_url) as (app, factory):
+        staff = factory.staff()
+        clerk, reader = app.test_client(), app.test_client()
+        login(reader, factory.user("leader"))
+        token = token_from(clerk, "/login")
+        data = {"username": staff.username, "password": "secret-pass-1", "csrf_token": token}
+        with unwritable(sqlite_url):
+            app.extensions["db_engine"].dispose()  # the site's connections are opened during the moment
+            is_unavailable_page(returns(lambda: clerk.post("/login", data=data)), "只能读取", "30")
+            assert reader.get("/cases/").status_code == 200  # reading goes on (a connection opened now)
+        assert clerk.post("/login", data=data).status_code == 302
+        intake = {
+            **valid_intake(factory.default_community().id),
+            "csrf_token": token_from(clerk, "/cases/new"),
+        }
+        assert clerk.post("/cases/new", data=intake).status_code == 303
+
+
+def test_connections_that_could_not_write_are_not_kept_after_a_failed_write(sqlite_url):
+    """Whatever made them read-only (the check when a connection opens sees only what the OS refuses)."""
     with site(sqlite_url) as (app, factory):
         staff = factory.staff()
         faults = SqliteFaults(app.extensions["db_engine"])
