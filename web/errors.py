@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from services.db import DatabaseTrouble
 from web.database import close_session
+from web.extensions import LOCALES
 
 MESSAGES = {
     400: _l("请求无效。"),
@@ -27,7 +28,6 @@ MESSAGES = {
     429: _l("操作过于频繁，请稍后再试。"),
     500: _l("服务器出错了，您的操作没有保存。请稍后再试。"),
 }
-LOCALES = ("zh", "en")
 
 
 def error_page(code: int, message: Any) -> tuple[str, int]:

@@ -170,6 +170,13 @@ def test_a_lock_held_past_the_wait_is_503_busy_with_the_input_kept_and_then_writ
 
 
 # --- SQLite: a read-only moment, a full disk ---------------------------------------------------------------
+def logs_in_and_writes(clerk: FlaskClient, login_data: dict[str, str], factory: Factory) -> None:
+    """At the first try after the fault: the login, then a case registered."""
+    assert clerk.post("/login", data=login_data).status_code == 302
+    intake = {**valid_intake(factory.default_community().id), "csrf_token": token_from(clerk, "/cases/new")}
+    assert clerk.post("/cases/new", data=intake).status_code == 303
+
+
 def test_after_the_file_was_read_only_for_a_moment_the_first_login_works(sqlite_url):
     with site(sqlite_url) as (app, factory):
         staff = factory.staff()
@@ -181,12 +188,7 @@ def test_after_the_file_was_read_only_for_a_moment_the_first_login_works(sqlite_
             app.extensions["db_engine"].dispose()  # the site's connections are opened during the moment
             is_unavailable_page(returns(lambda: clerk.post("/login", data=data)), "只能读取", "30")
             assert reader.get("/cases/").status_code == 200  # reading goes on (a connection opened now)
-        assert clerk.post("/login", data=data).status_code == 302
-        intake = {
-            **valid_intake(factory.default_community().id),
-            "csrf_token": token_from(clerk, "/cases/new"),
-        }
-        assert clerk.post("/cases/new", data=intake).status_code == 303
+        logs_in_and_writes(clerk, data, factory)
 
 
 def test_connections_that_could_not_write_are_not_kept_after_a_failed_write(sqlite_url):
@@ -200,12 +202,7 @@ def test_connections_that_could_not_write_are_not_kept_after_a_failed_write(sqli
             data = {"username": staff.username, "password": "secret-pass-1", "csrf_token": token}
             resp = returns(lambda: clerk.post("/login", data=data))
             is_unavailable_page(resp, "只能读取", "30")
-        assert clerk.post("/login", data=data).status_code == 302
-        intake = {
-            **valid_intake(factory.default_community().id),
-            "csrf_token": token_from(clerk, "/cases/new"),
-        }
-        assert clerk.post("/cases/new", data=intake).status_code == 303
+        logs_in_and_writes(clerk, data, factory)
 
 
 def test_a_full_disk_says_so_and_writing_resumes_when_there_is_room(sqlite_url):
