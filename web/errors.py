@@ -35,9 +35,11 @@ def error_page(code: int, message: Any) -> tuple[str, int]:
     from the database)."""
     try:
         return render_template("error.html", code=code, message=message), code
+    except DatabaseTrouble as trouble:
+        current_app.logger.warning("error page without the site's frame: %s", trouble.detail)
     except Exception:
         current_app.logger.exception("error page without the site's frame")
-        return bare_page(code, message), code
+    return bare_page(code, message), code
 
 
 def bare_page(code: int, message: Any) -> str:
