@@ -42,6 +42,9 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
         policy = file_policy().with_values(values)
     except (ValueError, TypeError, ArithmeticError) as exc:
         raise Invalid(f"分级规则的数值无效：{exc}") from exc
+    for name in ("major_amount", "general_amount"):
+        if not getattr(policy, name).is_finite():  # NaN or infinity: every later triage would fail on it
+            raise Invalid("金额须为有效数字。", field=name)
     with writing(session):
         row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
         row.value = {k: v for k, v in policy.as_dict().items() if k in values}

@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from web.case_forms import CnDecimalField
 from workflow.roles import ROLE_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
@@ -132,8 +133,12 @@ def _days(label: Any) -> IntegerField:
     )
 
 
+class AmountField(CnDecimalField):
+    invalid = _l("请填写有效的数字金额。")
+
+
 def _amount(label: Any) -> DecimalField:
-    return DecimalField(
+    return AmountField(
         label,
         places=2,
         validators=[

@@ -31,8 +31,9 @@ from services import clock
 from services.cases import IntakeInput, PartyInput
 from services.validation import id_number_problem, is_mobile
 from workflow import RiskLevel
-from workflow.fields import MAX_AMOUNT
+from workflow.fields import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT
 from workflow.fields import Field as SpecField
+from workflow.text import say
 from workflow.triggers import PARTY_ROLES, TRIGGERS, Trigger
 
 MAX_PARTIES = 20
@@ -85,11 +86,27 @@ class _PlainMessage:
 
 
 class CnDateField(_PlainMessage, DateField):
+    """A date; years outside FIRST_YEAR..LAST_YEAR are typing mistakes, refused before any date arithmetic."""
+
     invalid = "日期格式不正确，请按“年-月-日”填写。"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(say("日期超出范围（%(first)s–%(last)s 年）。", first=FIRST_YEAR, last=LAST_YEAR))
 
 
 class CnDecimalField(_PlainMessage, DecimalField):
+    """An amount; NaN and infinities are not numbers a user means."""
+
     invalid = "请填写有效的数字金额。"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid)
 
 
 class CnIntegerField(_PlainMessage, IntegerField):

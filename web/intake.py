@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from services.cases import SOURCES, intake
+from services.db import DatabaseTrouble
 from services.errors import Invalid
 from services.permissions import communities_for, may_register
 from services.policy import current_policy
@@ -15,6 +16,7 @@ from web.auth import current_actor
 from web.case_forms import MAX_PARTIES, IntakeForm, intake_form
 from web.cases import acting_user, bp, categories
 from web.database import db
+from web.errors import form_again
 
 
 def _form(formdata: Any = None) -> IntakeForm:
@@ -65,5 +67,8 @@ def new() -> Any:
     except Invalid as why:
         _attach(form, why)
         return _page(form, 422)
+    except DatabaseTrouble as trouble:
+        db().rollback()
+        return form_again(trouble, lambda: _page(form)[0])
     flash("纠纷已登记。请核对分级结果，决定受理或不予受理。", "success")
     return redirect(url_for("cases.show", case_id=case.id), 303)

@@ -18,6 +18,7 @@ from services.statistics.report import Indicator, Report, monthly_report, total_
 from services.statistics.report_tables import report_filename, report_tables
 from services.statistics.scope import Scope, resolve_scope, scope_choices
 from web.auth import current_actor
+from web.converters import db_id
 from web.database import db
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -61,13 +62,25 @@ def _month_and_scope() -> tuple[Month, Scope]:
         month = Month.parse(raw_month) if raw_month else Month.of()
     except Invalid as why:
         abort(make_response(render_template("error.html", code=400, message=why.message), 400))
+    key = request.args.get("scope")
+    kind, _, ident = (key or "").strip().partition(":")
+    if kind == "community" and not _is_db_id(ident):
+        abort(404)  # no such community (and no number a query could take)
     try:
-        scope = resolve_scope(db(), actor, request.args.get("scope"))
+        scope = resolve_scope(db(), actor, key)
     except Forbidden:
         abort(403)
     except Invalid:
         abort(404)
     return month, scope
+
+
+def _is_db_id(text: str) -> bool:
+    try:
+        db_id(text)
+    except ValueError:
+        return False
+    return True
 
 
 def chart_data(report: Report) -> dict[str, Any]:
