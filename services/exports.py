@@ -3,6 +3,10 @@
 User text never becomes a formula: XLSX cells of text are written with ``write_string``; CSV cells that
 a spreadsheet would read as a formula (= + - @, tab, CR first) get a leading single quote.
 Datetimes are written as Beijing wall-clock time without a zone (spreadsheets have no zones).
+
+The files are in Chinese whatever the language of the page they are downloaded from: the monthly report
+and the case list are the office's returns to the street and the justice bureau, in their wording (the
+web view builds them in Chinese; labels shared with the statistics page are turned into text here).
 """
 
 from __future__ import annotations
@@ -71,11 +75,11 @@ def safe_filename(text: str) -> str:
 
 
 def report_filename(report: Report, ext: str) -> str:
-    return f"{report.month.key}_{safe_filename(report.scope.label)}_人民调解月报.{ext}"
+    return f"{report.month.key}_{safe_filename(str(report.scope.label))}_人民调解月报.{ext}"
 
 
 def cases_filename(scope: Scope, month: Month, ext: str) -> str:
-    return f"{month.key}_{safe_filename(scope.label)}_受理案件清单.{ext}"
+    return f"{month.key}_{safe_filename(str(scope.label))}_受理案件清单.{ext}"
 
 
 # --- writers -------------------------------------------------------------------------------
@@ -181,7 +185,7 @@ def report_tables(report: Report) -> list[Table]:
         title="月报汇总",
         headers=["指标", "单位", "本月", "上月", "环比(%/百分点)", "去年同月", "同比(%/百分点)"],
         rows=[
-            [line.indicator.label, line.indicator.unit, *(_dash(v) for v in _summary_cells(line))]
+            [str(line.indicator.label), str(line.indicator.unit), *(_dash(v) for v in _summary_cells(line))]
             for line in report.summary()
         ],
         formats=["text", "text", "number", "number", "rate", "number", "rate"],
@@ -239,7 +243,13 @@ def _breakdown_table(title: str, label: str, rows: Iterable[Row]) -> Table:
         title=title,
         headers=[label, "受理数", "调解成功数", "调解不成功数", "成功率(%)"],
         rows=[
-            [r.label, r.accepted, r.success, r.failure, DASH if r.success_rate is None else r.success_rate]
+            [
+                str(r.label),
+                r.accepted,
+                r.success,
+                r.failure,
+                DASH if r.success_rate is None else r.success_rate,
+            ]
             for r in rows
         ],
         totals=["合计", acc, succ, fail, DASH if total_rate is None else total_rate],

@@ -34,12 +34,13 @@ from services.permissions import may_search_pii, visible_condition
 from workflow import Actor, Role, State, Tier
 from workflow.roles import TIER_ROLES
 from workflow.states import CLOCK_RUNNING, TERMINAL
+from workflow.text import Text, _
 
-SORTS: dict[str, str] = {
-    "newest": "最新登记",
-    "oldest": "最早登记",
-    "deadline": "期限最近",
-    "accepted": "最近受理",
+SORTS: dict[str, Text] = {
+    "newest": _("最新登记"),
+    "oldest": _("最早登记"),
+    "deadline": _("期限最近"),
+    "accepted": _("最近受理"),
 }
 OPEN_STATES: tuple[str, ...] = tuple(s.value for s in State if s not in TERMINAL)
 MAX_SEARCH = 60

@@ -63,6 +63,7 @@ from services.months import Month
 from services.permissions import communities_for, may_view_statistics
 from services.policy import current_policy
 from workflow import Actor, Role, Tier
+from workflow.text import Text, _, listing, say
 
 ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
@@ -71,13 +72,19 @@ __all__ = ["Month", "Report", "Row", "Scope", "figures", "monthly_report", "tren
 
 
 # --- scope ---------------------------------------------------------------------------------
+ALL = _("全部社区")
+ALL_VISIBLE = _("全部可见社区")
+STREET = _("%(street)s（街道）")
+UNDECIDED = _("未定")
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which communities a report covers; ``community_ids`` None means every community."""
 
     kind: str  # community | street | all
     key: str  # as in URLs: community:<id>, street:<name>, all
-    label: str
+    label: str | Text
     community_ids: frozenset[int] | None
 
     def condition(self, column: Any) -> ColumnElement[bool]:
@@ -93,60 +100,60 @@ def resolve_scope(session: Session, actor: Actor, key: str | None) -> Scope:
     someone else's community), Invalid when the key names nothing.
     """
     if not may_view_statistics(actor):
-        raise Forbidden("您无权查看统计报表。")
+        raise Forbidden(say("您无权查看统计报表。"))
     key = (key or "").strip() or "all"
     mine = actor.community_ids
     if key == "all":
         if mine is None:
-            return Scope("all", "all", "全部社区", None)
+            return Scope("all", "all", ALL, None)
         if not mine:
-            raise Forbidden("您不属于任何社区，无法查看统计。")
-        return Scope("all", "all", "全部可见社区", frozenset(mine))
-    kind, _, value = key.partition(":")
+            raise Forbidden(say("您不属于任何社区，无法查看统计。"))
+        return Scope("all", "all", ALL_VISIBLE, frozenset(mine))
+    kind, _colon, value = key.partition(":")
     if kind == "community":
         try:
             community = session.get(Community, int(value))
         except ValueError:
             community = None
         if community is None or community.id is None:
-            raise Invalid("社区不存在。", field="scope")
+            raise Invalid(say("社区不存在。"), field="scope")
         if not actor.in_community(community.id):
-            raise Forbidden("您无权查看该社区的统计。")
+            raise Forbidden(say("您无权查看该社区的统计。"))
         return Scope("community", key, community.name, frozenset({community.id}))
     if kind == "street" and value:
         found = session.exec(select(Community.id).where(Community.street == value)).all()
         ids = frozenset(i for i in found if i is not None)
         if not ids:
-            raise Invalid("街道不存在。", field="scope")
+            raise Invalid(say("街道不存在。"), field="scope")
         visible = ids if mine is None else ids & mine
         if not visible:
-            raise Forbidden("您无权查看该街道的统计。")
+            raise Forbidden(say("您无权查看该街道的统计。"))
         return Scope("street", key, value, visible)
-    raise Invalid("统计范围无效。", field="scope")
+    raise Invalid(say("统计范围无效。"), field="scope")
 
 
 def scope_of_community(session: Session, short_name: str | None) -> Scope:
     """The scope for the command line: one community by short name, or all (no access check)."""
     if not short_name:
-        return Scope("all", "all", "全部社区", None)
+        return Scope("all", "all", ALL, None)
     community = session.exec(select(Community).where(Community.short_name == short_name)).first()
     if community is None or community.id is None:
-        raise Invalid(f"找不到简称为「{short_name}」的社区。", field="community")
+        raise Invalid(say("找不到简称为「%(name)s」的社区。", name=short_name), field="community")
     return Scope("community", f"community:{community.id}", community.name, frozenset({community.id}))
 
 
 @dataclass(frozen=True)
 class ScopeChoice:
     key: str
-    label: str
+    label: str | Text
 
 
 def scope_choices(session: Session, actor: Actor) -> list[ScopeChoice]:
     """The scopes this actor may pick: all, each street they see, each community they see."""
     communities = sorted(communities_for(session, actor), key=lambda c: c.street)
-    choices = [ScopeChoice("all", "全部社区" if actor.community_ids is None else "全部可见社区")]
+    choices = [ScopeChoice("all", ALL if actor.community_ids is None else ALL_VISIBLE)]
     streets = sorted({c.street for c in communities if c.street})
-    choices += [ScopeChoice(f"street:{s}", f"{s}（街道）") for s in streets]
+    choices += [ScopeChoice(f"street:{s}", STREET.of(street=s)) for s in streets]
     choices += [ScopeChoice(f"community:{c.id}", c.name) for c in communities]
     return choices
 
@@ -209,33 +216,33 @@ class Figures:
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    label: str
-    unit: str
+    label: Text
+    unit: str | Text
     kind: str = "count"  # count | amount | rate | days
     basis: str = ""  # the unrounded figure 环比/同比 are computed from, when the shown one is rounded
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("accepted", "受理数", "件"),
-    Indicator("success", "调解成功数", "件"),
-    Indicator("failure", "调解不成功数", "件"),
-    Indicator("success_rate", "调解成功率", "%", "rate"),
-    Indicator("agreements", "达成协议数", "份"),
-    Indicator("written", "其中：书面协议", "份"),
-    Indicator("oral", "其中：口头协议", "份"),
-    Indicator("amount", "协议涉及金额", "元", "amount"),
+    Indicator("accepted", _("受理数"), _("件")),
+    Indicator("success", _("调解成功数"), _("件")),
+    Indicator("failure", _("调解不成功数"), _("件")),
+    Indicator("success_rate", _("调解成功率"), "%", "rate"),
+    Indicator("agreements", _("达成协议数"), _("份")),
+    Indicator("written", _("其中：书面协议"), _("份")),
+    Indicator("oral", _("其中：口头协议"), _("份")),
+    Indicator("amount", _("协议涉及金额"), _("元"), "amount"),
     # A growth rate does not depend on the unit: the 万元 row's is the 元 row's, not that of rounded 万元.
-    Indicator("amount_wan", "协议涉及金额", "万元", "amount", basis="amount"),
-    Indicator("performed", "履行数", "件"),
-    Indicator("confirmed", "司法确认数", "件"),
-    Indicator("escalations", "上报升级数", "次"),
-    Indicator("overdue", "月末超期未结数", "件"),
-    Indicator("avg_days", "平均调解用时", "天", "days"),
-    Indicator("median_days", "调解用时中位数", "天", "days"),
-    Indicator("prevented_cases", "防止民转刑", "件"),
-    Indicator("prevented_people", "防止民转刑涉及人数", "人"),
-    Indicator("follow_ups", "回访数", "次"),
-    Indicator("satisfaction_rate", "回访满意率", "%", "rate"),
+    Indicator("amount_wan", _("协议涉及金额"), _("万元"), "amount", basis="amount"),
+    Indicator("performed", _("履行数"), _("件")),
+    Indicator("confirmed", _("司法确认数"), _("件")),
+    Indicator("escalations", _("上报升级数"), _("次")),
+    Indicator("overdue", _("月末超期未结数"), _("件")),
+    Indicator("avg_days", _("平均调解用时"), _("天"), "days"),
+    Indicator("median_days", _("调解用时中位数"), _("天"), "days"),
+    Indicator("prevented_cases", _("防止民转刑"), _("件")),
+    Indicator("prevented_people", _("防止民转刑涉及人数"), _("人")),
+    Indicator("follow_ups", _("回访数"), _("次")),
+    Indicator("satisfaction_rate", _("回访满意率"), "%", "rate"),
 )
 
 
@@ -296,7 +303,7 @@ class Row:
     """One line of a breakdown table."""
 
     key: str
-    label: str
+    label: str | Text
     accepted: int = 0
     success: int = 0
     failure: int = 0
@@ -316,7 +323,7 @@ class WorkloadRow:
     sessions: int = 0
 
 
-def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str]]) -> list[Row]:
+def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str | Text]]) -> list[Row]:
     """Rows in the given order (every one, zeros included), then any other keys found ("" is 未定)."""
     rows = []
     known = set()
@@ -324,7 +331,7 @@ def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str]]) -> lis
         known.add(key)
         rows.append(Row(key, label, *counts.get(key, [0, 0, 0])))
     for key in sorted(k for k in counts if k not in known):
-        rows.append(Row(key, key or "未定", *counts[key]))
+        rows.append(Row(key, key or UNDECIDED, *counts[key]))
     return rows
 
 
@@ -355,7 +362,7 @@ def _workload_rows(session: Session, counts: dict[int, list[int]]) -> list[Workl
 
 def _role_labels(user: User) -> str:
     labels = [str(Role(r).label) for r in user.role_list if r in {t.value for t in Tier}]
-    return "、".join(labels)
+    return listing(labels)
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -446,7 +453,7 @@ def monthly_report(
         last_year=figures_of(month.shift(-12), last_year),
         categories=_rows(total.breakdowns["category"], [(c, c) for c in current_policy(session).categories]),
         sources=_rows(total.breakdowns["source"], [(s, s) for s in SOURCES]),
-        tiers=_rows(total.breakdowns["tier"], [(t.value, str(t.label)) for t in Tier]),
+        tiers=_rows(total.breakdowns["tier"], [(t.value, t.label) for t in Tier]),
         communities=_community_rows(session, scope, tallies),
         workload=_workload_rows(session, total.workload),
         trend=trend(session, scope, month, trend_months, now=now),
