@@ -26,6 +26,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from services import pg_guard
+from workflow.text import _
 
 # The largest value an INTEGER column holds on PostgreSQL (SQLite's are wider): ids and counts beyond it
 # are refused before they reach a query, so the site answers the same on both databases.
@@ -45,22 +46,22 @@ class Timeouts:
 class DatabaseTrouble(Exception):
     """The database cannot do this now and nothing was saved; ``message`` is for the user."""
 
-    message = "数据库暂时无法访问，您的操作没有保存。请稍后再试。"
+    message = _("数据库暂时无法访问，您的操作没有保存。请稍后再试。")
     retry_after = 30  # seconds, for the Retry-After header
     discard = True  # the connection may be unusable: open a new one next time
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.message)
+        super().__init__(detail or str(self.message))
         self.detail = detail
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 class DatabaseBusy(DatabaseTrouble):
     """Another writer holds the lock past the busy timeout, or a statement ran past its timeout."""
 
-    message = "系统繁忙，请稍后再试。您的操作没有保存。"
+    message = _("系统繁忙，请稍后再试。您的操作没有保存。")
     retry_after = 5
     discard = False
 
@@ -72,13 +73,13 @@ class DatabaseUnavailable(DatabaseTrouble):
 class DatabaseReadOnly(DatabaseTrouble):
     """The database accepts no writes now (read-only files or server)."""
 
-    message = "数据库暂时只能读取、不能保存，您的操作没有保存。请稍后再试。"
+    message = _("数据库暂时只能读取、不能保存，您的操作没有保存。请稍后再试。")
 
 
 class DiskFull(DatabaseTrouble):
     """The disk (or the database's size limit) is full."""
 
-    message = "服务器磁盘已满，您的操作没有保存。请通知系统管理员清理磁盘后再试。"
+    message = _("服务器磁盘已满，您的操作没有保存。请通知系统管理员清理磁盘后再试。")
     retry_after = 300
 
 

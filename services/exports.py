@@ -3,6 +3,10 @@
 User text never becomes a formula: XLSX cells of text are written with ``write_string``; CSV cells that
 a spreadsheet would read as a formula (= + - @, tab, CR first) get a leading single quote.
 Datetimes are written as Beijing wall-clock time without a zone (spreadsheets have no zones).
+
+The files are in Chinese whatever the language of the page they are downloaded from: the monthly report
+and the case list are the office's returns to the street and the justice bureau, in their wording (the
+web view builds them in Chinese; labels shared with the statistics page are turned into text here).
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ def safe_filename(text: str) -> str:
 
 
 def cases_filename(scope: Scope, month: Month, ext: str) -> str:
-    return f"{month.key}_{safe_filename(scope.label)}_受理案件清单.{ext}"
+    return f"{month.key}_{safe_filename(str(scope.label))}_受理案件清单.{ext}"
 
 
 # --- writers -------------------------------------------------------------------------------

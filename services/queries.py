@@ -34,12 +34,13 @@ from services.permissions import may_search_pii, visible_condition
 from services.statistics import live_counts
 from workflow import Actor, Role, State, Tier
 from workflow.roles import TIER_ROLES
+from workflow.text import Text, _
 
-SORTS: dict[str, str] = {
-    "newest": "最新登记",
-    "oldest": "最早登记",
-    "deadline": "期限最近",
-    "accepted": "最近受理",
+SORTS: dict[str, Text] = {
+    "newest": _("最新登记"),
+    "oldest": _("最早登记"),
+    "deadline": _("期限最近"),
+    "accepted": _("最近受理"),
 }
 MAX_SEARCH = 60
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import col, select
@@ -49,15 +50,15 @@ from workflow.roles import ROLE_LABELS
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 ACTION_LABELS = {
-    "create_user": "新建用户",
-    "update_user": "修改用户",
-    "set_password": "设置密码",
-    "create_community": "新建社区",
-    "update_community": "修改社区",
-    "create_category": "新增纠纷类型",
-    "update_category": "修改纠纷类型",
-    "seed_categories": "导入默认纠纷类型",
-    "update_policy": "修改分级规则",
+    "create_user": _l("新建用户"),
+    "update_user": _l("修改用户"),
+    "set_password": _l("设置密码"),
+    "create_community": _l("新建社区"),
+    "update_community": _l("修改社区"),
+    "create_category": _l("新增纠纷类型"),
+    "update_category": _l("修改纠纷类型"),
+    "seed_categories": _l("导入默认纠纷类型"),
+    "update_policy": _l("修改分级规则"),
 }
 
 
@@ -111,7 +112,9 @@ def _communities() -> list[Community]:
 
 
 def _community_choices() -> list[SelectChoice]:
-    return options((c.id, f"{c.name}（{c.short_name}）") for c in _communities())
+    return options(
+        (c.id, _("%(name)s（%(short)s）", name=c.name, short=c.short_name)) for c in _communities()
+    )
 
 
 def _memberships() -> dict[int, list[int]]:

@@ -100,7 +100,7 @@ def index() -> str:
     )
     return render_template(
         "cases/list.html",
-        title="案件列表",
+        title=_("案件列表"),
         page=page,
         flt=flt,
         month_error=month_error,
@@ -127,7 +127,7 @@ def mine() -> Any:
         page=request.args.get("page", 1, type=int) or 1,
         size=int(current_app.config.get("PAGE_SIZE", 20)),
     )
-    return render_template("cases/mine.html", title="我的案件", page=page, args={})
+    return render_template("cases/mine.html", title=_("我的案件"), page=page, args={})
 
 
 # --- one case ------------------------------------------------------------------------------------

@@ -63,8 +63,8 @@ def form_again(trouble: DatabaseTrouble, page: Callable[[], str]) -> Response:
     """After a database fault in a form's POST: the form again with what was typed and why nothing was
     saved (503); the plain 503 page when even the form cannot be shown."""
     current_app.logger.warning("database: %s", trouble.detail)
-    flash(trouble.message, "error")
     try:
+        flash(str(trouble.message), "error")  # the user's language may be read from the database
         return unavailable(trouble, page())
     except DatabaseTrouble:
         session.pop("_flashes", None)

@@ -62,9 +62,12 @@ from services.statistics.month_figures import MonthTally, accepted_and_agreed, c
 from services.statistics.months import Month
 from services.statistics.scope import Scope
 from workflow import Role, Tier
+from workflow.text import Text, _, listing
 
 ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
+
+UNDECIDED = _("未定")
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -130,33 +133,33 @@ class Figures:
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    label: str
-    unit: str
+    label: Text
+    unit: str | Text
     kind: str = "count"  # count | amount | rate | days
     basis: str = ""  # the unrounded figure 环比/同比 are computed from, when the shown one is rounded
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("accepted", "受理数", "件"),
-    Indicator("success", "调解成功数", "件"),
-    Indicator("failure", "调解不成功数", "件"),
-    Indicator("success_rate", "调解成功率", "%", "rate"),
-    Indicator("agreements", "达成协议数", "份"),
-    Indicator("written", "其中：书面协议", "份"),
-    Indicator("oral", "其中：口头协议", "份"),
-    Indicator("amount", "协议涉及金额", "元", "amount"),
+    Indicator("accepted", _("受理数"), _("件")),
+    Indicator("success", _("调解成功数"), _("件")),
+    Indicator("failure", _("调解不成功数"), _("件")),
+    Indicator("success_rate", _("调解成功率"), "%", "rate"),
+    Indicator("agreements", _("达成协议数"), _("份")),
+    Indicator("written", _("其中：书面协议"), _("份")),
+    Indicator("oral", _("其中：口头协议"), _("份")),
+    Indicator("amount", _("协议涉及金额"), _("元"), "amount"),
     # A growth rate does not depend on the unit: the 万元 row's is the 元 row's, not that of rounded 万元.
-    Indicator("amount_wan", "协议涉及金额", "万元", "amount", basis="amount"),
-    Indicator("performed", "履行数", "件"),
-    Indicator("confirmed", "司法确认数", "件"),
-    Indicator("escalations", "上报升级数", "次"),
-    Indicator("overdue", "月末超期未结数", "件"),
-    Indicator("avg_days", "平均调解用时", "天", "days"),
-    Indicator("median_days", "调解用时中位数", "天", "days"),
-    Indicator("prevented_cases", "防止民转刑", "件"),
-    Indicator("prevented_people", "防止民转刑涉及人数", "人"),
-    Indicator("follow_ups", "回访数", "次"),
-    Indicator("satisfaction_rate", "回访满意率", "%", "rate"),
+    Indicator("amount_wan", _("协议涉及金额"), _("万元"), "amount", basis="amount"),
+    Indicator("performed", _("履行数"), _("件")),
+    Indicator("confirmed", _("司法确认数"), _("件")),
+    Indicator("escalations", _("上报升级数"), _("次")),
+    Indicator("overdue", _("月末超期未结数"), _("件")),
+    Indicator("avg_days", _("平均调解用时"), _("天"), "days"),
+    Indicator("median_days", _("调解用时中位数"), _("天"), "days"),
+    Indicator("prevented_cases", _("防止民转刑"), _("件")),
+    Indicator("prevented_people", _("防止民转刑涉及人数"), _("人")),
+    Indicator("follow_ups", _("回访数"), _("次")),
+    Indicator("satisfaction_rate", _("回访满意率"), "%", "rate"),
 )
 
 
@@ -217,7 +220,7 @@ class Row:
     """One line of a breakdown table."""
 
     key: str
-    label: str
+    label: str | Text
     accepted: int = 0
     success: int = 0
     failure: int = 0
@@ -230,7 +233,7 @@ class Row:
 def total_row(rows: Iterable[Row]) -> Row:
     """The 合计 line of a breakdown table: the sums, and the success rate of the sums."""
     rows = list(rows)
-    return Row("", "合计", *(sum(getattr(r, a) for r in rows) for a in ("accepted", "success", "failure")))
+    return Row("", _("合计"), *(sum(getattr(r, a) for r in rows) for a in ("accepted", "success", "failure")))
 
 
 @dataclass
@@ -243,7 +246,7 @@ class WorkloadRow:
     sessions: int = 0
 
 
-def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str]]) -> list[Row]:
+def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str | Text]]) -> list[Row]:
     """Rows in the given order (every one, zeros included), then any other keys found ("" is 未定)."""
     rows = []
     known = set()
@@ -251,7 +254,7 @@ def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str]]) -> lis
         known.add(key)
         rows.append(Row(key, label, *counts.get(key, [0, 0, 0])))
     for key in sorted(k for k in counts if k not in known):
-        rows.append(Row(key, key or "未定", *counts[key]))
+        rows.append(Row(key, key or UNDECIDED, *counts[key]))
     return rows
 
 
@@ -282,7 +285,7 @@ def _workload_rows(session: Session, counts: dict[int, list[int]]) -> list[Workl
 
 def _role_labels(user: User) -> str:
     labels = [str(Role(r).label) for r in user.role_list if r in {t.value for t in Tier}]
-    return "、".join(labels)
+    return listing(labels)
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -375,7 +378,7 @@ def monthly_report(
         last_year=figures_of(month.shift(-12), last_year),
         categories=_rows(total.breakdowns["category"], [(c, c) for c in current_policy(session).categories]),
         sources=_rows(total.breakdowns["source"], [(s, s) for s in SOURCES]),
-        tiers=_rows(total.breakdowns["tier"], [(t.value, str(t.label)) for t in Tier]),
+        tiers=_rows(total.breakdowns["tier"], [(t.value, t.label) for t in Tier]),
         communities=_community_rows(session, scope, tallies),
         workload=_workload_rows(session, total.workload),
         trend=trend(session, scope, month, trend_months, now=now),

@@ -11,7 +11,7 @@ DASH = "—"
 
 
 def report_filename(report: Report, ext: str) -> str:
-    return f"{report.month.key}_{safe_filename(report.scope.label)}_人民调解月报.{ext}"
+    return f"{report.month.key}_{safe_filename(str(report.scope.label))}_人民调解月报.{ext}"
 
 
 def report_tables(report: Report) -> list[Table]:
@@ -21,7 +21,7 @@ def report_tables(report: Report) -> list[Table]:
         title="月报汇总",
         headers=["指标", "单位", "本月", "上月", "环比(%/百分点)", "去年同月", "同比(%/百分点)"],
         rows=[
-            [line.indicator.label, line.indicator.unit, *(_dash(v) for v in _summary_cells(line))]
+            [str(line.indicator.label), str(line.indicator.unit), *(_dash(v) for v in _summary_cells(line))]
             for line in report.summary()
         ],
         formats=["text", "text", "number", "number", "rate", "number", "rate"],
@@ -83,4 +83,4 @@ def _breakdown_table(title: str, label: str, rows: Iterable[Row]) -> Table:
 
 
 def _breakdown_cells(row: Row) -> list[Cell]:
-    return [row.label, row.accepted, row.success, row.failure, _dash(row.success_rate)]
+    return [str(row.label), row.accepted, row.success, row.failure, _dash(row.success_rate)]
