@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
+    register_api(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -49,6 +50,12 @@ def register_blueprints(app: Flask) -> None:
     from web import blueprints
 
     blueprints.register(app)
+
+
+def register_api(app: Flask) -> None:
+    import api
+
+    api.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

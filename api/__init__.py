@@ -12,9 +12,10 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask_openapi3 import Info, OpenAPI
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
-from api.problems import Problem, of_http, response, validation_response
+from api.problems import Problem, of_http, of_trouble, response, validation_response
+from services.db import DatabaseTrouble
 
 
 def openapi_options() -> dict[str, Any]:
@@ -39,11 +40,13 @@ def openapi_options() -> dict[str, Any]:
 
 def register(app: Flask) -> None:
     from api.views import api
+    from web.errors import ELSEWHERE
     from web.extensions import csrf
 
     csrf.exempt(api)
     assert isinstance(app, OpenAPI)
     app.register_api(api)
+    app.extensions.setdefault(ELSEWHERE, []).append(answer_error)
 
 
 def document(app: Flask) -> dict[str, Any]:
@@ -56,6 +59,13 @@ def is_api_request() -> bool:
     return request.path == "/api/v1" or request.path.startswith("/api/")
 
 
-def http_problem(error: HTTPException) -> Response:
-    """An HTTP error on an API path (unknown URL, wrong method, too large) as a problem."""
-    return response(of_http(error))
+def answer_error(error: Exception) -> Response | None:
+    """An error the page handlers caught on an API path (unknown URL, wrong method, too large, the
+    database in trouble, a bug) as a problem; None elsewhere, where the error pages answer."""
+    if not is_api_request():
+        return None
+    if isinstance(error, DatabaseTrouble):
+        return response(of_trouble(error))
+    if isinstance(error, HTTPException):
+        return response(of_http(error))
+    return response(of_http(InternalServerError()))

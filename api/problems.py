@@ -6,6 +6,7 @@ Refused) and the HTTP errors of the API's paths all come out here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response
@@ -13,11 +14,12 @@ from pydantic import BaseModel, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from services.api_clients import RateLimited
+from services.db import DatabaseTrouble
 from services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleCase
 from services.inputs import Problem as InputProblem
 from services.inputs import problems
 from workflow import Refused
-from workflow.text import say
+from workflow.text import Text, _, say
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:tiaojie:problem:"
@@ -41,19 +43,21 @@ class Problem(BaseModel):
     errors: list[ProblemItem] = Field(default_factory=list, description="每一处错误（输入校验时）")
 
 
-TITLES = {
-    400: "请求无效",
-    401: "需要有效的令牌",
-    403: "无权执行此操作",
-    404: "找不到",
-    405: "不支持此方法",
-    409: "冲突",
-    413: "请求内容过大",
-    415: "请求须为 JSON",
-    422: "无法处理的内容",
-    429: "请求过于频繁",
-    500: "服务器出错",
+TITLES: dict[int, Text] = {
+    400: _("请求无效"),
+    401: _("需要有效的令牌"),
+    403: _("无权执行此操作"),
+    404: _("找不到"),
+    405: _("不支持此方法"),
+    409: _("冲突"),
+    413: _("请求内容过大"),
+    415: _("请求须为 JSON"),
+    422: _("无法处理的内容"),
+    429: _("请求过于频繁"),
+    500: _("服务器出错"),
+    503: _("暂时无法处理"),
 }
+ERROR = _("错误")
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -66,6 +70,7 @@ HTTP_CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -91,7 +96,7 @@ class ApiProblem(Exception):
 def response(problem: ApiProblem) -> Response:
     body = Problem(
         type=TYPE_PREFIX + problem.code,
-        title=say(TITLES.get(problem.status, "错误")),
+        title=str(TITLES.get(problem.status, ERROR)),
         status=problem.status,
         detail=problem.detail,
         code=problem.code,
@@ -146,7 +151,7 @@ def of_http(error: HTTPException) -> ApiProblem:
         405: say("此地址不支持该方法。"),
         413: say("请求内容过大。"),
         500: say("服务器出错了，请求没有执行。"),
-    }.get(status, say(TITLES.get(status, "错误")))
+    }.get(status, str(TITLES.get(status, ERROR)))
     headers: dict[str, Any] = {}
     methods = getattr(error, "valid_methods", None)
     if status == 405 and methods:
@@ -154,15 +159,23 @@ def of_http(error: HTTPException) -> ApiProblem:
     return ApiProblem(status, HTTP_CODES.get(status, "error"), detail, headers=headers)
 
 
+def of_trouble(trouble: DatabaseTrouble) -> ApiProblem:
+    """The database cannot do this now (busy, away, read-only, disk full): 503 with ``Retry-After``; the
+    code names the kind (database_busy, database_unavailable, database_read_only, disk_full)."""
+    code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(trouble).__name__).lower()
+    headers = {"Retry-After": str(trouble.retry_after)}
+    return ApiProblem(503, code, str(trouble.message), headers=headers)
+
+
 def documented(*statuses: int) -> dict[str, dict[str, Any]]:
     """OpenAPI responses for these error statuses, all problem+json (with their headers)."""
     out: dict[str, dict[str, Any]] = {}
     for status in statuses:
         entry: dict[str, Any] = {
-            "description": TITLES[status],
+            "description": TITLES[status].source,
             "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
-        if status == 429:
+        if status in (429, 503):
             entry["headers"] = {"Retry-After": {"description": "秒", "schema": {"type": "integer"}}}
         if status == 401:
             entry["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}

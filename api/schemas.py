@@ -21,6 +21,7 @@ from services.inputs import MAX_ID, IntakeInput
 from workflow import TRIGGERS, RiskLevel, Severity, State, Tier
 from workflow.fields import MAX_AMOUNT
 from workflow.fields import Field as SpecField
+from workflow.text import N_
 
 MONTH_PATTERN = r"^\d{4}-\d{2}$"
 
@@ -35,7 +36,7 @@ class CaseIntake(IntakeInput):
     """登记纠纷：与网页登记表相同的内容，另加本系统之外的编号（同一编号只登记一次）。"""
 
     external_ref: str = Field(
-        title="外部编号",
+        title=N_("外部编号"),
         min_length=1,
         max_length=100,
         description="发送方自己的编号：同一编号、同一内容再次提交时返回原案件；内容不同则 409",
@@ -51,31 +52,33 @@ class CaseQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    state: State | None = Field(None, title="状态")
-    tier: Tier | None = Field(None, title="层级")
-    severity: Severity | None = Field(None, title="严重程度")
-    category: str | None = Field(None, title="纠纷类型", max_length=20)
-    community_id: int | None = Field(None, title="社区", ge=1, le=MAX_ID)
-    assignee_id: int | None = Field(None, title="承办人", ge=1, le=MAX_ID)
-    overdue: bool = Field(False, title="只看超期")
-    month: str | None = Field(None, title="受理月份", pattern=MONTH_PATTERN)
-    q: str | None = Field(None, title="搜索", max_length=60)
-    cursor: str | None = Field(None, title="游标", max_length=40, description="上一页的 next_cursor")
-    limit: int = Field(50, title="每页条数", ge=1, le=200)
+    state: State | None = Field(None, title=N_("状态"))
+    tier: Tier | None = Field(None, title=N_("层级"))
+    severity: Severity | None = Field(None, title=N_("严重程度"))
+    category: str | None = Field(None, title=N_("纠纷类型"), max_length=20)
+    community_id: int | None = Field(None, title=N_("社区"), ge=1, le=MAX_ID)
+    assignee_id: int | None = Field(None, title=N_("承办人"), ge=1, le=MAX_ID)
+    overdue: bool = Field(False, title=N_("只看超期"))
+    month: str | None = Field(None, title=N_("受理月份"), pattern=MONTH_PATTERN)
+    q: str | None = Field(None, title=N_("搜索"), max_length=60)
+    cursor: str | None = Field(None, title=N_("游标"), max_length=40, description="上一页的 next_cursor")
+    limit: int = Field(50, title=N_("每页条数"), ge=1, le=200)
 
 
 class EventQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    after: int = Field(0, title="起点", ge=0, le=MAX_ID, description="只要 id 大于它的事件；从 0 开始")
-    limit: int = Field(500, title="条数", ge=1, le=1000)
+    after: int = Field(0, title=N_("起点"), ge=0, le=MAX_ID, description="只要 id 大于它的事件；从 0 开始")
+    limit: int = Field(500, title=N_("条数"), ge=1, le=1000)
 
 
 class StatsQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    month: str = Field(title="统计月份", pattern=MONTH_PATTERN, description="YYYY-MM")
-    community: str | None = Field(None, title="社区简称", max_length=20, description="不填：客户端的全部社区")
+    month: str = Field(title=N_("统计月份"), pattern=MONTH_PATTERN, description="YYYY-MM")
+    community: str | None = Field(
+        None, title=N_("社区简称"), max_length=20, description="不填：客户端的全部社区"
+    )
 
 
 class TriggerBody(BaseModel):
@@ -83,7 +86,9 @@ class TriggerBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    expected_version: int = Field(title="案件版本", ge=1, le=MAX_ID, description="GET /cases/{id} 的 version")
+    expected_version: int = Field(
+        title=N_("案件版本"), ge=1, le=MAX_ID, description="GET /cases/{id} 的 version"
+    )
 
 
 _KINDS: dict[str, tuple[Any, dict[str, Any]]] = {
@@ -137,7 +142,7 @@ def trigger_body(name: str) -> type[TriggerBody]:
         f"{_camel(name)}Request",
         __base__=TriggerBody,
         __doc__=f"{trigger.label}（{name}）",
-        data=(data, Field(default_factory=dict, title="所填内容")),
+        data=(data, Field(default_factory=dict, title=N_("所填内容"))),
     )
     return _known(body)  # type: ignore[return-value]
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import Response, current_app, g, jsonify, render_template, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import Row
 from sqlmodel import col, select
 
 from api import schemas as s
-from api.problems import ApiProblem, documented, of_service, of_validation, response
+from api.problems import ApiProblem, documented, of_service, response
 from models import Case, CaseEvent, Community, Party
 from services import clock
 from services.api import case_page, events_after, intake_once, parties_of
@@ -28,7 +28,9 @@ from services.inputs import MAX_ID
 from services.permissions import sees_full_pii, visible_case
 from services.policy import current_policy
 from services.queries import CaseFilter, user_names
-from services.statistics import Month, monthly_report, resolve_scope
+from services.statistics.months import Month
+from services.statistics.report import monthly_report
+from services.statistics.scope import resolve_scope
 from services.validation import mask_id_number, mask_phone
 from web.database import db
 from web.display import trigger_label
@@ -49,7 +51,7 @@ api = APIBlueprint(
     __name__,
     url_prefix=PREFIX,
     abp_security=[{"bearerAuth": []}],
-    abp_responses=documented(400, 401, 413, 422, 429),
+    abp_responses=documented(400, 401, 413, 422, 429, 503),
 )
 # What needs no token: the description of the API itself.
 OPEN_ENDPOINTS = frozenset({"api.openapi_json", "api.docs"})
@@ -71,7 +73,6 @@ def docs() -> str:
 api.register_error_handler(ApiProblem, response)
 api.register_error_handler(ServiceError, lambda e: response(of_service(e)))
 api.register_error_handler(Refused, lambda e: response(of_service(e)))
-api.register_error_handler(ValidationError, lambda e: response(of_validation(e)))
 
 
 # --- every request ----------------------------------------------------------------------------------
@@ -207,19 +208,25 @@ def _detail(case: Case, who: Caller) -> s.CaseDetail:
     available = ENGINE.with_policy(current_policy(session)).available(
         facts_of(session, case), who.actor, today=clock.local_date()
     )
-    read_only = say("此客户端只有读取权限。")
     triggers = [
         s.TriggerOut(
             trigger=a.trigger,
             label=str(a.label),
             allowed=a.allowed and who.may_write,
-            reason=a.reason if not a.allowed else (None if who.may_write else read_only),
+            reason=_why_not(a.allowed, a.reason, who.may_write),
             expected=a.expected,
         )
         for a in available
     ]
     body = _case(case, who, parties_of(session, [case.id]).get(case.id, []), community)
     return s.CaseDetail(**body, events=_events(events), triggers=triggers)
+
+
+def _why_not(allowed: bool, reason: object, may_write: bool) -> str | None:
+    """Why the client cannot fire a trigger now: the workflow's reason, or that it may only read."""
+    if not allowed:
+        return str(reason) if reason else None
+    return None if may_write else say("此客户端只有读取权限。")
 
 
 def _visible(case_id: int) -> Case:
@@ -374,8 +381,8 @@ def monthly(query: s.StatsQuery) -> Response:
     summary = [
         s.FigureOut(
             key=line.indicator.key,
-            label=line.indicator.label,
-            unit=line.indicator.unit,
+            label=str(line.indicator.label),
+            unit=str(line.indicator.unit),
             current=_number(line.current),
             previous=_number(line.previous),
             mom=_number(line.mom),
@@ -389,7 +396,7 @@ def monthly(query: s.StatsQuery) -> Response:
         return [
             s.BreakdownOut(
                 key=r.key,
-                label=r.label,
+                label=str(r.label),
                 accepted=r.accepted,
                 success=r.success,
                 failure=r.failure,
@@ -398,11 +405,14 @@ def monthly(query: s.StatsQuery) -> Response:
             for r in found
         ]
 
-    workload = [s.WorkloadOut(**asdict(w)) for w in report.workload]
+    workload = [
+        s.WorkloadOut(**{k: v if isinstance(v, int) else str(v) for k, v in asdict(w).items()})
+        for w in report.workload
+    ]
     return ok(
         s.MonthlyStats(
             scope=report.scope.key,
-            scope_label=report.scope.label,
+            scope_label=str(report.scope.label),
             month=report.month.key,
             kept_at=_utc(report.kept_at),
             summary=summary,

@@ -24,13 +24,14 @@ from services.db import writing
 from services.errors import Invalid, ServiceError
 from services.permissions import actor_for
 from workflow import Actor, Role
-from workflow.text import say
+from workflow.text import _, say
 
 TOKEN_PREFIX = "tj_"
 SCOPES = ("read", "write")
 ROLES = (Role.STAFF.value, Role.LEADER.value)  # who a platform acts as: intake and steps, or reading
 MAX_NAME = 40
 WINDOW = timedelta(minutes=1)
+ACTING_NAME = _("接口：%(name)s")  # the name its events show
 
 
 class TokenRefused(ServiceError):
@@ -102,7 +103,7 @@ def create_client(
             raise Invalid(say("客户端名称已存在。"), field="name")
         user = User(
             username=f"api:{name}",
-            display_name=say("接口：%(name)s", name=name),
+            display_name=ACTING_NAME.of(name=name).source,  # stored in Chinese, like every name
             password_hash="!",  # never a password: werkzeug refuses to check a hash without a method
             roles=role,
             kind="api_client",

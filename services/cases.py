@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, col, select
 
 from models import Agreement, Case, Community, JudicialConfirmation, TermKind, User
-from services import clock, month_close, tally
+from services import clock
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
 from services.inputs import MAX_ID, IntakeInput, PartyInput, checked
@@ -29,6 +29,7 @@ from services.records import (
     record_rows,
     registration_rows,
 )
+from services.statistics import kept_months, live_counts
 from services.vocabulary import active_entry
 from workflow import (
     ENGINE,
@@ -46,6 +47,7 @@ from workflow import (
     Trigger,
     triage,
 )
+from workflow.text import say
 
 
 def intake(
@@ -67,13 +69,13 @@ def intake(
     who = _as_actor(session, actor, who)
     data = checked(data)
     if not may_register(who, data.community_id):
-        raise Invalid("您无权在此社区登记纠纷。", field="community_id")
+        raise Invalid(say("您无权在此社区登记纠纷。"), field="community_id")
     policy = current_policy(session)
     category = active_entry(session, TermKind.CATEGORY, data.category, field="category")
     active_entry(session, TermKind.SOURCE, data.source, field="source")
     with writing(session):
         if session.get(Community, data.community_id) is None:
-            raise Invalid("社区不存在。", field="community_id")
+            raise Invalid(say("社区不存在。"), field="community_id")
         days = days_since_related_case(session, data.parties, now, policy.repeat_days)
         result = triage(
             TriageFacts(
@@ -92,7 +94,7 @@ def intake(
         session.add(case)
         session.flush()
         assert case.id is not None
-        tally.move(session, None, tally.key_of(case))
+        live_counts.move(session, None, live_counts.key_of(case))
         where = Where(case.id, case.community_id, actor.id, now)
         session.add_all([row.build() for row in registration_rows(data, result, where, external)])
     return case
@@ -201,17 +203,17 @@ def apply(
     with writing(session):
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or not can_see(who, case):
-            raise NotFound("找不到该案件。")
+            raise NotFound(say("找不到该案件。"))
         if expected_version is not None and case.version != expected_version:
             raise StaleCase()
-        before = tally.key_of(case)
+        before = live_counts.key_of(case)
         candidate = _candidate(session, TRIGGERS.get(trigger), data)
         policy = current_policy(session)
         outcome = ENGINE.with_policy(policy).fire(
             facts_of(session, case), who, trigger, data, today=clock.local_date(now), candidate=candidate
         )
         _record(session, case, outcome, who, now, policy)
-        tally.move(session, before, tally.key_of(case))
+        live_counts.move(session, before, live_counts.key_of(case))
     return case
 
 
@@ -248,7 +250,7 @@ def _record(
     session.add_all([row.build() for row in rows])
     # A closed month's kept figures go stale if this lands inside it: back-dated, or a visit day /
     # application day entered late.
-    month_close.drop(
+    kept_months.drop(
         session, case.community_id, (now, outcome.data.get("visited_on"), outcome.data.get("applied_on"))
     )
 

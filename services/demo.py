@@ -21,7 +21,6 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, text
 
 from models import Case, TermKind
 from models.types import Money
-from services import tally
 from services.clock import local
 from services.db import session_factory
 from services.inputs import IntakeInput, PartyInput
@@ -37,6 +36,7 @@ from services.records import (
     record_rows,
     registration_rows,
 )
+from services.statistics import live_counts
 from services.validation import id_check_digit
 from services.vocabulary import active_categories, active_sources, names_by_id
 from workflow import ENGINE, Actor, CaseFacts, Outcome, Role, Severity, State, Tier, TriageFacts, triage
@@ -773,7 +773,7 @@ def generate(
         counter_sql = f"INSERT INTO case_counter (community_id, year, last) VALUES ({writer.marks(3)})"
         if builder.counters:
             conn.exec_driver_sql(counter_sql, [(c, y, n) for (c, y), n in builder.counters.items()])
-        tally.rebuild(conn)
+        live_counts.rebuild(conn)
         if not writer.sqlite:
             for table in (
                 "case",

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -29,7 +30,7 @@ from services.errors import Invalid
 from services.validation import id_number_problem, is_mobile
 from workflow import RiskLevel
 from workflow.fields import MAX_AMOUNT, MAX_INT
-from workflow.text import say
+from workflow.text import N_, _, say, translate
 from workflow.triggers import PARTY_ROLES
 
 MAX_PARTIES = 20
@@ -57,15 +58,18 @@ def _fail(code: str, message: str) -> PydanticCustomError:
 class PartyInput(_Input):
     """One party: an applicant (申请人) or a respondent (被申请人), with an address down to the room."""
 
-    role: str = Field(title="身份", json_schema_extra={"enum": list(ROLE_VALUES)})
-    name: str = Field(title="姓名", min_length=1, max_length=50)
-    phone: str = Field("", title="手机号码", max_length=20, description="11 位大陆手机号码，可留空")
+    role: str = Field(title=N_("身份"), json_schema_extra={"enum": list(ROLE_VALUES)})
+    name: str = Field(title=N_("姓名"), min_length=1, max_length=50)
+    phone: str = Field("", title=N_("手机号码"), max_length=20, description="11 位大陆手机号码，可留空")
     id_number: str = Field(
-        "", title="身份证号码", description="18 位居民身份证号码，可留空", json_schema_extra={"maxLength": 18}
+        "",
+        title=N_("身份证号码"),
+        description="18 位居民身份证号码，可留空",
+        json_schema_extra={"maxLength": 18},
     )
-    address_xiaoqu: str = Field("", title="小区", max_length=100)
-    address_building: str = Field("", title="楼栋", max_length=50)
-    address_room: str = Field("", title="室", max_length=20)
+    address_xiaoqu: str = Field("", title=N_("小区"), max_length=100)
+    address_building: str = Field("", title=N_("楼栋"), max_length=50)
+    address_room: str = Field("", title=N_("室"), max_length=20)
 
     @field_validator("role")
     @classmethod
@@ -98,18 +102,26 @@ class PartyInput(_Input):
 class IntakeInput(_Input):
     """A complaint as registered (登记纠纷): where, what kind, from where, the facts, the parties."""
 
-    community_id: int = Field(title="社区", ge=1, le=MAX_ID)
-    category: str = Field(title="纠纷类型", min_length=1, max_length=20, description="启用的纠纷类型名称")
-    source: str = Field(title="案件来源", min_length=1, max_length=20, description="启用的案件来源名称")
-    facts: str = Field(title="纠纷简要情况", min_length=1, max_length=5000)
-    parties: list[PartyInput] = Field(title="当事人", min_length=2, max_length=MAX_PARTIES)
-    claimed_amount: Decimal | None = Field(None, title="争议金额（元）", ge=0, le=MAX_AMOUNT)
-    people_involved: int = Field(0, title="涉及人数", ge=0, le=MAX_PEOPLE, description="0：按当事人人数计")
-    injury: bool = Field(False, title="有人身伤害需就医")
-    risk_level: RiskLevel = Field(RiskLevel.NONE, title="激化风险")
-    reported_to: str = Field("", title="已报告的单位", max_length=200, description="红色风险必填（法 §25）")
-    place_xiaoqu: str = Field("", title="小区", max_length=100)
-    place_building: str = Field("", title="楼栋", max_length=50)
+    community_id: int = Field(title=N_("社区"), ge=1, le=MAX_ID)
+    category: str = Field(title=N_("纠纷类型"), min_length=1, max_length=20, description="启用的纠纷类型名称")
+    source: str = Field(title=N_("案件来源"), min_length=1, max_length=20, description="启用的案件来源名称")
+    facts: str = Field(title=N_("纠纷简要情况"), min_length=1, max_length=5000)
+    parties: list[PartyInput] = Field(title=N_("当事人"), min_length=2, max_length=MAX_PARTIES)
+    claimed_amount: Decimal | None = Field(None, title=N_("争议金额（元）"), ge=0, le=MAX_AMOUNT)
+    people_involved: int = Field(
+        0, title=N_("涉及人数"), ge=0, le=MAX_PEOPLE, description="0：按当事人人数计"
+    )
+    injury: bool = Field(False, title=N_("有人身伤害需就医"))
+    risk_level: RiskLevel = Field(RiskLevel.NONE, title=N_("激化风险"))
+    reported_to: str = Field(
+        "",
+        title=N_("已报告的单位"),
+        max_length=200,
+        description="红色风险必填（法 §25）",
+        validate_default=True,  # its check depends on the risk level, so it runs when it is left out too
+    )
+    place_xiaoqu: str = Field("", title=N_("小区"), max_length=100)
+    place_building: str = Field("", title=N_("楼栋"), max_length=50)
     _checked: bool = PrivateAttr(False)  # passed every check (model_construct leaves it False)
 
     @field_validator("claimed_amount")
@@ -117,13 +129,25 @@ class IntakeInput(_Input):
     def _to_fen(cls, value: Decimal | None) -> Decimal | None:
         return None if value is None else value.quantize(CENT)
 
+    @field_validator("parties", mode="before")
+    @classmethod
+    def _both_sides(cls, value: Any) -> Any:
+        """Checked on what was sent, before each party is, so that it is said with the other problems."""
+        if isinstance(value, list) and len(value) >= 2:  # fewer: the count is the problem
+            roles = {p.get("role") if isinstance(p, dict) else getattr(p, "role", None) for p in value}
+            if not {"applicant", "respondent"} <= roles:
+                raise _fail("parties_incomplete", say("至少须有一名申请人和一名被申请人。"))
+        return value
+
+    @field_validator("reported_to")
+    @classmethod
+    def _reported(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("risk_level") is RiskLevel.RED and not value:
+            raise _fail("reported_to_required", say("红色风险须记录已报告的公安机关或有关部门（法 §25）。"))
+        return value
+
     @model_validator(mode="after")
     def _whole(self) -> IntakeInput:
-        roles = {p.role for p in self.parties}
-        if not {"applicant", "respondent"} <= roles:
-            raise _fail("parties_incomplete", say("至少须有一名申请人和一名被申请人。"))
-        if self.risk_level is RiskLevel.RED and not self.reported_to:
-            raise _fail("reported_to_required", say("红色风险须记录已报告的公安机关或有关部门（法 §25）。"))
         self._checked = True
         return self
 
@@ -133,23 +157,26 @@ class IntakeInput(_Input):
         return self.people_involved or len(self.parties)
 
 
-# Where a whole-model check puts its message.
-_MODEL_FIELDS = {"parties_incomplete": "parties", "reported_to_required": "reported_to"}
 # Messages for a missing or blank value, an out-of-range number and an unreadable one, where the
 # generic wording would read worse.
 _BLANK = {
-    "name": "请填写当事人姓名。",
-    "facts": "请填写纠纷简要情况。",
-    "category": "请选择纠纷类型。",
-    "source": "请选择案件来源。",
-    "community_id": "请选择社区。",
+    "name": _("请填写当事人姓名。"),
+    "facts": _("请填写纠纷简要情况。"),
+    "category": _("请选择纠纷类型。"),
+    "source": _("请选择案件来源。"),
+    "community_id": _("请选择社区。"),
 }
 _RANGE = {
-    "claimed_amount": "争议金额须在 0 至 10 亿元之间。",
-    "people_involved": "涉及人数须在 0 至 100000 之间。",
-    "parties": "当事人须为 2 至 20 名。",
+    "claimed_amount": _("争议金额须在 0 至 10 亿元之间。"),
+    "people_involved": _("涉及人数须在 0 至 100000 之间。"),
+    "parties": _("当事人须为 2 至 20 名。"),
 }
-_FORMAT = {"claimed_amount": "请填写有效的数字金额。", "people_involved": "请填写整数。"}
+_FORMAT = {"claimed_amount": _("请填写有效的数字金额。"), "people_involved": _("请填写整数。")}
+MISSING, OUT_OF_RANGE, BAD_FORMAT = (
+    _("请填写：%(label)s。"),
+    _("%(label)s超出范围。"),
+    _("%(label)s的格式不正确。"),
+)
 
 
 @dataclass(frozen=True)
@@ -170,8 +197,6 @@ def _problem(error: Any, model: type[BaseModel]) -> Problem:
     kind: str = error["type"]
     loc = [str(part) for part in error["loc"]]
     name = next((part for part in reversed(loc) if not part.isdigit()), "")
-    if kind in _MODEL_FIELDS:
-        loc, name = [*loc, _MODEL_FIELDS[kind]], _MODEL_FIELDS[kind]
     field = ".".join(loc)
     title = _title(model, loc) or name
     ctx = error.get("ctx") or {}
@@ -180,7 +205,7 @@ def _problem(error: Any, model: type[BaseModel]) -> Problem:
             field = ".".join([*loc, str(ctx["field"])])
         return Problem(kind, field, str(ctx["message"]))
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
-        return Problem("missing_field", field, say(_BLANK.get(name, "请填写：%(label)s。"), label=title))
+        return Problem("missing_field", field, str(_BLANK.get(name, MISSING).of(label=title)))
     if kind in ("string_too_long",):
         return Problem(
             "too_long", field, say("%(label)s不能超过 %(n)s 个字。", label=title, n=ctx["max_length"])
@@ -188,10 +213,10 @@ def _problem(error: Any, model: type[BaseModel]) -> Problem:
     if kind in ("enum", "literal_error"):
         return Problem("bad_choice", field, say("%(label)s的选项无效。", label=title))
     if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long", "greater_than"):
-        return Problem("out_of_range", field, say(_RANGE.get(name, "%(label)s超出范围。"), label=title))
+        return Problem("out_of_range", field, str(_RANGE.get(name, OUT_OF_RANGE).of(label=title)))
     if kind == "extra_forbidden":
         return Problem("unknown_field", field, say("没有这一项：%(name)s。", name=name))
-    return Problem("bad_field", field, say(_FORMAT.get(name, "%(label)s的格式不正确。"), label=title))
+    return Problem("bad_field", field, str(_FORMAT.get(name, BAD_FORMAT).of(label=title)))
 
 
 def _title(model: type[BaseModel], loc: list[str]) -> str | None:
@@ -204,7 +229,7 @@ def _title(model: type[BaseModel], loc: list[str]) -> str | None:
         info = current.model_fields.get(part) if current is not None else None
         if info is None:
             return title
-        title = info.title
+        title = translate(info.title) if info.title else None
         current = _model_in(info.annotation)
     return title
 

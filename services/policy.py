@@ -16,7 +16,7 @@ from services.memo import per_transaction
 from services.permissions import may_administer
 from services.vocabulary import names_by_id
 from workflow import Actor, Policy, load_policy
-from workflow.text import say
+from workflow.text import listing, say
 from workflow.triage import CATEGORY_RULES, DEFAULT_POLICY
 
 POLICY_KEY = "policy"
@@ -41,13 +41,16 @@ def _read_policy(session: Session) -> Policy:
 def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:
     """Store new policy values (admin only, with a reason kept in the audit log)."""
     if not may_administer(actor):
-        raise Invalid("只有系统管理员可以修改分级规则。")
+        raise Invalid(say("只有系统管理员可以修改分级规则。"))
     if not reason.strip():
-        raise Invalid("修改分级规则须填写理由。", field="reason")
+        raise Invalid(say("修改分级规则须填写理由。"), field="reason")
     try:
         policy = file_policy().with_values(values)
     except (ValueError, TypeError, ArithmeticError) as exc:
-        raise Invalid(f"分级规则的数值无效：{exc}") from exc
+        raise Invalid(say("分级规则的数值无效：%(why)s", why=exc)) from exc
+    for name in ("major_amount", "general_amount"):
+        if not getattr(policy, name).is_finite():  # NaN or infinity: every later triage would fail on it
+            raise Invalid(say("金额须为有效数字。"), field=name)
     _check_categories(session, policy)
     with writing(session):
         row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
@@ -69,7 +72,7 @@ def _check_categories(session: Session, policy: Policy) -> None:
             raise Invalid(say("分级规则中有不存在的纠纷类型。"), field=key)
     both = policy.major_categories & policy.general_categories
     if both:
-        names = "、".join(sorted(known[i] for i in both))
+        names = listing(sorted(known[i] for i in both))
         raise Invalid(
             say("同一纠纷类型不能同时列为较大和一般：%(names)s", names=names), field="general_categories"
         )

@@ -29,12 +29,12 @@ from models import (
     User,
     UserCommunity,
 )
-from services import clock, tally
+from services import clock
 from services.permissions import may_search_pii, visible_condition
+from services.statistics import live_counts
 from workflow import Actor, Role, State, Tier
 from workflow.labels import SORT_LABELS
 from workflow.roles import TIER_ROLES
-from workflow.states import CLOCK_RUNNING
 
 SORTS = SORT_LABELS
 MAX_SEARCH = 60
@@ -113,7 +113,7 @@ def search_condition(q: str, *, pii: bool = False) -> ColumnElement[bool] | None
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
     return and_(
-        col(Case.state).in_([s.value for s in CLOCK_RUNNING]),
+        col(Case.state).in_(State.clock_values()),
         col(Case.deadline).is_not(None),
         col(Case.deadline) < today,
     )
@@ -171,7 +171,9 @@ def _counts(
         if communities is not None and flt.community_id not in communities:
             return {}
         communities = frozenset({flt.community_id})
-    return tally.counts(session, communities, category=flt.category, tier=flt.tier, severity=flt.severity)
+    return live_counts.counts(
+        session, communities, category=flt.category, tier=flt.tier, severity=flt.severity
+    )
 
 
 def _page_of(

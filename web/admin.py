@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from models import AdminEvent, ApiClient, Community, Term, TermKind, User, UserCommunity
 from services.api_clients import clients, create_client, revoke_client
 from services.communities import create_community, update_community
+from services.db import DatabaseTrouble
 from services.errors import Invalid
 from services.permissions import may_administer
 from services.policy import current_policy, update_policy
@@ -46,6 +47,7 @@ from web.admin_forms import (
 )
 from web.auth import current_actor, renew_login
 from web.database import db
+from web.errors import form_again
 from workflow import Role
 from workflow.labels import ADMIN_ACTION_LABELS, API_SCOPE_LABELS, ROLE_LABELS, VOCABULARY_LABELS
 from workflow.triage import CATEGORY_RULES
@@ -104,7 +106,9 @@ def _communities() -> list[Community]:
 
 
 def _community_choices() -> list[SelectChoice]:
-    return options((c.id, f"{c.name}（{c.short_name}）") for c in _communities())
+    return options(
+        (c.id, _("%(name)s（%(short)s）", name=c.name, short=c.short_name)) for c in _communities()
+    )
 
 
 def _memberships() -> dict[int, list[int]]:
@@ -141,8 +145,12 @@ def users() -> str:
 def user_new() -> Any:
     form = UserCreateForm()
     form.communities.choices = _community_choices()
+
+    def page() -> str:
+        return render_template("admin/user_form.html", form=form, user=None)
+
     if not form.validate_on_submit():
-        return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+        return page(), 422 if form.errors else 200
     password = form.password.data or new_password()
     try:
         user = create_user(
@@ -157,7 +165,9 @@ def user_new() -> Any:
         )
     except Invalid as why:
         _show_invalid(form, why)
-        return render_template("admin/user_form.html", form=form, user=None), 422
+        return page(), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, page)
     shown = None if form.password.data else password
     return _password_page(user, shown, _("已创建用户。"))
 
@@ -196,6 +206,8 @@ def user_edit(user_id: int) -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return render_template("admin/user_form.html", **page), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: render_template("admin/user_form.html", **page))
     flash(_("已保存用户 %(name)s。", name=user.username), "success")
     return redirect(url_for("admin.users"), 303)
 
@@ -253,6 +265,10 @@ def communities() -> str:
 @bp.route("/communities/new", methods=["GET", "POST"])
 def community_new() -> Any:
     form = CommunityForm()
+
+    def page() -> str:
+        return render_template("admin/community_form.html", form=form, community=None)
+
     if form.validate_on_submit():
         try:
             create_community(
@@ -264,12 +280,12 @@ def community_new() -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已新建社区。"), "success")
             return redirect(url_for("admin.communities"), 303)
-    return render_template(
-        "admin/community_form.html", form=form, community=None
-    ), 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 @bp.route("/communities/<int:community_id>", methods=["GET", "POST"])
@@ -278,6 +294,10 @@ def community_edit(community_id: int) -> Any:
     if community is None:
         abort(404)
     form = CommunityForm(obj=community)
+
+    def page() -> str:
+        return render_template("admin/community_form.html", form=form, community=community)
+
     if form.validate_on_submit():
         try:
             update_community(
@@ -290,11 +310,12 @@ def community_edit(community_id: int) -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已保存社区。"), "success")
             return redirect(url_for("admin.communities"), 303)
-    page = render_template("admin/community_form.html", form=form, community=community)
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 # --- the vocabulary: categories and sources -------------------------------------------------------------
@@ -337,6 +358,8 @@ def term_new(plural: str) -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return _terms_page(plural, form, 422)
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: _terms_page(plural, form)[0])
     flash(_("已新增%(kind)s。", kind=VOCABULARY_LABELS[kind.value]), "success")
     return redirect(url_for("admin.terms", plural=plural), 303)
 
@@ -353,6 +376,12 @@ def term_edit(plural: str, term_id: int) -> Any:
     term = _term_or_404(plural, term_id)
     label = VOCABULARY_LABELS[term.kind]
     form = CategoryEditForm(obj=term)
+
+    def page() -> str:
+        return render_template(
+            "admin/term_form.html", form=form, term=term, plural=plural, kind_label=label, title=_("修改")
+        )
+
     if form.validate_on_submit():
         try:
             update_term(
@@ -364,13 +393,12 @@ def term_edit(plural: str, term_id: int) -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已保存%(kind)s。", kind=label), "success")
             return redirect(url_for("admin.terms", plural=plural), 303)
-    page = render_template(
-        "admin/term_form.html", form=form, term=term, plural=plural, kind_label=label, title=_("修改")
-    )
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 @bp.post("/<plural>/<int:term_id>/activate")
@@ -410,6 +438,16 @@ def policy() -> Any:
         # Every active category, and any in the rule now that was deactivated since.
         shown = [i for i in known if i in active or i in current[name]]
         getattr(form, name).choices = options((i, known[i]) for i in shown)
+
+    def page() -> str:
+        return render_template(
+            "admin/policy.html",
+            form=form,
+            current={**current, **{k: [known.get(i, i) for i in current[k]] for k in CATEGORY_RULES}},
+            history=_events(50, "update_policy"),
+            title=_("分级规则"),
+        )
+
     if form.validate_on_submit():
         try:
             update_policy(
@@ -420,17 +458,12 @@ def policy() -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("分级规则已修改，之后登记的纠纷按新规则分级。"), "success")
             return redirect(url_for("admin.policy"), 303)
-    page = render_template(
-        "admin/policy.html",
-        form=form,
-        current={**current, **{k: [known.get(i, i) for i in current[k]] for k in CATEGORY_RULES}},
-        history=_events(50, "update_policy"),
-        title=_("分级规则"),
-    )
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 # --- API clients ----------------------------------------------------------------------------------------
@@ -474,8 +507,12 @@ def api_client_new() -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return _clients_page(form, 422)
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: _clients_page(form)[0])
     # Shown once: no browser keeps a copy (web.security sends no-store on every page).
-    return render_template("admin/api_token_shown.html", client=issued.client, token=issued.token)
+    return render_template(
+        "admin/api_token_shown.html", client=issued.client, token=issued.token, scopes=API_SCOPE_LABELS
+    )
 
 
 @bp.post("/api-clients/<int:client_id>/revoke")

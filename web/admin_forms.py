@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from services.api_clients import ROLES as CLIENT_ROLES
+from web.case_forms import CnDecimalField
 from workflow.labels import API_SCOPE_LABELS, ROLE_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
@@ -147,8 +148,12 @@ def _days(label: Any) -> IntegerField:
     )
 
 
+class AmountField(CnDecimalField):
+    invalid = _l("请填写有效的数字金额。")
+
+
 def _amount(label: Any) -> DecimalField:
-    return DecimalField(
+    return AmountField(
         label,
         places=2,
         validators=[

@@ -16,9 +16,6 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(workflow_page.bp)
-    import api
-
-    api.register(app)
 
     def index() -> Response:
         return redirect(url_for("cases.mine"))

@@ -7,18 +7,18 @@ the API. The choices a trigger asks for are declared with the trigger (workflow.
 
 from __future__ import annotations
 
-from workflow.text import Text, _
+from workflow.text import Text, _, _p
 
 STATE_LABELS: dict[str, Text] = {
     "registered": _("已登记"),
-    "not_accepted": _("不予受理"),
+    "not_accepted": _p("state", "不予受理"),
     "accepted": _("已受理"),
     "assigned": _("已指派"),
     "mediating": _("调解中"),
     "agreed": _("已达成协议"),
     "defaulted": _("未履行"),
     "closed": _("已结案"),
-    "terminated": _("终止调解"),
+    "terminated": _p("state", "终止调解"),
     "withdrawn": _("已撤回"),
 }
 
@@ -67,6 +67,7 @@ ADMIN_ACTION_LABELS: dict[str, Text] = {
     "update_community": _("修改社区"),
     "create_category": _("新增纠纷类型"),
     "update_category": _("修改纠纷类型"),
+    "seed_categories": _("导入默认纠纷类型"),  # before migration 0008 (the log keeps old entries)
     "create_source": _("新增案件来源"),
     "update_source": _("修改案件来源"),
     "update_policy": _("修改分级规则"),

@@ -12,9 +12,12 @@ from sqlmodel import Session, select
 
 from models import ApiClient, Case, CaseEvent, Party
 from services import clock
-from services.exports import report_tables, to_csv
+from services.exports import to_csv
 from services.permissions import actor_for
-from services.statistics import Month, monthly_report, resolve_scope
+from services.statistics.months import Month
+from services.statistics.report import monthly_report
+from services.statistics.report_tables import report_tables
+from services.statistics.scope import resolve_scope
 from tests.api.conftest import Api, Platform, intake_body, make_platform
 from tests.factories import Factory
 from tests.web.case_helpers import fresh, snapshot

@@ -12,7 +12,9 @@ from services.cases import intake
 from services.errors import Invalid
 from services.permissions import actor_for
 from services.policy import current_policy, update_policy
-from services.statistics import Month, monthly_report, resolve_scope
+from services.statistics.months import Month
+from services.statistics.report import monthly_report
+from services.statistics.scope import resolve_scope
 from services.vocabulary import (
     active_categories,
     active_sources,

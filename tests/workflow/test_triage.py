@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from workflow import Policy, Refused, RiskLevel, Severity, Tier, TriageFacts, load_policy, triage
-from workflow.triage import DEFAULT_POLICY, override
+from workflow.triage import CATEGORY, DEFAULT_POLICY, REASONS_SEPARATOR, override, read_reasons
 
 
 def facts(**kw: object) -> TriageFacts:
@@ -146,3 +146,19 @@ def test_override_needs_a_reason() -> None:
 def test_override_to_same_severity_needs_no_reason() -> None:
     computed = triage(facts())
     assert override(computed, Severity.MINOR, None) == computed
+
+
+def test_stored_reasons_read_back_as_the_texts_they_were_written_from() -> None:
+    """A case stores its reasons in Chinese; reading them back gives each text with its values."""
+    family = {"category": "婚姻家庭", "category_id": IDS["婚姻家庭"]}
+    result = triage(
+        facts(claimed_amount=Decimal("2500.50"), parties=3, days_since_related_case=9, **family), BY_ID
+    )
+    stored = REASONS_SEPARATOR.join(result.reasons)
+    assert stored == "争议金额 ≥ 1,000 元；当事人 3 方以上；同一当事人或地址 180 日内有案；纠纷类型：婚姻家庭"
+    read = read_reasons(stored)
+    assert [r.source for r in read] == list(result.reasons)
+    assert read[-1].msgid == CATEGORY.msgid and read[-1].params == {"category": "婚姻家庭"}
+    assert [r.source for r in read_reasons("一般邻里小纠纷")] == ["一般邻里小纠纷"]
+    assert [r.msgid for r in read_reasons("不知从何而来；")] == ["不知从何而来"]  # kept as it is
+    assert read_reasons("") == []
