@@ -19,6 +19,8 @@ from services.statistics.report import monthly_report
 from services.statistics.report_tables import report_tables
 from services.statistics.scope import resolve_scope
 from tests.api.conftest import Api, Platform, intake_body, make_platform
+from tests.conftest import BACKEND
+from tests.dbfaults import SqliteFaults
 from tests.factories import Factory
 from tests.web.case_helpers import fresh, snapshot
 from workflow import TRIGGERS
@@ -350,12 +352,33 @@ def test_last_use_is_recorded(api: Api, session: Session) -> None:
     assert fresh(session, ApiClient, api.platform.client_id).last_used_at is not None
 
 
-def test_english_messages_when_asked(api: Api) -> None:
-    resp = api.client.get("/api/v1/cases/999999", headers={**api.platform.headers, "Accept-Language": "en"})
-    assert resp.status_code == 404
+def test_english_messages_when_asked(api: Api, platform: Platform) -> None:
+    english = {**api.platform.headers, "Accept-Language": "en"}
+    body = problem(api.client.get("/api/v1/cases/999999", headers=english), 404, "not_found")
+    assert (body["title"], body["detail"]) == ("Not found", "Case not found.")
+    bad = api.client.post(
+        "/api/v1/cases", json=intake_body(platform.community.id or 0, facts=""), headers=english
+    )
+    assert problem(bad, 422, "missing_field")["detail"] == "Please describe the dispute briefly."
+    chinese = problem(api.get("/cases/999999"), 404, "not_found")
+    assert chinese["detail"] == "找不到该案件。"
 
 
 def test_parties_are_stored_as_sent(api: Api, platform: Platform, session: Session) -> None:
     case = api.post("/cases", intake_body(platform.community.id or 0)).get_json()
     parties = session.exec(select(Party).where(Party.case_id == case["id"])).all()
     assert sorted(p.name for p in parties) == ["张三", "李四"]
+
+
+# --- the database in trouble ------------------------------------------------------------------------------
+if BACKEND == "sqlite":  # a read-only file is SQLite's own fault (tests/web/test_faults.py covers both)
+
+    def test_a_database_fault_is_a_503_problem_with_retry_after_and_the_next_request_works(
+        app, api: Api, platform: Platform
+    ) -> None:
+        body = intake_body(platform.community.id or 0)
+        with SqliteFaults(app.extensions["db_engine"]).moment(read_only=True):
+            resp = api.post("/cases", body)
+        found = problem(resp, 503, "database_read_only")
+        assert resp.headers["Retry-After"] == "30" and "没有保存" in found["detail"]
+        assert api.post("/cases", body).status_code == 201
