@@ -33,14 +33,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         base = os.environ.get("TEST_DATABASE_URL")
         if not base:
             pytest.fail("DATABASE_BACKEND=postgresql needs TEST_DATABASE_URL")
-        url = make_url(base)
-        name = f"{url.database}_{_worker()}"
-        admin = make_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        worker_url = url.set(database=name).render_as_string(hide_password=False)
+        worker_url = _new_database(base, f"{make_url(base).database}_{_worker()}")
         upgrade(worker_url)
         _SEEDED.update(_rows_of(worker_url))
         return worker_url
@@ -98,16 +91,22 @@ def empty_db_url(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
         return
     base = os.environ["TEST_DATABASE_URL"]
-    url = make_url(base)
-    name = f"{url.database}_{_worker()}_empty"
+    name = f"{make_url(base).database}_{_worker()}_empty"
+    yield _new_database(base, name)
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _new_database(base: str, name: str) -> str:
+    """An empty PostgreSQL database ``name`` on the server of ``base`` (dropped first if it exists)."""
     admin = make_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture
