@@ -134,7 +134,8 @@ class IntakeInput(_Input):
     def _both_sides(cls, value: Any) -> Any:
         """Checked on what was sent, before each party is, so that it is said with the other problems."""
         if isinstance(value, list) and len(value) >= 2:  # fewer: the count is the problem
-            roles = {p.get("role") if isinstance(p, dict) else getattr(p, "role", None) for p in value}
+            sent = (p.get("role") if isinstance(p, dict) else getattr(p, "role", None) for p in value)
+            roles = {role for role in sent if isinstance(role, str)}  # a bad role is its party's problem
             if not {"applicant", "respondent"} <= roles:
                 raise _fail("parties_incomplete", say("至少须有一名申请人和一名被申请人。"))
         return value

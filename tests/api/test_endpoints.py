@@ -89,6 +89,12 @@ BAD_INTAKE = [
     ({"parties": [{"role": "applicant", "name": "甲"}]}, "out_of_range", "parties", "当事人须为 2 至 20 名"),
     ({"external_ref": ""}, "missing_field", "external_ref", "外部编号"),
     ({"colour": "red"}, "unknown_field", "colour", "colour"),
+    (
+        {"parties": [{"role": {}, "name": "甲"}, {"role": "respondent", "name": "乙"}]},
+        "parties_incomplete",
+        "parties",
+        "申请人",
+    ),
     ({"community_id": "abc"}, "bad_field", "community_id", "社区的格式不正确"),
 ]
 
