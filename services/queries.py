@@ -19,6 +19,7 @@ from sqlmodel.sql.expression import Select
 
 from models import (
     Agreement,
+    Attachment,
     Case,
     CaseEvent,
     Community,
@@ -391,6 +392,16 @@ class CaseRecord:
 
     def has_event(self, trigger: str) -> bool:
         return any(e.trigger == trigger for e in self.events)
+
+
+def papers_attached(session: Session, case_id: int | None) -> frozenset[str]:
+    """The kinds of the papers attached to a case and not withdrawn (workflow.papers)."""
+    rows = session.exec(
+        select(Attachment.kind)
+        .where(col(Attachment.case_id) == case_id, col(Attachment.withdrawn_at).is_(None))
+        .distinct()
+    )
+    return frozenset(rows.all())
 
 
 def _of_case(session: Session, model: Any, case_id: int | None, *first: Any) -> list[Any]:

@@ -12,6 +12,7 @@ from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
 from workflow.clocks import days_left
 from workflow.fields import Field, label_of
+from workflow.papers import kind_label
 from workflow.triggers import (
     AGREEMENT_KINDS,
     CONFIRMATION_RESULTS,
@@ -205,6 +206,15 @@ def clauses(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def file_size(size: int | None) -> str:
+    """Bytes as people read them: 820 KB, 4.4 MB."""
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "clauses": clauses,
     "case_number": case_number,
@@ -224,4 +234,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "confirmation": lambda v: label_of(CONFIRMATION_RESULTS, v),
     "session_kind": lambda v: label_of(SESSION_KINDS, v),
     "follow_up_method": lambda v: label_of(FOLLOW_UP_METHODS, v),
+    "file_size": file_size,
+    "paper_kind": kind_label,
 }

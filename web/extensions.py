@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import Babel, gettext
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
@@ -45,7 +45,16 @@ def what_user_may() -> dict[str, object]:
     return {"may": permissions(current_actor())}
 
 
+def upload_limit() -> None:
+    """The attachments upload takes several large files: its own request limit (set before the CSRF
+    check reads the form, so it runs first)."""
+    if request.endpoint == "cases.upload_attachments":
+        cfg = current_app.config
+        request.max_content_length = cfg["ATTACHMENT_MAX_FILES"] * cfg["ATTACHMENT_MAX_BYTES"] + 1024 * 1024
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(upload_limit)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
