@@ -85,12 +85,13 @@ def upload_attachments(case_id: int) -> Any:
     case = load_case(case_id)
     form = AttachmentForm()
     chosen = [f for f in request.files.getlist("files") if f and f.filename]
+    valid = form.validate()  # (clears every field's errors first)
+    most = int(current_app.config["ATTACHMENT_MAX_FILES"])
     if not chosen:
         form.files.errors = [_("请选择要上传的文件。")]
-    elif len(chosen) > int(current_app.config["ATTACHMENT_MAX_FILES"]):
-        form.files.errors = [_("一次最多上传 %(n)s 个文件。", n=current_app.config["ATTACHMENT_MAX_FILES"])]
-    if not form.validate() or form.files.errors:
-        form.files.errors = list(form.files.errors)
+    elif len(chosen) > most:
+        form.files.errors = [_("一次最多上传 %(n)s 个文件。", n=most)]
+    if not valid or form.files.errors:
         return render_case(case, problem=_("请修改标出的内容后再上传。"), status=422, attach=(form, []))
     if not may_attach(current_actor(), case):
         return render_template(

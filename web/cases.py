@@ -308,4 +308,4 @@ def act(case_id: int) -> Any:
     return redirect(url_for(".show", case_id=case.id), 303)
 
 
-from web import attachments  # noqa: E402  (their routes live on this blueprint)
+from web import attachments, documents, intake  # noqa: E402,F401  (their routes live on this blueprint)

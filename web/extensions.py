@@ -50,7 +50,8 @@ def upload_limit() -> None:
     check reads the form, so it runs first)."""
     if request.endpoint == "cases.upload_attachments":
         cfg = current_app.config
-        request.max_content_length = cfg["ATTACHMENT_MAX_FILES"] * cfg["ATTACHMENT_MAX_BYTES"] + 1024 * 1024
+        # The files, and 64 KB for the other fields and the multipart framing.
+        request.max_content_length = cfg["ATTACHMENT_MAX_FILES"] * cfg["ATTACHMENT_MAX_BYTES"] + 64 * 1024
 
 
 def init_app(app: Flask) -> None:
