@@ -58,6 +58,7 @@ class CaseFilter:
     community_id: int | None = None
     assignee_id: int | None = None
     overdue: bool = False
+    file_incomplete: bool = False  # ended with a signed paper the policy requires missing
     month: str | None = None  # YYYY-MM of acceptance, Beijing time
     q: str = ""
     sort: str = "newest"
@@ -139,6 +140,8 @@ def _conditions(actor: Actor, flt: CaseFilter, today: date) -> list[ColumnElemen
         out.append(func.coalesce(col(Case.severity), col(Case.severity_computed)) == flt.severity)
     if flt.overdue:
         out.append(overdue_condition(today))
+    if flt.file_incomplete:
+        out.append(col(Case.file_incomplete).is_(True))
     month = parse_month(flt.month)
     if month:
         start, end = clock.month_bounds(*month)
@@ -170,7 +173,7 @@ def _counts(
 ) -> dict[str, int]:
     """Counts per state: from the tally when the filter is one it keeps (community, category, tier,
     severity), which stays cheap at any size; else counted over the matching cases."""
-    if flt.assignee_id or flt.overdue or parse_month(flt.month) or flt.q.strip():
+    if flt.assignee_id or flt.overdue or flt.file_incomplete or parse_month(flt.month) or flt.q.strip():
         return state_counts(session, conditions)
     communities = actor.community_ids
     if flt.community_id:

@@ -76,6 +76,7 @@ def _filter_from_args() -> CaseFilter:
         community_id=args.get("community_id", type=int),
         assignee_id=args.get("assignee_id", type=int),
         overdue=args.get("overdue") in ("1", "y", "on"),
+        file_incomplete=args.get("file_incomplete") in ("1", "y", "on"),
         month=month if parse_month(month) else None,
         q=(args.get("q") or "").strip()[:60],
         sort=sort if sort in SORTS else "newest",

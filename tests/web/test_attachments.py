@@ -54,7 +54,9 @@ def _kept(client: FlaskClient) -> list[Path]:
 def test_staff_uploads_several_files_at_once(client: FlaskClient, app_session: Session) -> None:
     factory, case = _case(app_session)
     login(client, factory.staff())
-    resp = _post_files(client, case, [(samples.photo(), "现场1.jpg"), (samples.pdf(2), "收据.pdf")], note="漏水现场")
+    resp = _post_files(
+        client, case, [(samples.photo(), "现场1.jpg"), (samples.pdf(2), "收据.pdf")], note="漏水现场"
+    )
     assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/cases/{case.id}#attachments")
     page = text(client.get(f"/cases/{case.id}"))
     assert "已添加 2 个文件" in page
@@ -62,7 +64,9 @@ def test_staff_uploads_several_files_at_once(client: FlaskClient, app_session: S
     assert _count(app_session) == 2
 
 
-def test_the_assignee_uploads_and_a_download_is_served_as_a_file(client: FlaskClient, app_session: Session) -> None:
+def test_the_assignee_uploads_and_a_download_is_served_as_a_file(
+    client: FlaskClient, app_session: Session
+) -> None:
     factory, case = _case(app_session)
     login(client, _assignee(factory, case))
     assert _post_files(client, case, [(samples.pdf(), "笔录.pdf")], kind="session_record").status_code == 303
@@ -125,7 +129,9 @@ def test_another_communitys_staff_get_404(client: FlaskClient, app_session: Sess
     assert client.get(f"/cases/{case.id}/attachments/{row.id}/thumbnail", buffered=True).status_code == 404
 
 
-def test_an_attachment_of_another_case_is_not_served_under_this_one(client: FlaskClient, app_session: Session) -> None:
+def test_an_attachment_of_another_case_is_not_served_under_this_one(
+    client: FlaskClient, app_session: Session
+) -> None:
     factory, case = _case(app_session)
     other = factory.case("mediating")
     login(client, factory.staff())
@@ -144,7 +150,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("content", "name", "message"), BAD, ids=["exe", "html", "empty", "js", "path", "long"])
+@pytest.mark.parametrize(
+    ("content", "name", "message"), BAD, ids=["exe", "html", "empty", "js", "path", "long"]
+)
 def test_a_bad_file_gets_its_reason_and_nothing_is_kept(
     client: FlaskClient, app_session: Session, content: bytes, name: str, message: str
 ) -> None:
@@ -177,7 +185,9 @@ def test_over_the_size_limit_is_refused(client: FlaskClient, app_session: Sessio
     assert _count(app_session) == 0
 
 
-def test_a_request_larger_than_all_files_together_is_a_clear_413(client: FlaskClient, app_session: Session) -> None:
+def test_a_request_larger_than_all_files_together_is_a_clear_413(
+    client: FlaskClient, app_session: Session
+) -> None:
     factory, case = _case(app_session)
     client.application.config.update(ATTACHMENT_MAX_BYTES=10_000, ATTACHMENT_MAX_FILES=1)
     login(client, factory.staff())
@@ -224,7 +234,9 @@ def test_withdraw_by_staff_keeps_it_listed_with_the_reason(client: FlaskClient, 
     assert _count(app_session) == 1
 
 
-def test_the_assignee_withdraws_their_own_upload_but_not_staffs(client: FlaskClient, app_session: Session) -> None:
+def test_the_assignee_withdraws_their_own_upload_but_not_staffs(
+    client: FlaskClient, app_session: Session
+) -> None:
     factory, case = _case(app_session)
     login(client, factory.staff())
     _post_files(client, case, [(samples.pdf(), "staff.pdf")])
@@ -233,9 +245,13 @@ def test_the_assignee_withdraws_their_own_upload_but_not_staffs(client: FlaskCli
     _post_files(client, case, [(samples.pdf(2), "mine.pdf")])
     staffs, mine = sorted(app_session.exec(select(Attachment)).all(), key=lambda a: a.id or 0)
     token = token_from(client, f"/cases/{case.id}")
-    denied = client.post(f"/cases/{case.id}/attachments/{staffs.id}/withdraw", data={"csrf_token": token, "reason": "x"})
+    denied = client.post(
+        f"/cases/{case.id}/attachments/{staffs.id}/withdraw", data={"csrf_token": token, "reason": "x"}
+    )
     assert denied.status_code == 403
-    ok = client.post(f"/cases/{case.id}/attachments/{mine.id}/withdraw", data={"csrf_token": token, "reason": "重复"})
+    ok = client.post(
+        f"/cases/{case.id}/attachments/{mine.id}/withdraw", data={"csrf_token": token, "reason": "重复"}
+    )
     assert ok.status_code == 303
 
 
