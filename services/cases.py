@@ -197,7 +197,7 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
         escalations=case.escalations,
         registered_on=clock.local_date(case.registered_at),
         accepted_on=clock.local_date(case.accepted_at) if case.accepted_at else None,
-        papers=papers_attached(session, case.id),
+        papers=frozenset(papers_attached(session, case.id)),
     )
 
 

@@ -397,14 +397,14 @@ class CaseRecord:
         return any(e.trigger == trigger for e in self.events)
 
 
-def papers_attached(session: Session, case_id: int | None) -> frozenset[str]:
-    """The kinds of the papers attached to a case and not withdrawn (workflow.papers)."""
+def papers_attached(session: Session, case_id: int | None) -> dict[str, int]:
+    """How many papers of each kind are attached to a case and not withdrawn (workflow.papers)."""
     rows = session.exec(
-        select(Attachment.kind)
+        select(Attachment.kind, func.count())
         .where(col(Attachment.case_id) == case_id, col(Attachment.withdrawn_at).is_(None))
-        .distinct()
+        .group_by(col(Attachment.kind))
     )
-    return frozenset(rows.all())
+    return {str(kind): int(n) for kind, n in rows}
 
 
 def _of_case(session: Session, model: Any, case_id: int | None, *first: Any) -> list[Any]:

@@ -206,6 +206,14 @@ def clauses(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def iso_cn_date(value: str | None) -> str:
+    """An ISO date kept in an event's data as Chinese offices write it; a blank to fill in by hand if none."""
+    try:
+        return cn_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return "　　　　年　　月　　日"
+
+
 def file_size(size: int | None) -> str:
     """Bytes as people read them: 820 KB, 4.4 MB."""
     if size is None:
@@ -235,5 +243,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "session_kind": lambda v: label_of(SESSION_KINDS, v),
     "follow_up_method": lambda v: label_of(FOLLOW_UP_METHODS, v),
     "file_size": file_size,
+    "iso_cn_date": iso_cn_date,
     "paper_kind": kind_label,
 }
