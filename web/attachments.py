@@ -31,12 +31,18 @@ KIND_CHOICES = (("", "请选择"), *((k.key, k.label) for k in PAPER_KINDS))
 class AttachmentForm(FlaskForm):
     """The upload form; the files themselves are read from the request (several at once)."""
 
+    # ids of their own: the case page's step forms have fields named kind and note too.
     kind = ChoiceField(
-        "材料类别", choices=options(KIND_CHOICES), validators=[DataRequired("请选择材料类别。")]
+        "材料类别",
+        id="attach-kind",
+        choices=options(KIND_CHOICES),
+        validators=[DataRequired("请选择材料类别。")],
     )
-    files = MultipleFileField("文件")
-    id_numbers = BooleanField("含当事人身份证号码（仅本社区工作人员和承办人可查看）")
-    note = StringField("说明", validators=[Length(max=200, message="说明不能超过 200 个字。")])
+    files = MultipleFileField("文件", id="attach-files")
+    id_numbers = BooleanField("含当事人身份证号码（仅本社区工作人员和承办人可查看）", id="attach-id_numbers")
+    note = StringField(
+        "说明", id="attach-note", validators=[Length(max=200, message="说明不能超过 200 个字。")]
+    )
 
 
 class WithdrawForm(FlaskForm):

@@ -47,7 +47,9 @@ def test_each_paper_prints_on_one_a4_sheet(ui: UI, cast: Cast, seed: Factory, ke
     for trigger in ("notify_rights", "start_mediation"):
         case = seed.fire(case, trigger)
     case = seed.fire(case, "record_session", summary=SUMMARY)
-    case = seed.fire(case, "record_agreement", facts=NORMAL_FACTS, terms=NORMAL_TERMS, performance=PERFORMANCE)
+    case = seed.fire(
+        case, "record_agreement", facts=NORMAL_FACTS, terms=NORMAL_TERMS, performance=PERFORMANCE
+    )
     case = seed.fire(case, "record_judicial_confirmation")
     case = seed.fire(case, "follow_up")
     ui.login(cast.staff)
@@ -56,7 +58,9 @@ def test_each_paper_prints_on_one_a4_sheet(ui: UI, cast: Cast, seed: Factory, ke
     assert fold(heading) in pages[0]
 
 
-def test_a_terminated_cases_session_record_and_notice_print_on_one_sheet(ui: UI, cast: Cast, seed: Factory) -> None:
+def test_a_terminated_cases_session_record_and_notice_print_on_one_sheet(
+    ui: UI, cast: Cast, seed: Factory
+) -> None:
     case = seed.case("accepted", community=cast.community)
     case = seed.fire(case, "assign", assignee_id=cast.volunteer.id)
     for trigger in ("notify_rights", "start_mediation"):
