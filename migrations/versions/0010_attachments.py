@@ -56,8 +56,10 @@ def upgrade() -> None:
     with op.batch_alter_table('attachment_download', schema=None) as batch_op:
         batch_op.create_index('ix_attachment_download_attachment', ['attachment_id', 'id'], unique=False)
 
+    # A plain default ('0', not an expression), so SQLite adds the column in place instead of copying
+    # the whole table (which would also trip over the rows that refer to it).
     with op.batch_alter_table('case', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('file_incomplete', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('file_incomplete', sa.Boolean(), server_default='0', nullable=False))
         batch_op.create_index('ix_case_file_incomplete', ['file_incomplete', 'community_id', 'state'], unique=False)
     # No case has attachments yet: under the default policy (workflow/default_policy.toml [file]) every
     # terminated case and every case closed after a written agreement lacks its signed paper. Another
