@@ -93,8 +93,9 @@ def _bulk_files(url_engine: Any, store: FileStore, n: int, kb: int, uploader: in
             )
         conn.execute(
             text(
-                "INSERT INTO attachment (case_id, kind, original_name, content_type, size, sha256, id_numbers, "
-                "note, uploaded_by_id, uploaded_at, withdrawn_reason) VALUES (:case_id, 'evidence', :name, "
+                "INSERT INTO attachment (case_id, kind, original_name, content_type, size, sha256, "
+                "id_numbers, note, uploaded_by_id, uploaded_at, withdrawn_reason) "
+                "VALUES (:case_id, 'evidence', :name, "
                 "'application/pdf', :size, :sha, false, '', :by, CURRENT_TIMESTAMP, '')"
             ),
             rows,
