@@ -5,7 +5,9 @@ cannot open a paper carrying ID numbers, staff withdraw one; downloads are recor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import expect
 
@@ -38,6 +40,14 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
+def _upload_form(ui: UI, case: Case, kind: str) -> Any:
+    """The case page's upload form with a kind chosen."""
+    ui.goto(f"/cases/{case.id}")
+    form = ui.page.locator("form[data-upload]")
+    form.locator("#attach-kind").select_option(kind)
+    return form
+
+
 def _no_overflow(ui: UI) -> None:
     found = ui.page.evaluate(OVERFLOW_JS, 390)
     assert found["scrollWidth"] <= found["width"], f"wider than the phone: {found['offenders']}"
@@ -45,17 +55,12 @@ def _no_overflow(ui: UI) -> None:
 
 
 def test_staff_pick_several_files_and_the_assignee_takes_a_photo(
-    open_ui,
-    cast: Cast,
-    seed: Factory,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    open_ui: Callable[..., UI], cast: Cast, seed: Factory, tmp_path: Path
 ) -> None:
     case = _mediating(seed, cast)
     ui = open_ui(**PHONE)
     ui.login(cast.staff)
-    ui.goto(f"/cases/{case.id}")
-    form = ui.page.locator("form[data-upload]")
-    form.locator("#attach-kind").select_option("evidence")
+    form = _upload_form(ui, case, "evidence")
     _choose(
         ui,
         "选择文件",
@@ -76,11 +81,9 @@ def test_staff_pick_several_files_and_the_assignee_takes_a_photo(
     ui.logout()
 
     ui.login(cast.volunteer)
-    ui.goto(f"/cases/{case.id}")
-    form = ui.page.locator("form[data-upload]")
+    form = _upload_form(ui, case, "session_record")
     expect(form.locator("#attach-camera")).to_have_attribute("capture", "environment")
     expect(form.locator("#attach-camera")).to_have_attribute("accept", "image/*")
-    form.locator("#attach-kind").select_option("session_record")
     _choose(ui, "拍照", [_write(tmp_path, "IMG_0042.HEIC", samples.heic())])
     form.get_by_role("button", name="上传").click()
     expect(ui.page.locator(".flash.success")).to_contain_text("已添加 1 个文件")
@@ -96,18 +99,13 @@ def test_staff_pick_several_files_and_the_assignee_takes_a_photo(
 
 
 def test_a_bad_file_is_refused_and_what_was_chosen_stays(
-    open_ui,
-    cast: Cast,
-    seed: Factory,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    open_ui: Callable[..., UI], cast: Cast, seed: Factory, tmp_path: Path
 ) -> None:
     case = _mediating(seed, cast)
     ui = open_ui(**PHONE)
     ui.problems.allow(r"status of 422")
     ui.login(cast.staff)
-    ui.goto(f"/cases/{case.id}")
-    form = ui.page.locator("form[data-upload]")
-    form.locator("#attach-kind").select_option("agreement")
+    form = _upload_form(ui, case, "agreement")
     form.locator("#attach-note").fill("双方签字页")
     _choose(ui, "选择文件", [_write(tmp_path, "协议.pdf", b"MZ" + bytes(500))])
     form.get_by_role("button", name="上传").click()
@@ -122,17 +120,12 @@ def test_a_bad_file_is_refused_and_what_was_chosen_stays(
 
 
 def test_id_papers_are_locked_for_a_volunteer_and_staff_withdraw(
-    open_ui,
-    cast: Cast,
-    seed: Factory,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    open_ui: Callable[..., UI], cast: Cast, seed: Factory, tmp_path: Path
 ) -> None:
     case = _mediating(seed, cast)
     ui = open_ui(**PHONE)
     ui.login(cast.staff)
-    ui.goto(f"/cases/{case.id}")
-    form = ui.page.locator("form[data-upload]")
-    form.locator("#attach-kind").select_option("agreement")
+    form = _upload_form(ui, case, "agreement")
     _choose(ui, "选择文件", [_write(tmp_path, "签字协议.pdf", samples.pdf())])
     form.get_by_role("button", name="上传").click()
     expect(ui.page.locator("li.attachment")).to_have_count(1)
