@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from models import Attachment, AttachmentDownload, Case, Setting
@@ -21,7 +22,7 @@ from services.permissions import actor_for
 from services.policy import POLICY_KEY
 from tests import samples
 from tests.factories import Factory
-from workflow import Actor
+from workflow import Actor, Role
 
 LIMITS = Limits(max_bytes=2 * 1024 * 1024, max_pixels=50_000_000, min_free_bytes=0)
 
@@ -175,21 +176,22 @@ def test_a_write_that_fails_midway_leaves_no_part_behind(
 
 
 def test_a_row_that_cannot_be_written_takes_its_new_file_away(factory: Factory, store: FileStore) -> None:
+    """The database refuses the row (here: the uploader's account is gone, a foreign-key violation):
+    the files written for it are removed, and no row is left."""
     case = factory.case("mediating")
-    factory.session.delete(factory.session.get(Case, case.id))  # the case vanishes between check and write
-    with pytest.raises(Exception):  # noqa: B017 — whatever the database says, nothing stays
+    ghost = Actor(10**6, frozenset({Role.STAFF}), frozenset({case.community_id}))
+    with pytest.raises(IntegrityError):
         attachments.upload(
             session=factory.session,
             store=store,
-            actor=Actor(factory.staff().id or 0, frozenset(), None),
+            actor=ghost,
             case_id=case.id or 0,
             kind="evidence",
-            name="x.pdf",
-            data=samples.pdf(),
+            name="x.jpg",
+            data=samples.photo(),
             limits=LIMITS,
         )
-    factory.session.rollback()
-    assert _stored(store) == []
+    assert _rows(factory.session) == 0 and _stored(store) == []
 
 
 def test_who_may_attach(factory: Factory, store: FileStore) -> None:
