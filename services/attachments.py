@@ -38,6 +38,7 @@ from workflow.papers import KINDS, ending_of, missing_papers
 MAX_NAME = 255
 MAX_NOTE = 200
 MAX_REASON = 500
+CLOSED_TO_PAPERS = "案件已结束，按现行规则不能再添加材料。"
 
 
 def clean_name(name: str) -> str:
@@ -89,8 +90,9 @@ def upload(
     if not may_attach(actor, case):
         raise Forbidden("只有本社区工作人员和本案承办人可以添加材料。")
     policy = current_policy(session)
-    if State(case.state).terminal and not policy.file_attach_after_end:
-        raise Invalid("案件已结束，按现行规则不能再添加材料。")
+    closed = closed_to_papers(case, policy)
+    if closed:
+        raise Invalid(closed)
     if kind not in KINDS:
         raise Invalid("请选择材料类别。", field="kind")
     note = (note or "").strip()
@@ -132,6 +134,13 @@ def upload(
         _discard_unreferenced(session, store, written)
         raise
     return row
+
+
+def closed_to_papers(case: Case, policy: Policy) -> str | None:
+    """Why nothing may be attached to this case now (it has ended and the policy says so), or None."""
+    if State(case.state).terminal and not policy.file_attach_after_end:
+        return CLOSED_TO_PAPERS
+    return None
 
 
 def _locked(session: Session, case_id: int) -> Case:
@@ -248,6 +257,7 @@ class CaseFiles:
     downloads: dict[int, list[AttachmentDownload]] = field(default_factory=dict)
     users: dict[int, str] = field(default_factory=dict)
     missing: tuple[str, ...] | None = None  # an ended case: the required papers its file lacks
+    closed: str | None = None  # why nothing may be attached now (services.attachments.closed_to_papers)
 
     @property
     def present(self) -> list[Attachment]:
@@ -274,9 +284,11 @@ def case_files(session: Session, actor: Actor, case: Case) -> CaseFiles:
             downloads.setdefault(d.attachment_id, []).append(d)
     people = [a.uploaded_by_id for a in items] + [a.withdrawn_by_id for a in items]
     people += [d.user_id for ds in downloads.values() for d in ds]
+    policy = current_policy(session)
     return CaseFiles(
         items,
         downloads,
         user_names(session, people),
-        missing=file_missing(session, case, current_policy(session)),
+        missing=file_missing(session, case, policy),
+        closed=closed_to_papers(case, policy),
     )

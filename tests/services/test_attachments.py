@@ -151,6 +151,12 @@ def test_the_same_file_twice_is_stored_once(factory: Factory, store: FileStore) 
     assert a.sha256 == b.sha256 and a.id != b.id
     assert [p.name for p in _stored(store)] == [a.sha256]
     assert _rows(factory.session) == 2
+    # A photo is re-encoded the same way each time: twice attached, its JPEG and thumbnail kept once.
+    photo = samples.photo()
+    c = _upload(factory, store, one, photo, "IMG_1.JPG")
+    d = _upload(factory, store, two, photo, "IMG_1 (1).JPG")
+    assert (c.sha256, c.thumbnail) == (d.sha256, d.thumbnail) and c.id != d.id
+    assert sorted(p.name for p in _stored(store)) == sorted([a.sha256, c.sha256, c.thumbnail or ""])
 
 
 def test_a_full_disk_refuses_clearly_and_keeps_nothing(factory: Factory, store: FileStore) -> None:

@@ -11,7 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
-from models import Attachment, AttachmentDownload, Case, User
+from models import Attachment, AttachmentDownload, Case, Setting, User
+from services.policy import POLICY_KEY
 from tests import samples
 from tests.factories import Factory
 from tests.web.case_helpers import login, text, token_from
@@ -116,6 +117,99 @@ def test_those_who_only_see_the_case_cannot_upload_or_open_id_papers(
     resp = _post_files(client, case, [(samples.pdf(3), "x.pdf")])
     assert resp.status_code == 403
     assert _count(app_session) == 2
+
+
+# Who may do what with a case's papers, role by role, on a case in mediation where staff attached a
+# signed agreement (it carries ID numbers) and a photo: does the page offer the upload form, is an upload
+# kept, may the photo and the agreement be opened, may staff's upload be withdrawn.
+ROLES = {
+    #                 form   upload photo agreement withdraw
+    "staff": (True, 303, 200, 200, 303),
+    "assignee": (True, 303, 200, 200, 403),
+    "volunteer": (False, 403, 200, 403, 403),  # of the community, not assigned
+    "mediator": (False, 403, 200, 403, 403),
+    "judge": (False, 403, 200, 403, 403),
+    "leader": (False, 403, 200, 403, 403),
+    "admin": (False, 403, 200, 403, 403),  # sees every case, parties' numbers masked
+    "other staff": (None, 404, 404, 404, 404),  # another community's: the case does not exist for them
+}
+
+
+def _as(factory: Factory, case: Case, who: str) -> User:
+    if who == "staff":
+        return factory.staff()
+    if who == "assignee":
+        return _assignee(factory, case)
+    if who == "admin":
+        return factory.user("admin", communities=[])
+    if who == "other staff":
+        return factory.staff(factory.community("和平社区", "和平"))
+    return factory.user(who)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_each_role_uploads_opens_and_withdraws_as_the_rules_say(
+    client: FlaskClient, app_session: Session, who: str
+) -> None:
+    form, upload, photo_status, paper_status, withdraw_status = ROLES[who]
+    factory, case = _case(app_session)
+    login(client, factory.staff())
+    _post_files(client, case, [(samples.pdf(), "签字协议.pdf")], kind="agreement")
+    _post_files(client, case, [(samples.photo(), "现场.jpg")], kind="evidence")
+    paper, photo = sorted(app_session.exec(select(Attachment)).all(), key=lambda a: a.id or 0)
+    assert paper.id_numbers and not photo.id_numbers
+    client = client.application.test_client()
+    user = _as(factory, case, who)
+    login(client, user)
+
+    page = client.get(f"/cases/{case.id}")
+    if form is None:
+        assert page.status_code == 404
+    else:
+        assert page.status_code == 200 and ("data-upload" in text(page)) is form
+    token = token_from(client, "/cases/")
+    data = {"csrf_token": token, "kind": "evidence", "files": [(io.BytesIO(samples.pdf(3)), "新.pdf")]}
+    resp = client.post(f"/cases/{case.id}/attachments", data=data, content_type="multipart/form-data")
+    assert resp.status_code == upload
+    assert _count(app_session) == (3 if upload == 303 else 2)
+    assert client.get(f"/cases/{case.id}/attachments/{photo.id}", buffered=True).status_code == photo_status
+    assert client.get(f"/cases/{case.id}/attachments/{paper.id}", buffered=True).status_code == paper_status
+    app_session.rollback()
+    opened = app_session.exec(select(AttachmentDownload).where(AttachmentDownload.user_id == user.id)).all()
+    assert len(opened) == [photo_status, paper_status].count(200), "each download recorded, no other"
+    resp = client.post(
+        f"/cases/{case.id}/attachments/{photo.id}/withdraw", data={"csrf_token": token, "reason": "重复"}
+    )
+    assert resp.status_code == withdraw_status
+    app_session.rollback()
+    assert (app_session.get(Attachment, photo.id).withdrawn_at is not None) is (withdraw_status == 303)
+
+
+def test_a_closed_case_takes_no_upload_when_the_policy_says_so(
+    client: FlaskClient, app_session: Session
+) -> None:
+    factory, case = _case(app_session, "closed")
+    app_session.add(Setting(key=POLICY_KEY, value={"file_attach_after_end": False}))
+    app_session.commit()
+    login(client, factory.staff())
+    page = text(client.get(f"/cases/{case.id}"))
+    assert "data-upload" not in page and 'data-testid="attach-closed"' in page
+    resp = _post_files(client, case, [(samples.pdf(), "协议书.pdf")], kind="agreement", note="补传")
+    assert resp.status_code == 422 and "案件已结束，按现行规则不能再添加材料" in text(resp)
+    assert _count(app_session) == 0 and _kept(client) == []
+
+
+def test_a_full_disk_is_a_clear_refusal_and_nothing_is_kept(
+    client: FlaskClient, app_session: Session
+) -> None:
+    factory, case = _case(app_session)
+    client.application.config["ATTACHMENT_MIN_FREE_BYTES"] = 2**62  # more than any disk has free
+    login(client, factory.staff())
+    resp = _post_files(client, case, [(samples.photo(), "现场.jpg")], note="说明保留")
+    assert resp.status_code == 422
+    page = text(resp)
+    assert "服务器存储空间不足" in page and 'value="说明保留"' in page
+    assert _count(app_session) == 0 and _kept(client) == []
 
 
 def test_another_communitys_staff_get_404(client: FlaskClient, app_session: Session) -> None:
