@@ -148,3 +148,38 @@ def test_id_papers_are_locked_for_a_volunteer_and_staff_withdraw(
     expect(ui.page.locator(".flash.success")).to_contain_text("材料已撤回")
     expect(ui.page.get_by_test_id("withdrawn")).to_contain_text(re.compile("扫描不清，重新上传"))
     _no_overflow(ui)
+
+
+# Reports every change of the upload form's progress text (and whether the bar shows) on the console,
+# where the test collects it: the page itself is replaced by the answer once the upload is done.
+WATCH_PROGRESS_JS = """
+() => {
+  const text = document.querySelector('form[data-upload] [data-progress-text]');
+  const bar = document.querySelector('form[data-upload] [data-progress]');
+  new MutationObserver(() => console.log(`progress: ${bar.hidden ? 'hidden' : bar.value} ${text.textContent}`))
+    .observe(text, {childList: true, characterData: true, subtree: true});
+}
+"""
+
+
+def test_a_large_photo_shows_its_progress_while_it_uploads(
+    open_ui: Callable[..., UI], cast: Cast, seed: Factory, tmp_path: Path
+) -> None:
+    case = _mediating(seed, cast)
+    ui = open_ui(**PHONE)
+    seen: list[str] = []
+    ui.page.on("console", lambda msg: seen.append(msg.text) if msg.text.startswith("progress:") else None)
+    ui.login(cast.volunteer)
+    form = _upload_form(ui, case, "evidence")
+    photo = samples.big_photo()
+    assert len(photo) > 4 * 1024 * 1024
+    _choose(ui, "拍照", [_write(tmp_path, "IMG_5000.JPG", photo)])
+    expect(form.locator("[data-chosen]")).to_contain_text("已选择 1 个文件（")
+    ui.page.evaluate(WATCH_PROGRESS_JS)
+    form.get_by_role("button", name="上传").click()
+    expect(ui.page.locator(".flash.success")).to_contain_text("已添加 1 个文件")
+    assert seen, "the progress text never changed"
+    assert all("hidden" not in s for s in seen), f"the bar stayed hidden: {seen}"
+    assert "上传完成，正在检查和保存" in seen[-1], seen
+    assert ui.page.url.endswith("#attachments")
+    expect(ui.page.locator("li.attachment", has_text="IMG_5000.JPG").locator("img.thumb")).to_have_count(1)
