@@ -156,8 +156,8 @@ WATCH_PROGRESS_JS = """
 () => {
   const text = document.querySelector('form[data-upload] [data-progress-text]');
   const bar = document.querySelector('form[data-upload] [data-progress]');
-  new MutationObserver(() => console.log(`progress: ${bar.hidden ? 'hidden' : bar.value} ${text.textContent}`))
-    .observe(text, {childList: true, characterData: true, subtree: true});
+  const report = () => console.log(`progress: ${bar.hidden ? 'hidden' : bar.value} ${text.textContent}`);
+  new MutationObserver(report).observe(text, {childList: true, characterData: true, subtree: true});
 }
 """
 
