@@ -7,9 +7,15 @@ bench.build), through the real WSGI app (Flask test client, logged in as staff_x
 - upload: POST /cases/<id>/attachments with one 12-megapixel JPEG of ~5 MB (a different photo each
   time, so no upload is saved by deduplication): parse, open and re-encode without EXIF, thumbnail, hash,
   write + fsync + rename, the row; target ≤ 300 ms median;
-- the case page of a case with 30 attachments (downloads listed); target ≤ 20 ms median;
+- the case page of a case with 30 attachments (downloads listed); target ≤ 20 ms median. The same page
+  of a sibling case without attachments is timed in turn with it, so what the 30 attachments add can be
+  told apart from the load of the (shared) machine;
 - ``flask backup DIR`` of the whole database plus ``--files`` attachment files (``--file-kb`` each,
-  random bytes stored as rows of real cases), and the verify step of ``flask restore`` (every hash).
+  random bytes stored as rows of real cases), the verify step of ``flask restore`` (every hash), and
+  the whole restore into an empty file store.
+
+Each timing has its wall-clock median and this process's CPU time (``cpu_median_ms``), which waiting for
+the other users of the machine does not inflate.
 """
 
 from __future__ import annotations
@@ -32,46 +38,61 @@ from bench.app_timings import login, make_app
 from bench.run import working_copy
 from bench.subjects import MEMBER
 from services.attachments_files import FileStore
-from services.backup import backup, verify
+from services.backup import backup, restore, verify
 from tests import samples
 
 RESULTS = Path(__file__).with_name("attachments-results.json")
 
 
-def _ms(samples_ms: list[float]) -> dict[str, float]:
+def _ms(samples_ms: list[float], cpu_ms: list[float] | None = None) -> dict[str, float]:
     ordered = sorted(samples_ms)
-    return {
+    out = {
         "median_ms": round(statistics.median(ordered), 1),
         "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 1),
         "reps": len(ordered),
     }
+    if cpu_ms:
+        out["cpu_median_ms"] = round(statistics.median(cpu_ms), 1)
+    return out
 
 
-def _case_of(url_engine: Any, username: str) -> int:
-    """A mediating case of the member's community (the upload form is offered to its staff)."""
+def _cases_of(url_engine: Any, username: str) -> tuple[int, int]:
+    """Two mediating cases of the member's community (the upload form is offered to its staff)."""
     with url_engine.connect() as conn:
-        row = conn.execute(
+        rows = conn.execute(
             text(
                 'SELECT c.id FROM "case" c JOIN user_community uc ON uc.community_id = c.community_id '
                 "JOIN \"user\" u ON u.id = uc.user_id WHERE u.username = :u AND c.state = 'mediating' "
-                "ORDER BY c.id LIMIT 1"
+                "ORDER BY c.id LIMIT 2"
             ),
             {"u": username},
-        ).first()
-    if row is None:
-        raise RuntimeError("no mediating case to attach to")
-    return int(row[0])
+        ).all()
+    if len(rows) < 2:
+        raise RuntimeError("no two mediating cases to attach to")
+    return int(rows[0][0]), int(rows[1][0])
 
 
-def _post(client: Any, case_id: int, files: list[tuple[bytes, str]], kind: str = "evidence") -> float:
+def _post(
+    client: Any, case_id: int, files: list[tuple[bytes, str]], kind: str = "evidence"
+) -> tuple[float, float]:
+    """The upload's wall-clock and CPU milliseconds."""
     data: dict[str, Any] = {"kind": kind, "files": [(io.BytesIO(b), n) for b, n in files]}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.post(f"/cases/{case_id}/attachments", data=data, content_type="multipart/form-data")
-    took = (time.perf_counter() - started) * 1000
+    took = ((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
     if response.status_code != 303:
         raise RuntimeError(f"upload answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
     client.get(response.headers["Location"])  # the flashed message is consumed, as a browser would
     return took
+
+
+def _page(client: Any, case_id: int) -> tuple[float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
+    response = client.get(f"/cases/{case_id}")
+    response.get_data()
+    if response.status_code != 200:
+        raise RuntimeError(f"case page answered {response.status_code}")
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
 
 
 def _bulk_files(url_engine: Any, store: FileStore, n: int, kb: int, uploader: int) -> int:
@@ -119,14 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         app.config["FILES_DIR"] = str(work_files)
         engine = app.extensions["db_engine"]
         client = login(app, MEMBER, "10.9.0.1")
-        case_id = _case_of(engine, MEMBER)
+        case_id, bare_id = _cases_of(engine, MEMBER)
         try:
             photos = [samples.big_photo(seed=s) for s in range(args.uploads + 2)]
             out["photo_mb"] = round(statistics.mean(len(p) for p in photos) / 1024 / 1024, 2)
             for p in photos[:2]:  # warm-up
                 _post(client, case_id, [(p, "IMG_warm.jpg")])
             uploads = [_post(client, case_id, [(p, f"IMG_{i:04d}.JPG")]) for i, p in enumerate(photos[2:])]
-            out["upload_5mb_photo"] = _ms(uploads)
+            out["upload_5mb_photo"] = _ms([w for w, _ in uploads], [c for _, c in uploads])
             while _count(engine, case_id) < 30:
                 _post(
                     client, case_id, [(samples.pdf(1 + _count(engine, case_id) % 5), "scan.pdf")], "agreement"
@@ -139,15 +160,15 @@ def main(argv: list[str] | None = None) -> int:
             ]
             for aid in ids[:10]:
                 client.get(f"/cases/{case_id}/attachments/{aid}").close()
-            page = []
-            for _ in range(5):
-                client.get(f"/cases/{case_id}")
-            for _ in range(40):
-                started = time.perf_counter()
-                response = client.get(f"/cases/{case_id}")
-                response.get_data()
-                page.append((time.perf_counter() - started) * 1000)
-            out["case_page_30_attachments"] = _ms(page)
+            for _ in range(5):  # warm-up
+                _page(client, case_id)
+                _page(client, bare_id)
+            with_files, without = [], []
+            for _ in range(40):  # in turn, so both see the same load
+                with_files.append(_page(client, case_id))
+                without.append(_page(client, bare_id))
+            out["case_page_30_attachments"] = _ms([w for w, _ in with_files], [c for _, c in with_files])
+            out["case_page_no_attachments"] = _ms([w for w, _ in without], [c for _, c in without])
             uploader = (
                 engine.connect()
                 .execute(text('SELECT id FROM "user" WHERE username = :u'), {"u": MEMBER})
@@ -157,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             _bulk_files(engine, FileStore(work_files), args.files, args.file_kb, int(uploader))
             out["filling_files_s"] = round(time.perf_counter() - started, 1)
             engine.dispose()
+            out["load_before_backup"] = list(os.getloadavg())
             report = backup(engine=engine, files_root=work_files, target=backup_dir)
             out["backup"] = {
                 "seconds": round(report.seconds, 1),
@@ -167,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             verify(backup_dir)
             out["restore_verify_s"] = round(time.perf_counter() - started, 1)
+            shutil.rmtree(work_files)  # the files lost: the restore writes every one back
+            done = restore(engine=engine, files_root=work_files, source=backup_dir)
+            out["restore_s"] = round(done.seconds, 1)
         finally:
             shutil.rmtree(work_files, ignore_errors=True)
             shutil.rmtree(backup_dir, ignore_errors=True)

@@ -58,7 +58,8 @@ class Case(SQLModel, table=True):
     extensions: int = 0
     escalations: int = 0
     # Ended (closed/terminated) with a signed paper the policy requires missing from its file: set when
-    # it ends, kept up to date as papers are attached or withdrawn (services.attachments).
+    # it ends, kept up to date as papers are attached or withdrawn (services.attachments) and set again
+    # for every ended case when the policy's rule changes (services.file_marks).
     file_incomplete: bool = False
 
     registered_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
