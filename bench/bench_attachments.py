@@ -12,7 +12,8 @@ bench.build), through the real WSGI app (Flask test client, logged in as staff_x
   told apart from the load of the (shared) machine;
 - ``flask backup DIR`` of the whole database plus ``--files`` attachment files (``--file-kb`` each,
   random bytes stored as rows of real cases), the verify step of ``flask restore`` (every hash), and
-  the whole restore into an empty file store.
+  the whole restore into an empty file store;
+- setting the 卷宗不全 mark of every ended case again, as a change of the policy's rule does (rolled back).
 
 Each timing has its wall-clock median and this process's CPU time (``cpu_median_ms``), which waiting for
 the other users of the machine does not inflate.
@@ -32,13 +33,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from sqlmodel import Session, col, func, select
 
 from bench import build
 from bench.app_timings import login, make_app
 from bench.run import working_copy
 from bench.subjects import MEMBER
+from models import Case
 from services.attachments_files import FileStore
 from services.backup import backup, restore, verify
+from services.file_marks import mark_ended_cases
+from services.policy import current_policy
 from tests import samples
 
 RESULTS = Path(__file__).with_name("attachments-results.json")
@@ -177,6 +182,18 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             _bulk_files(engine, FileStore(work_files), args.files, args.file_kb, int(uploader))
             out["filling_files_s"] = round(time.perf_counter() - started, 1)
+            with Session(engine) as session:  # a change of the rule, rolled back
+                policy = current_policy(session).with_values({"file_close_oral": ["follow_up"]})
+                started = time.perf_counter()
+                mark_ended_cases(session, policy)
+                out["marking_ended_cases_s"] = round(time.perf_counter() - started, 2)
+                ended = (
+                    select(func.count())
+                    .select_from(Case)
+                    .where(col(Case.state).in_(["closed", "terminated"]))
+                )
+                out["ended_cases"] = session.exec(ended).one()
+                session.rollback()
             engine.dispose()
             out["load_before_backup"] = list(os.getloadavg())
             report = backup(engine=engine, files_root=work_files, target=backup_dir)

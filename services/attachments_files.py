@@ -66,9 +66,10 @@ class FileStore:
         self.write_atomically(final, data)
         return sha, True
 
-    def write_atomically(self, final: Path, data: bytes) -> None:
+    def write_atomically(self, final: Path, data: bytes, *, sync: bool = True) -> None:
         """Write under a temporary name in the store, fsync, rename into place; nothing is left behind
-        when it fails (a full disk says so clearly)."""
+        when it fails (a full disk says so clearly). ``sync=False``: the caller syncs once for many files
+        (a restore: ``os.sync()`` after the last)."""
         tmp_dir = self.root / TMP
         tmp = tmp_dir / f"{uuid.uuid4().hex}.part"
         try:
@@ -77,9 +78,11 @@ class FileStore:
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    os.fsync(fh.fileno())
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            if sync:
+                fsync_dir(final.parent)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -97,7 +100,8 @@ class FileStore:
         return sorted(p for p in self.root.glob("??/*") if p.is_file() and is_hash(p.name))
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """A folder's entries (a file renamed into it) on disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from services import clock
-from services.attachments_files import FileStore, file_sha256, is_hash
+from services.attachments_files import FileStore, file_sha256, fsync_dir, is_hash
 from services.schema import current_revision
 
 MANIFEST = "manifest.json"
@@ -89,6 +89,7 @@ def backup(*, engine: Engine, files_root: str | Path, target: str | Path) -> Rep
             entries.append(_copy_into(path, work, f"files/{rel}"))
             report.files += 1
             report.files_bytes += path.stat().st_size
+        os.sync()  # every copied file on disk, in one go (a fsync each costs ~2.5x the time)
         kept = {PurePosixPath(e["path"]).name for e in entries[1:]}
         report.missing = sorted(referenced - kept)
         manifest = {
@@ -104,6 +105,7 @@ def backup(*, engine: Engine, files_root: str | Path, target: str | Path) -> Rep
         if target.exists():
             target.rmdir()
         os.replace(work, target)
+        fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -177,10 +179,10 @@ def _entry(root: Path, rel: str) -> dict[str, Any]:
 
 
 def _copy_into(src: Path, root: Path, rel: str) -> dict[str, Any]:
+    """Copy a file into the backup (synced later, all at once) and describe the copy."""
     dest = root / rel
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dest)
-    _fsync(dest)
     return _entry(root, rel)
 
 
@@ -259,9 +261,10 @@ def restore(*, engine: Engine, files_root: str | Path, source: str | Path) -> Re
         rel = _safe_rel(entry["path"])
         final = store.path(rel.name)
         if not (final.is_file() and file_sha256(final) == entry["sha256"]):
-            store.write_atomically(final, (root / rel).read_bytes())
+            store.write_atomically(final, (root / rel).read_bytes(), sync=False)
         report.files += 1
         report.files_bytes += int(entry["size"])
+    os.sync()  # the files on disk before the database that refers to them
     if backend == "sqlite":
         _sqlite_restore(engine, root / SQLITE_FILE)
     else:
