@@ -49,6 +49,12 @@ def env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {raw!r} / {name} 须为整数") from None
 
 
+def seconds(name: str, default: float) -> float:
+    """A timeout from the environment (seconds), else ``default``."""
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def defaults() -> dict[str, object]:
     return {
         "SECRET_KEY": secret_key(),
@@ -82,4 +88,9 @@ def defaults() -> dict[str, object]:
         "ATTACHMENT_MAX_FILES": 10,
         "ATTACHMENT_MAX_PIXELS": 100_000_000,  # a 100-megapixel photo decodes to 300 MB
         "ATTACHMENT_MIN_FREE_BYTES": 200 * 1024 * 1024,  # refuse uploads that would leave less free disk
+        # How long a request waits for the database before it answers 503 (README: database timeouts).
+        "DB_CONNECT_TIMEOUT": seconds("DB_CONNECT_TIMEOUT", 3),
+        "DB_STATEMENT_TIMEOUT": seconds("DB_STATEMENT_TIMEOUT", 10),
+        "DB_POOL_TIMEOUT": seconds("DB_POOL_TIMEOUT", 3),
+        "SQLITE_BUSY_TIMEOUT": seconds("SQLITE_BUSY_TIMEOUT", 5),
     }

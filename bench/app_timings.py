@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, event, text
 from app import create_app
 from bench.subjects import ACCEPT_FORM, PASSWORD, Subjects, intake_form
 from services.db import make_engine
-from services.statistics import Month
+from services.statistics.months import Month
 
 COMMIT, ROLLBACK = "<commit>", "<rollback>"
 
@@ -231,7 +231,7 @@ def requests(app: Flask, s: Subjects) -> tuple[list[Request], dict[str, Any]]:
         "transition",
         member,
         "POST",
-        lambda i: f"/cases/{pending.pop(0)}/fire/accept",
+        lambda i: f"/cases/{pending.pop(0)}",
         lambda i: {**ACCEPT_FORM, "version": "1"},
         expect=303,
         note="accept (numbering, deadline); commit included",

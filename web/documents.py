@@ -1,11 +1,17 @@
 """Printable papers of a case's file (卷宗): the 调解协议书, the other papers (受理登记表, 权利义务告知书,
-调解笔录, 回访记录, 司法确认申请书, 终止调解告知书) and the file's cover with its contents list."""
+调解笔录, 回访记录, 司法确认申请书, 终止调解告知书) and the file's cover with its contents list.
+
+They are Chinese legal papers: the paper is in Chinese whatever the language of the site (its words,
+dates, labels and amounts), only the page around it (navigation, print button) follows the language.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import abort, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from services.attachments import file_missing
@@ -31,23 +37,27 @@ def agreement(case_id: int) -> str:
     record = case_record(db(), case)
     if record.agreement is None:
         abort(404)
+    with force_locale("zh"):
+        signatory = mediator_signatory(record)
     return render_template(
         "documents/agreement.html",
-        title="调解协议书",
+        title=_("调解协议书"),
         r=record,
         a=record.agreement,
-        signatory=mediator_signatory(record),
+        signatory=signatory,
         **pii_shown(case),
     )
 
 
 def _paper(record: CaseRecord, key: str, **context: Any) -> str:
     paper = PAPER_KEYS[key]
+    with force_locale("zh"):
+        signatory = mediator_signatory(record)
     return render_template(
         f"documents/{key}.html",
-        title=paper.title,
+        title=_(paper.title),
         r=record,
-        signatory=mediator_signatory(record),
+        signatory=signatory,
         mediator=mediator_of(record),
         event_data=lambda trigger: event_data(record, trigger),
         **pii_shown(record.case),
@@ -88,12 +98,14 @@ def case_file(case_id: int) -> str:
     case = load_case(case_id)
     record = case_record(db(), case)
     missing = file_missing(db(), case, current_policy(db())) or ()
+    with force_locale("zh"):
+        result = result_of(record)
     return render_template(
         "documents/file.html",
-        title="卷宗封面及目录",
+        title=_("卷宗封面及目录"),
         r=record,
         items=contents(record, papers_attached(db(), case.id), missing),
         papers=papers_of(record),
-        result=result_of(record),
+        result=result,
         mediator=mediator_of(record),
     )
