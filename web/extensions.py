@@ -46,8 +46,8 @@ def what_user_may() -> dict[str, object]:
 
 
 def upload_limit() -> None:
-    """The attachments upload takes several large files: its own request limit (set before the CSRF
-    check reads the form, so it runs first)."""
+    """The attachments upload takes several large files: its own request limit (set before anything
+    reads the form: the NUL check of web.input_guard, the CSRF check; so it runs first of all)."""
     if request.endpoint == "cases.upload_attachments":
         cfg = current_app.config
         # The files, and 64 KB for the other fields and the multipart framing.
@@ -55,7 +55,7 @@ def upload_limit() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(upload_limit)
+    app.before_request_funcs.setdefault(None, []).insert(0, upload_limit)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -290,6 +290,21 @@ def test_a_request_larger_than_all_files_together_is_a_clear_413(
     assert _count(app_session) == 0
 
 
+def test_the_upload_takes_more_than_the_sites_request_limit(
+    client: FlaskClient, app_session: Session
+) -> None:
+    """Only the upload has the larger limit, and it holds before anything reads the form."""
+    factory, case = _case(app_session)
+    client.application.config["MAX_CONTENT_LENGTH"] = 100_000
+    login(client, factory.staff())
+    big = samples.pdf() + bytes(300_000)
+    assert _post_files(client, case, [(big, "扫描件.pdf")]).status_code == 303
+    assert _count(app_session) == 1
+    token = token_from(client, f"/cases/{case.id}")
+    elsewhere = client.post("/cases/new", data={"csrf_token": token, "facts": "x" * 200_000})
+    assert elsewhere.status_code == 413
+
+
 def test_no_file_or_no_kind_is_422(client: FlaskClient, app_session: Session) -> None:
     factory, case = _case(app_session)
     login(client, factory.staff())
