@@ -81,6 +81,13 @@ def defaults() -> dict[str, object]:
         "LOGIN_ACCOUNT_MAX_DELAY": timedelta(minutes=1),  # …up to this, never a lock
         "PAGE_SIZE": 20,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Attachments (services.attachments): kept by content hash under FILES_DIR. The upload page alone
+        # takes a larger request: ATTACHMENT_MAX_FILES files of ATTACHMENT_MAX_BYTES each.
+        "FILES_DIR": str(INSTANCE / "files"),
+        "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
+        "ATTACHMENT_MAX_FILES": 10,
+        "ATTACHMENT_MAX_PIXELS": 100_000_000,  # a 100-megapixel photo decodes to 300 MB
+        "ATTACHMENT_MIN_FREE_BYTES": 200 * 1024 * 1024,  # refuse uploads that would leave less free disk
         # How long a request waits for the database before it answers 503 (README: database timeouts).
         "DB_CONNECT_TIMEOUT": seconds("DB_CONNECT_TIMEOUT", 3),
         "DB_STATEMENT_TIMEOUT": seconds("DB_STATEMENT_TIMEOUT", 10),

@@ -1,5 +1,6 @@
 """SQLModel tables of the case tracker."""
 
+from models.attachment import Attachment, AttachmentDownload
 from models.audit import AdminEvent
 from models.case import Case, CaseCounter
 from models.community import Community
@@ -14,6 +15,8 @@ from models.user import LoginAttempt, User, UserCommunity
 __all__ = [
     "AdminEvent",
     "Agreement",
+    "Attachment",
+    "AttachmentDownload",
     "Case",
     "CaseCounter",
     "CaseEvent",

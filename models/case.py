@@ -23,6 +23,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_accepted", "accepted_at"),
         Index("ix_case_state_deadline", "state", "deadline"),
         Index("ix_case_community_category", "community_id", "category"),
+        Index("ix_case_file_incomplete", "file_incomplete", "community_id", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -56,6 +57,10 @@ class Case(SQLModel, table=True):
     mediation_started: bool = False
     extensions: int = 0
     escalations: int = 0
+    # Ended (closed/terminated) with a signed paper the policy requires missing from its file: set when
+    # it ends, kept up to date as papers are attached or withdrawn (services.attachments) and set again
+    # for every ended case when the policy's rule changes (services.file_marks).
+    file_incomplete: bool = False
 
     registered_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
     accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))

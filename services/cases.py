@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from models import (
     Agreement,
     Case,
+    CaseEvent,
     Community,
     JudicialConfirmation,
     User,
@@ -26,6 +27,7 @@ from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number, next_seq
 from services.permissions import actor_for, can_see, may_register
 from services.policy import current_policy
+from services.queries import papers_attached
 from services.records import (
     Where,
     case_values,
@@ -197,6 +199,7 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
         escalations=case.escalations,
         registered_on=clock.local_date(case.registered_at),
         accepted_on=clock.local_date(case.accepted_at) if case.accepted_at else None,
+        papers=frozenset(papers_attached(session, case.id)),
     )
 
 
@@ -245,6 +248,15 @@ def apply(
         _record(session, case, outcome, who, now, policy)
         live_counts.move(session, before, live_counts.key_of(case))
     return case
+
+
+def step_warnings(session: Session, case_id: int) -> list[str]:
+    """The warnings the case's last step recorded (a guard that only warned: a paper missing)."""
+    data = session.exec(
+        select(CaseEvent.data).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id).desc()).limit(1)
+    ).first()
+    warnings = data.get("warnings") if isinstance(data, dict) else None
+    return [str(w.get("message", "")) for w in warnings or [] if isinstance(w, dict)]
 
 
 def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] | None) -> Actor | None:

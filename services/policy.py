@@ -8,6 +8,7 @@ from sqlmodel import Session
 from models import AdminEvent, Setting
 from services.db import writing
 from services.errors import Invalid
+from services.file_marks import mark_ended_cases, rule_of
 from services.memo import per_transaction
 from services.permissions import may_administer
 from workflow import Actor, Policy, load_policy
@@ -47,6 +48,7 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
         if not getattr(policy, name).is_finite():  # NaN or infinity: every later triage would fail on it
             raise Invalid(say("金额须为有效数字。"), field=name)
     with writing(session):
+        before = current_policy(session)
         row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
         row.value = {k: v for k, v in policy.as_dict().items() if k in values}
         session.add(row)
@@ -55,4 +57,6 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
                 actor_id=actor.id, action="update_policy", target=POLICY_KEY, reason=reason, data=row.value
             )
         )
+        if rule_of(policy) != rule_of(before):
+            mark_ended_cases(session, policy)  # the 卷宗不全 marks follow the new rule
     return policy

@@ -19,6 +19,7 @@ from sqlmodel.sql.expression import Select
 
 from models import (
     Agreement,
+    Attachment,
     Case,
     CaseEvent,
     Community,
@@ -57,6 +58,7 @@ class CaseFilter:
     community_id: int | None = None
     assignee_id: int | None = None
     overdue: bool = False
+    file_incomplete: bool = False  # ended with a signed paper the policy requires missing
     month: str | None = None  # YYYY-MM of acceptance, Beijing time
     q: str = ""
     sort: str = "newest"
@@ -138,6 +140,8 @@ def _conditions(actor: Actor, flt: CaseFilter, today: date) -> list[ColumnElemen
         out.append(func.coalesce(col(Case.severity), col(Case.severity_computed)) == flt.severity)
     if flt.overdue:
         out.append(overdue_condition(today))
+    if flt.file_incomplete:
+        out.append(col(Case.file_incomplete).is_(True))
     month = parse_month(flt.month)
     if month:
         start, end = clock.month_bounds(*month)
@@ -169,7 +173,7 @@ def _counts(
 ) -> dict[str, int]:
     """Counts per state: from the tally when the filter is one it keeps (community, category, tier,
     severity), which stays cheap at any size; else counted over the matching cases."""
-    if flt.assignee_id or flt.overdue or parse_month(flt.month) or flt.q.strip():
+    if flt.assignee_id or flt.overdue or flt.file_incomplete or parse_month(flt.month) or flt.q.strip():
         return state_counts(session, conditions)
     communities = actor.community_ids
     if flt.community_id:
@@ -393,6 +397,16 @@ class CaseRecord:
 
     def has_event(self, trigger: str) -> bool:
         return any(e.trigger == trigger for e in self.events)
+
+
+def papers_attached(session: Session, case_id: int | None) -> dict[str, int]:
+    """How many papers of each kind are attached to a case and not withdrawn (workflow.papers)."""
+    rows = session.exec(
+        select(Attachment.kind, func.count())
+        .where(col(Attachment.case_id) == case_id, col(Attachment.withdrawn_at).is_(None))
+        .group_by(col(Attachment.kind))
+    )
+    return {str(kind): int(n) for kind, n in rows}
 
 
 def _of_case(session: Session, model: Any, case_id: int | None, *first: Any) -> list[Any]:

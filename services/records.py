@@ -68,6 +68,8 @@ _DECIDED = {
 def event_data(outcome: Outcome, decided: dict[str, Any]) -> dict[str, Any]:
     """The event's data: what was submitted, and what the step decided (number, tier, deadline)."""
     data = dict(outcome.json_data)
+    if outcome.warnings:
+        data["warnings"] = [{"code": w.code, "message": w.message} for w in outcome.warnings]
     for key in _DECIDED.get(outcome.trigger, ()):
         value = decided.get(key)
         if value is not None:

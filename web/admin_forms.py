@@ -9,10 +9,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DecimalField,
     Field,
     IntegerField,
     PasswordField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -23,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from web.case_forms import CnDecimalField
+from workflow.papers import PAPER_KINDS
 from workflow.roles import ROLE_LABELS
 from workflow.text import listing
 
@@ -151,6 +154,9 @@ def _amount(label: Any) -> DecimalField:
     )
 
 
+PAPER_CHOICES = options((k.key, k.label) for k in PAPER_KINDS)
+
+
 class PolicyForm(FlaskForm):
     major_amount = _amount(_l("较大纠纷：争议金额达到（元）"))
     general_amount = _amount(_l("一般纠纷：争议金额达到（元）"))
@@ -176,6 +182,15 @@ class PolicyForm(FlaskForm):
     confirmation_days = _days(_l("申请司法确认期限（日）"))
     follow_up_after_performance_days = _days(_l("履行期满后回访（日）"))
     follow_up_after_oral_days = _days(_l("口头协议后回访（日）"))
+    # The case file's completeness rule (workflow.papers): which signed papers each ending needs.
+    file_check = SelectField(
+        _l("结案、终止时缺少所需签字材料"),
+        choices=options([("warn", _l("提醒（允许结案，记入办理经过）")), ("refuse", _l("不允许结案或终止"))]),
+    )
+    file_close_written = MultiCheckboxField(_l("书面协议结案须附"), choices=PAPER_CHOICES)
+    file_close_oral = MultiCheckboxField(_l("口头协议结案须附"), choices=PAPER_CHOICES)
+    file_terminate = MultiCheckboxField(_l("终止调解须附"), choices=PAPER_CHOICES)
+    file_attach_after_end = BooleanField(_l("案件结束后仍可添加材料"))
     reason = TextAreaField(
         _l("修改理由"),
         validators=[
@@ -219,4 +234,9 @@ POLICY_FIELDS = (
     "confirmation_days",
     "follow_up_after_performance_days",
     "follow_up_after_oral_days",
+    "file_check",
+    "file_close_written",
+    "file_close_oral",
+    "file_terminate",
+    "file_attach_after_end",
 )

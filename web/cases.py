@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from models import Case, User
 from services import clock
-from services.cases import apply, facts_of
+from services.cases import apply, facts_of, step_warnings
 from services.categories import active_categories
 from services.db import DatabaseTrouble
 from services.errors import NotFound, StaleCase
@@ -79,6 +79,7 @@ def _filter_from_args() -> CaseFilter:
         community_id=args.get("community_id", type=db_id),
         assignee_id=args.get("assignee_id", type=db_id),
         overdue=args.get("overdue") in ("1", "y", "on"),
+        file_incomplete=args.get("file_incomplete") in ("1", "y", "on"),
         month=month if parse_month(month) else None,
         q=(args.get("q") or "").strip()[:60],
         sort=sort if sort in SORTS else "newest",
@@ -213,9 +214,15 @@ def pii_shown(case: Case) -> dict[str, Any]:
 
 
 def render_case(
-    case: Case, *, failed: TriggerForm | None = None, problem: str | None = None, status: int = 200
+    case: Case,
+    *,
+    failed: TriggerForm | None = None,
+    problem: str | None = None,
+    status: int = 200,
+    attach: tuple[Any, list[tuple[str, str]]] | None = None,
 ) -> tuple[str, int]:
-    """The case page; after a refusal, with the refused form as typed and the reason at the top."""
+    """The case page; after a refusal, with the refused form as typed and the reason at the top.
+    ``attach``: an upload's form and the files it refused, for the attachments section."""
     record = case_record(db(), case)
     proposed = Severity(case.severity or case.severity_computed)
     html = render_template(
@@ -232,6 +239,7 @@ def render_case(
         risk=RiskLevel(case.risk_level),
         overdue=display.is_overdue(case.deadline, case.state),
         event_details=display.event_details,
+        **attachments.section(case, *(attach or ())),
     )
     return html, status
 
@@ -302,7 +310,9 @@ def act(case_id: int) -> Any:
             status=422,
         )
     flash(_("已完成：%(label)s。", label=label), "success")
+    for warning in step_warnings(db(), case.id or 0):
+        flash(_("提醒：%(warning)s 已记录在办理经过中。", warning=warning), "warning")
     return redirect(url_for(".show", case_id=case.id), 303)
 
 
-from web import documents, intake  # noqa: E402,F401  (their routes live on this blueprint)
+from web import attachments, documents, intake  # noqa: E402,F401  (their routes live on this blueprint)

@@ -20,6 +20,7 @@ from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
 from workflow.clocks import days_left
 from workflow.fields import Field, label_of
+from workflow.papers import kind_label
 from workflow.text import Text, day, translate
 from workflow.triage import read_reasons
 from workflow.triggers import (
@@ -242,6 +243,23 @@ def clauses(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def iso_cn_date(value: str | None) -> str:
+    """An ISO date kept in an event's data as Chinese offices write it; a blank to fill in by hand if none."""
+    try:
+        return cn_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return "　　　　年　　月　　日"
+
+
+def file_size(size: int | None) -> str:
+    """Bytes as people read them: 820 KB, 4.4 MB."""
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "clauses": clauses,
     "case_number": case_number,
@@ -264,4 +282,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "confirmation": lambda v: label_of(CONFIRMATION_RESULTS, v),
     "session_kind": lambda v: label_of(SESSION_KINDS, v),
     "follow_up_method": lambda v: label_of(FOLLOW_UP_METHODS, v),
+    "file_size": file_size,
+    "iso_cn_date": iso_cn_date,
+    "paper_kind": kind_label,
 }

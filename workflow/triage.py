@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import Refused
+from workflow.papers import FILE_CHECKS, WARN, check_kinds
 from workflow.roles import Tier
 from workflow.text import Text, _, say
 
@@ -72,6 +73,16 @@ class Policy:
     follow_up_after_oral_days: int = 30
     categories: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    # The case file's completeness rule ([file] in the policy file; keys in workflow.papers).
+    file_check: str = WARN  # warn | refuse, when a case ends with a required paper missing
+    file_close_written: tuple[str, ...] = ("agreement",)
+    file_close_oral: tuple[str, ...] = ()
+    file_terminate: tuple[str, ...] = ("termination_notice",)
+    file_attach_after_end: bool = True
+
+    def papers_required(self, ending: str) -> tuple[str, ...]:
+        """The signed papers a case needs in its file to end this way (workflow.papers.ENDINGS)."""
+        return tuple(getattr(self, f"file_{ending}", ()))
 
     def with_values(self, values: dict[str, Any]) -> Policy:
         """A copy with some values replaced (as stored by the admin page)."""
@@ -93,6 +104,7 @@ class Policy:
             "follow_up_after_oral_days": self.follow_up_after_oral_days,
             "categories": list(self.categories),
             "sources": list(self.sources),
+            **{key: _file_value(getattr(self, key)) for key in _FILE_KEYS},
         }
 
 
@@ -105,9 +117,36 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             out[key] = frozenset(value)
         elif key in ("categories", "sources"):
             out[key] = tuple(value)
+        elif key in _FILE_KEYS:
+            out[key] = _file_coerce(key, value)
         else:
             out[key] = int(value)
     return out
+
+
+_FILE_KEYS = (
+    "file_check",
+    "file_close_written",
+    "file_close_oral",
+    "file_terminate",
+    "file_attach_after_end",
+)
+
+
+def _file_coerce(key: str, value: Any) -> Any:
+    if key == "file_check":
+        if value not in FILE_CHECKS:
+            raise ValueError(f"file check must be one of {', '.join(FILE_CHECKS)}, not {value!r}")
+        return str(value)
+    if key == "file_attach_after_end":
+        if not isinstance(value, bool):
+            raise ValueError(f"attach_after_end must be true or false, not {value!r}")
+        return value
+    return check_kinds(value)
+
+
+def _file_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -115,6 +154,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     with open(path or DEFAULT_POLICY_FILE, "rb") as fh:
         raw = tomllib.load(fh)
     values: dict[str, Any] = {**raw.get("triage", {}), **raw.get("clocks", {})}
+    values |= {f"file_{key}": value for key, value in raw.get("file", {}).items()}
     cats = raw.get("categories", {})
     if "all" in cats:
         values["categories"] = cats["all"]

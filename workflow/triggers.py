@@ -19,6 +19,7 @@ from workflow.clocks import mediation_deadline
 from workflow.facts import CaseFacts
 from workflow.fields import Field
 from workflow.guards import ASSIGNEE, CASE_JUDGE, STAFF, Context, Guard
+from workflow.papers import CLOSE_WRITTEN, TERMINATE
 from workflow.states import OPEN, State
 from workflow.text import Text, _
 from workflow.triage import RiskLevel, Severity, triage
@@ -169,6 +170,17 @@ def _extend(ctx: Context) -> dict[str, Any]:
     if ctx.facts.accepted_on is not None:
         out["deadline"] = mediation_deadline(ctx.facts.accepted_on, extensions, ctx.policy)
     return out
+
+
+def _file_left(ending: str) -> Effect:
+    """Whether the case ends with a required signed paper missing (the case list's 卷宗不全)."""
+
+    def effect(ctx: Context) -> dict[str, Any]:
+        if ending == CLOSE_WRITTEN and not ctx.data.get("performed"):
+            return {}
+        return {"file_incomplete": bool(g.papers_missing(ctx, ending))}
+
+    return effect
 
 
 def _setting(**values: Any) -> Effect:
@@ -340,7 +352,10 @@ _ENTRIES: tuple[Trigger, ...] = (
         "follow_up",
         _("回访"),
         (S.AGREED,),
-        (Branch(S.CLOSED, (g.performed,)), Branch(S.DEFAULTED, (g.not_performed,))),
+        (
+            Branch(S.CLOSED, (g.performed, g.file_complete(CLOSE_WRITTEN))),
+            Branch(S.DEFAULTED, (g.not_performed,)),
+        ),
         by=frozenset({STAFF, ASSIGNEE}),
         fields=(
             Field("visited_on", _("回访日期"), "date"),
@@ -350,6 +365,7 @@ _ENTRIES: tuple[Trigger, ...] = (
             Field("notes", _("回访情况"), "textarea", max_length=2000),
         ),
         guards=(g.happened("visited_on", _("回访日期")),),
+        effect=_file_left(CLOSE_WRITTEN),
         step=MAIN,
     ),
     Trigger(
@@ -367,7 +383,7 @@ _ENTRIES: tuple[Trigger, ...] = (
         "terminate",
         _("终止调解"),
         (S.ASSIGNED, S.MEDIATING, S.DEFAULTED),
-        to(S.TERMINATED),
+        to(S.TERMINATED, g.file_complete(TERMINATE)),
         by=frozenset({ASSIGNEE}),
         fields=(
             REASON,
@@ -375,6 +391,7 @@ _ENTRIES: tuple[Trigger, ...] = (
             Field("route_told", _("告知的途径"), "textarea", max_length=1000),
         ),
         guards=(g.parties_told_route,),
+        effect=_file_left(TERMINATE),
         step=END,
     ),
     Trigger(

@@ -490,10 +490,26 @@ def _policy_data(client, **overrides) -> dict[str, Any]:
         "confirmation_days": "30",
         "follow_up_after_performance_days": "7",
         "follow_up_after_oral_days": "30",
+        "file_check": "warn",
+        "file_close_written": ["agreement"],
+        "file_close_oral": [],
+        "file_terminate": ["termination_notice"],
+        "file_attach_after_end": "y",
         "reason": "区司法局通知调整标准",
     }
     data.update(overrides)
     return data
+
+
+def test_policy_sets_the_case_files_completeness_rule(admin_client, app_session):
+    page = text(admin_client.get("/admin/policy"))
+    assert "卷宗完整性" in page and re.search(r'checked[^>]*value="termination_notice"', page)
+    data = _policy_data(admin_client, file_check="refuse", file_close_oral=["follow_up"])
+    assert admin_client.post("/admin/policy", data=data).status_code == 303
+    policy = current_policy(app_session)
+    assert policy.file_check == "refuse" and policy.papers_required("close_oral") == ("follow_up",)
+    bad = admin_client.post("/admin/policy", data=_policy_data(admin_client, file_terminate=["nonsense"]))
+    assert bad.status_code == 422 and "所选项目无效" in text(bad)
 
 
 def test_policy_page_shows_current_values_and_history(admin_client, app_session):

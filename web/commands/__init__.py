@@ -4,12 +4,13 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from web.commands import admin, demo
+    from web.commands import admin, backup, demo
 
     app.cli.add_command(admin.create_user)
     app.cli.add_command(admin.create_community)
     app.cli.add_command(admin.ensure_admin)
-    app.cli.add_command(admin.backup)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
     app.cli.add_command(demo.demo_data)
     from web.commands import stats
 
