@@ -132,8 +132,7 @@ def days_since_related_case(
     session: Session, parties: list[PartyInput], now: datetime, within_days: int
 ) -> int | None:
     """Days since the newest case of the same parties (phone or ID) or address, if within the window."""
-    phones = sorted({p.phone for p in parties if p.phone})
-    ids = sorted({p.id_number.upper() for p in parties if p.id_number})
+    phones, ids = party_keys(parties)
     addresses = {
         (p.address_xiaoqu, p.address_building, p.address_room)
         for p in parties
@@ -162,6 +161,13 @@ def days_since_related_case(
     if newest is None:
         return None
     return max(0, int(clock.days_between(_aware(newest), now)))
+
+
+def party_keys(parties: list[PartyInput]) -> tuple[list[str], list[str]]:
+    """The phones and ID numbers by which a case is the same parties' as another (the repeat-dispute rule)."""
+    phones = sorted({p.phone for p in parties if p.phone})
+    ids = sorted({p.id_number.upper() for p in parties if p.id_number})
+    return phones, ids
 
 
 def _aware(moment: datetime) -> datetime:
