@@ -173,7 +173,7 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
             out.append(("分级", severity_label(data["severity"])))
         if data.get("tier"):
             out.append(("建议层级", tier_label(data["tier"])))
-        return out
+        return out + imported_from(data)
     for f in spec.fields:
         if f.name in ("note", "reason") or f.name not in data or f.kind == "user":
             continue
@@ -181,7 +181,18 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
     for key, label in (("number", "案号"), ("tier", "承办层级")):
         if data.get(key):
             out.append((label, tier_label(data[key]) if key == "tier" else str(data[key])))
-    return out
+    return out + imported_from(data)
+
+
+def imported_from(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Where an imported case's event came from: the ledger file and its row."""
+    mark = data.get("imported")
+    if not isinstance(mark, dict):
+        return []
+    where = f"第 {mark.get('row')} 行"
+    if mark.get("file"):
+        where = f"{mark['file']} {where}"
+    return [("台账导入", where)]
 
 
 def _field_text(f: Field, value: Any) -> str:

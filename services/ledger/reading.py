@@ -27,6 +27,7 @@ Cell = str | float | int | bool | date | datetime | time | timedelta | None
 MAX_ROWS = 200_000
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _NOT_TABLES = ((b"%PDF", "PDF 文件"), (b"\x89PNG", "图片"), (b"\xff\xd8\xff", "图片"), (b"GIF8", "图片"))
 ACCEPTED = "Excel 表格（.xlsx、.xls）、ODS 或 CSV 文件"
 
@@ -62,12 +63,13 @@ def sheets(content: bytes, filename: str) -> Iterator[Sheet]:
 
 
 def _workbook(content: bytes, filename: str) -> Iterator[Sheet]:
+    locked = LedgerError("文件设有打开密码。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后再上传。")
+    if content.startswith(OLE) and ENCRYPTED in content:  # an encrypted XLSX is an OLE box around the package
+        raise locked
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except calamine.PasswordError:
-        raise LedgerError(
-            "文件设有打开密码。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后再上传。"
-        ) from None
+        raise locked from None
     except Exception:  # calamine raises several kinds (zip, XML, format) for the same fault
         raise LedgerError(f"无法读取「{filename}」：文件已损坏，或不是{ACCEPTED}。") from None
     kind = "xlsx" if content.startswith(ZIP) else "xls"
