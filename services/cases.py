@@ -48,7 +48,6 @@ from workflow import (
     Severity,
     State,
     Tier,
-    TriageFacts,
     Trigger,
     triage,
 )
@@ -106,18 +105,7 @@ def intake(
         if session.get(Community, data.community_id) is None:
             raise Invalid("社区不存在。", field="community_id")
         days = days_since_related_case(session, data.parties, now, policy.repeat_days)
-        result = triage(
-            TriageFacts(
-                category=data.category,
-                claimed_amount=data.claimed_amount,
-                injury=data.injury,
-                people_involved=data.people_count,
-                parties=len(data.parties),
-                risk_level=RiskLevel(data.risk_level),
-                days_since_related_case=days,
-            ),
-            policy,
-        )
+        result = triage(data.triage_facts(days), policy)
         case = Case(**new_case_values(data, result, actor.id, now))
         session.add(case)
         session.flush()

@@ -33,7 +33,7 @@ from services.walks import (
     step_data,
     verify_path,
 )
-from workflow import CaseFacts, State, Tier, TriageFacts, triage
+from workflow import CaseFacts, State, Tier, triage
 from workflow.triage import DEFAULT_POLICY, RiskLevel
 
 STREETS: dict[str, list[tuple[str, str]]] = {
@@ -345,18 +345,7 @@ class _CaseBuilder:
 
     def build(self, case_id: int, community_id: int, registered: datetime) -> None:
         data = self.intake(community_id)
-        result = triage(
-            TriageFacts(
-                data.category,
-                data.claimed_amount,
-                data.injury,
-                data.people_count,
-                len(data.parties),
-                RiskLevel(data.risk_level),
-                None,
-            ),
-            DEFAULT_POLICY,
-        )
+        result = triage(data.triage_facts(None), DEFAULT_POLICY)
         plan = _plan(self.rng, result.tier)
         key = (tuple(st.trigger for st in plan), result.tier)
         if key not in self.verified:

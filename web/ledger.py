@@ -128,6 +128,10 @@ def upload() -> Any:
     return redirect(url_for(".mapping", upload_id=kept.id), 303)
 
 
+def _unreadable(upload: LedgerUpload, message: str) -> tuple[str, int]:
+    return render_template("ledger/unreadable.html", title="导入台账", upload=upload, message=message), 422
+
+
 def _report(upload: LedgerUpload, **choices: Any) -> CheckReport | str:
     try:
         return check(db(), upload=upload, **choices)
@@ -141,7 +145,7 @@ def mapping(upload_id: int) -> Any:
     upload = _upload(upload_id)
     report = _report(upload)
     if isinstance(report, str):
-        return render_template("ledger/unreadable.html", title="导入台账", upload=upload, message=report), 422
+        return _unreadable(upload, report)
     return _mapping_page(upload, report)
 
 
@@ -177,7 +181,7 @@ def save(upload_id: int) -> Any:
                 values.setdefault(field, {})[raw] = target
     report = _report(upload, columns=columns, values=values)
     if isinstance(report, str):
-        return render_template("ledger/unreadable.html", title="导入台账", upload=upload, message=report), 422
+        return _unreadable(upload, report)
     if report.blocking:
         return _mapping_page(upload, report, 422)
     try:
@@ -198,7 +202,7 @@ def dry_run(upload_id: int) -> Any:
     upload = _upload(upload_id)
     report = _report(upload)
     if isinstance(report, str):
-        return render_template("ledger/unreadable.html", title="导入台账", upload=upload, message=report), 422
+        return _unreadable(upload, report)
     if report.blocking:
         return _mapping_page(upload, report, 422)
     show = request.args.get("show", "refused" if report.counts["refused"] else "new")

@@ -28,6 +28,8 @@ class CellProblem(ValueError):
 
 def text_of(cell: Cell) -> str:
     """A cell as text: integral numbers without ``.0``, dates as 2025-03-04, spaces trimmed."""
+    if type(cell) is str:
+        return cell.strip()  # also 　 (U+3000) and non-breaking spaces
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -38,7 +40,7 @@ def text_of(cell: Cell) -> str:
         return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat(" ")
     if isinstance(cell, date):
         return cell.isoformat()
-    return str(cell).replace("\u3000", " ").replace("\xa0", " ").strip()
+    return str(cell).strip()
 
 
 def day_of(cell: Cell) -> date | None:

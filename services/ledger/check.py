@@ -38,7 +38,7 @@ from services.ledger.reading import Cell, LedgerError, Sheet, sheets
 from services.ledger.values import MAPPED_FIELDS, NOT_A_USER, Vocabulary
 from services.policy import current_policy
 from services.validation import id_number_problem, is_mobile
-from workflow import Policy, RiskLevel, State, TriageFacts, TriageResult, triage
+from workflow import Policy, State, TriageResult, triage
 
 NEW, IMPORTED, REFUSED, SKIPPED = "new", "imported", "refused", "skipped"
 STATUS_LABELS = {NEW: "将导入", IMPORTED: "已导入过", REFUSED: "不能导入", SKIPPED: "跳过"}
@@ -535,19 +535,7 @@ def _triage(session: Session, rows: list[RowCheck], policy: Policy) -> None:
                 if at and (newest is None or days[at - 1] > newest):
                     newest = days[at - 1]
         since = (plan.accepted_on - newest).days if newest is not None else None
-        data = plan.intake
-        plan.triage = triage(
-            TriageFacts(
-                data.category,
-                data.claimed_amount,
-                data.injury,
-                data.people_count,
-                len(data.parties),
-                RiskLevel.NONE,
-                since,
-            ),
-            policy,
-        )
+        plan.triage = triage(plan.intake.triage_facts(since), policy)
         for key in keys:
             insort(seen.setdefault(key, []), plan.accepted_on)
 

@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlmodel import Session, select
 
@@ -165,6 +166,7 @@ class _CaseWriter:
         }
         self.verified: set[tuple[tuple[str, ...], Tier]] = set()
         self.months: set[str] = set()
+        self.midnights: dict[date, datetime] = {}  # 08:00 Beijing of each ledger day, as UTC
 
     def write_batch(self, rows: list[RowCheck]) -> tuple[int, int]:
         """Write one batch; (cases created, rows found already in since the check)."""
@@ -293,7 +295,10 @@ class _CaseWriter:
 
     def _at(self, day: date, minute: int) -> datetime:
         """The moment of a step on a ledger day (never after now)."""
-        return min(clock.day_start_utc(day) + timedelta(minutes=START_MINUTE + minute), self.now)
+        start = self.midnights.get(day)
+        if start is None:
+            start = self.midnights[day] = clock.day_start_utc(day) + timedelta(minutes=START_MINUTE)
+        return min(start + timedelta(minutes=minute), self.now)
 
 
 def _steps(plan: Planned, importer: int | None) -> list[_Step]:
@@ -361,12 +366,5 @@ def _visit(plan: Planned, performed: bool) -> dict[str, Any]:
 
 
 def _tally_key(values: dict[str, Any]) -> tally.TallyKey:
-    """The tally cell of a case about to be written (as ``tally.key_of`` reads a stored one)."""
-    return tally.key_of(
-        Case.model_construct(
-            **{
-                k: values.get(k)
-                for k in ("community_id", "state", "category", "tier", "severity", "severity_computed")
-            }
-        )
-    )
+    """The tally cell of a case about to be written, read by ``tally.key_of`` as from a stored case."""
+    return tally.key_of(cast(Case, SimpleNamespace(**values)))
