@@ -12,6 +12,7 @@ acceptance.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from services.walks import CASE_DEFAULTS, BulkWriter, Walk, reserve_ids, verify_
 from workflow import Actor, CaseFacts, Policy, State, Tier
 
 BATCH = 2000
+log = logging.getLogger(__name__)
 START_MINUTE = 8 * 60  # steps are dated 08:00, 08:01 … Beijing time on the ledger's days
 
 
@@ -104,19 +106,34 @@ def import_upload(
     new = [r for r in report.rows if r.status == NEW]
     counts = Counter(r.status for r in report.rows)
     created = skipped = 0
-    for rows in _batches(new, batch):
-        made, already = writer.write_batch(rows)
+    stopped: str | None = None
+    for number, rows in enumerate(_batches(new, batch), start=1):
+        try:
+            made, already = writer.write_batch(rows)
+        except Exception as exc:  # the database's or the driver's: nothing of this batch was kept
+            log.exception("ledger import %s stopped at batch %s", run_id, number)
+            stopped = (
+                f"第 {number} 批（第 {rows[0].number}–{rows[-1].number} 行）写入失败：{type(exc).__name__}"
+            )
+            break
         created, skipped = created + made, skipped + already
     taken = _take_again(session, community.id, kept_before & writer.months, now)
     with writing(session):
         done = session.get(LedgerImport, run_id)
         assert done is not None
-        done.finished_at = clock.now()
+        done.finished_at = None if stopped else clock.now()
         done.created = created
         done.skipped = counts[IMPORTED] + skipped
         done.refused = counts["refused"]
         done.data = {"file": upload.filename, "sheet": report.sheet, "months_taken_again": taken}
+        if stopped:
+            done.data["stopped"] = stopped
         session.add(done)
+    if stopped:
+        raise Invalid(
+            f"导入中断：{stopped}。已写入 {created} 件（此前的批次保留，这一批没有写入任何内容）；"
+            "再次导入会接着导入其余的行。"
+        )
     return ImportResult(run_id, created, counts[IMPORTED] + skipped, counts["refused"], taken, report)
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 from models import Agreement, Case, CaseEvent, Community, LedgerRow, MonthSnapshot, Party
 from services import month_close, tally
 from services.cases import intake
-from services.errors import Forbidden
+from services.errors import Forbidden, Invalid
 from services.ledger import IMPORTED, NEW, REFUSED, SKIPPED, check, import_upload, refused_xlsx, store_upload
 from services.months import Month
 from services.permissions import actor_for
@@ -345,3 +345,43 @@ def test_only_staff_of_the_community_or_admins_import(factory: Factory, session:
         import_upload(session, upload_id=upload.id, actor=admin, who=actor_for(session, admin)).created == 1
     )
     assert session.exec(select(Community)).first() is not None
+
+
+BOOM_SQLITE = (
+    "CREATE TRIGGER boom BEFORE INSERT ON \"case\" WHEN NEW.facts = 'boom' "
+    "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+)
+BOOM_POSTGRES = (
+    "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.facts = 'boom' THEN RAISE EXCEPTION 'boom'; "
+    "END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+    'CREATE TRIGGER boom BEFORE INSERT ON "case" FOR EACH ROW EXECUTE FUNCTION boom()',
+)
+
+
+def test_a_batch_that_fails_writes_nothing_and_the_batches_before_it_stay(
+    factory: Factory, session: Session
+) -> None:
+    rows = [L(date(2025, 3, d), applicant=f"张{d}") for d in range(1, 6)]
+    rows[2].facts = "boom"  # the database refuses this case (a trigger): batch 2 of 2-row batches fails
+    upload = _upload(factory, ledger_xlsx(rows))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    with session.get_bind().begin() as conn:
+        for statement in BOOM_POSTGRES if postgres else BOOM_SQLITE:
+            conn.exec_driver_sql(statement)
+    try:
+        staff = factory.staff()
+        with pytest.raises(Invalid) as err:
+            import_upload(session, upload_id=upload.id, actor=staff, who=actor_for(session, staff), batch=2)
+        assert "第 2 批（第 6–7 行）写入失败" in err.value.message and "已写入 2 件" in err.value.message
+        session.rollback()
+        assert session.exec(select(func.count()).select_from(Case)).one() == 2
+        assert session.exec(select(func.count()).select_from(LedgerRow)).one() == 2
+        assert tally.stored(session) == tally.recounted(session)
+    finally:
+        with session.get_bind().begin() as conn:
+            conn.exec_driver_sql('DROP TRIGGER boom ON "case"' if postgres else "DROP TRIGGER boom")
+            if postgres:
+                conn.exec_driver_sql("DROP FUNCTION boom()")
+    rows[2].facts = "楼上卫生间漏水"
+    again = _import(factory, _upload(factory, ledger_xlsx(rows)))
+    assert (again.created, again.skipped) == (3, 2)  # goes on where it stopped
