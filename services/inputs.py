@@ -8,7 +8,7 @@ from decimal import Decimal
 from workflow import RiskLevel, TriageFacts
 
 
-@dataclass
+@dataclass(slots=True)
 class PartyInput:
     role: str  # applicant | respondent
     name: str
@@ -19,7 +19,7 @@ class PartyInput:
     address_room: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class IntakeInput:
     community_id: int
     category: str

@@ -146,11 +146,15 @@ def stored_mapping(session: Session, community_id: int) -> tuple[dict[str, str],
 def first_ledger_sheet(content: bytes, filename: str, remembered: Mapping[str, str]) -> tuple[Sheet, Any]:
     """The first worksheet with a recognisable header, and its layout."""
     failure: LedgerError | None = None
-    for sheet in sheets(content, filename):
-        try:
-            return sheet, find_layout(sheet, remembered)
-        except LedgerError as why:
-            failure = failure or why
+    found = sheets(content, filename)
+    try:
+        for sheet in found:
+            try:
+                return sheet, find_layout(sheet, remembered)
+            except LedgerError as why:
+                failure = failure or why
+    finally:
+        found.close()  # lets the workbook go
     raise failure or LedgerError("文件里没有工作表。")
 
 
@@ -197,7 +201,10 @@ def check(
         return report
     checker = _RowChecker(layout.field_columns(), vocabulary, chosen_values, today, sheet.formula_cells)
     checker.community_id = community.id
-    for number, cells in sheet.rows[layout.first_data :]:
+    rows = sheet.rows
+    for i in range(layout.first_data, len(rows)):
+        number, cells = rows[i]
+        rows[i] = (number, [])  # the cells live on only in a refused row (a 100,000-row sheet is big)
         report.rows.append(checker.row(number, cells))
     report.values = checker.seen()
     _duplicates(report.rows)
@@ -232,7 +239,7 @@ class _RowChecker:
 
     def value(self, cells: list[Cell], name: str) -> tuple[str, str | None]:
         """The raw text of a mapped field and what it maps to."""
-        raw = text_of(self.cell(cells, name)) if name in self.columns else ""
+        raw = " ".join(text_of(self.cell(cells, name)).split()) if name in self.columns else ""  # one line
         known = self.resolved[name].get(raw)
         if known is None:
             known = self.resolved[name][raw] = self.vocabulary.resolve(name, raw, self.chosen.get(name, {}))
@@ -522,6 +529,7 @@ def _triage(session: Session, rows: list[RowCheck], policy: Policy) -> None:
     """Each new row's severity and tier by the policy in force, as intake would grade it on its day."""
     new = sorted((r for r in rows if r.status == NEW and r.plan), key=_by_day)
     seen = _earlier_cases(session, [r.plan for r in new if r.plan])
+    results: dict[TriageResult, TriageResult] = {}
     for row in new:
         plan = row.plan
         assert plan is not None
@@ -535,7 +543,8 @@ def _triage(session: Session, rows: list[RowCheck], policy: Policy) -> None:
                 if at and (newest is None or days[at - 1] > newest):
                     newest = days[at - 1]
         since = (plan.accepted_on - newest).days if newest is not None else None
-        plan.triage = triage(plan.intake.triage_facts(since), policy)
+        result = triage(plan.intake.triage_facts(since), policy)
+        plan.triage = results.setdefault(result, result)  # one object per distinct result, not per row
         for key in keys:
             insort(seen.setdefault(key, []), plan.accepted_on)
 

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -49,7 +49,7 @@ class Sheet:
     other_sheets: list[str] = field(default_factory=list)
 
 
-def sheets(content: bytes, filename: str) -> Iterator[Sheet]:
+def sheets(content: bytes, filename: str) -> Generator[Sheet, None, None]:
     """The file's worksheets with rows, in order; raises LedgerError for what is not a readable table."""
     if not content.strip():
         raise LedgerError("文件是空的。")
@@ -62,7 +62,7 @@ def sheets(content: bytes, filename: str) -> Iterator[Sheet]:
     yield _csv(content)
 
 
-def _workbook(content: bytes, filename: str) -> Iterator[Sheet]:
+def _workbook(content: bytes, filename: str) -> Generator[Sheet, None, None]:
     locked = LedgerError("文件设有打开密码。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后再上传。")
     if content.startswith(OLE) and ENCRYPTED in content:  # an encrypted XLSX is an OLE box around the package
         raise locked
@@ -78,22 +78,26 @@ def _workbook(content: bytes, filename: str) -> Iterator[Sheet]:
     names = [m.name for m in book.sheets_metadata if str(m.visible).lower().endswith("visible")]
     names = names or list(book.sheet_names)
     for index, name in enumerate(names):
-        try:
-            sheet = book.get_sheet_by_name(name)
-            height = sheet.total_height
-            if height > MAX_ROWS + 50:
-                raise LedgerError(
-                    f"工作表「{name}」有 {height:,} 行，超过一次可导入的 {MAX_ROWS:,} 行。"
-                    "请分成几个文件导入。"
-                )
-            rows, width = _rows(sheet.iter_rows(), sheet.start[0] if sheet.start else 0)
-            merged = list(sheet.merged_cell_ranges or [])
-        except LedgerError:
-            raise
-        except Exception:
-            raise LedgerError(f"无法读取工作表「{name}」：文件已损坏。") from None
+        rows, width, merged = _sheet(book, name)
         formulas = _formulas_without_values(content, index) if kind == "xlsx" else {}
         yield Sheet(name, kind, rows, width, merged, formulas, [n for n in names if n != name])
+
+
+def _sheet(book: Any, name: str) -> tuple[list[tuple[int, list[Cell]]], int, list[Any]]:
+    """One worksheet's rows as Python values (calamine's own copy is freed on return)."""
+    try:
+        sheet = book.get_sheet_by_name(name)
+        height = sheet.total_height
+        if height > MAX_ROWS + 50:
+            raise LedgerError(
+                f"工作表「{name}」有 {height:,} 行，超过一次可导入的 {MAX_ROWS:,} 行。请分成几个文件导入。"
+            )
+        rows, width = _rows(sheet.iter_rows(), sheet.start[0] if sheet.start else 0)
+        return rows, width, list(sheet.merged_cell_ranges or [])
+    except LedgerError:
+        raise
+    except Exception:
+        raise LedgerError(f"无法读取工作表「{name}」：文件已损坏。") from None
 
 
 def _rows(source: Iterator[list[Any]], first: int) -> tuple[list[tuple[int, list[Cell]]], int]:

@@ -150,3 +150,17 @@ def test_import_ledger_command(app: Flask, factory: Factory, session: Session, t
     bad.write_bytes(b"")
     empty = runner.invoke(args=["import-ledger", str(bad), "--community", "幸福"])
     assert empty.exit_code != 0 and "文件是空的" in empty.output
+
+
+def test_a_long_dry_run_comes_in_pages(client: FlaskClient, factory: Factory) -> None:
+    login(client, factory.staff())
+    rows = [L(date(2025, 3, 3), applicant=f"张{i}", category="外星纠纷") for i in range(150)]
+    resp = _upload(client, ledger_xlsx(rows, total=False), factory.default_community().id or 0)
+    check = resp.headers["Location"].replace("/mapping", "/check")
+    first = text(client.get(check))
+    assert 'data-count="refused">150<' in first and "第 1 / 2 页" in first
+    assert first.count('data-status="refused"') == 100
+    second = text(client.get(check + "?show=refused&page=2"))
+    assert second.count('data-status="refused"') == 50 and 'data-row="153"' in second
+    mapping = text(client.get(resp.headers["Location"]))
+    assert mapping.count('class="unmapped"') == 1  # one spelling, 150 rows
