@@ -20,7 +20,7 @@ from services.errors import Forbidden, Invalid
 from services.ledger import IMPORTED, NEW, REFUSED, SKIPPED, check, import_upload, refused_xlsx, store_upload
 from services.months import Month
 from services.permissions import actor_for
-from services.statistics import Scope, monthly_report
+from services.statistics import Scope, monthly_report, trend
 from tests.factories import Factory, bj, phone
 from tests.ledger_files import LedgerRow as L
 from tests.ledger_files import ledger_csv, ledger_xlsx, person, serial_dates_xlsx, two_row_header_xlsx
@@ -240,8 +240,10 @@ def test_statistics_of_a_past_month_equal_hand_counts(factory: Factory, session:
     april = monthly_report(session, scope, MARCH.shift(1)).current
     assert (april.accepted, april.success, april.written, april.amount) == (0, 1, 1, Decimal("8000.00"))
     assert (april.follow_ups, april.performed, april.satisfied) == (1, 1, 1)
-    # 同比: March 2026 compares with the imported March 2025.
+    # 同比: March 2026 compares with the imported March 2025; the 12-month trend shows the history.
     assert monthly_report(session, scope, Month(2026, 3)).last_year.accepted == 5
+    points = {p.month: (p.accepted, p.success) for p in trend(session, scope, Month(2025, 12))}
+    assert points[MARCH] == (5, 2) and points[MARCH.shift(1)] == (0, 1) and points[MARCH.shift(-1)] == (0, 0)
 
 
 def test_kept_months_the_import_touches_are_taken_again(factory: Factory, session: Session) -> None:
