@@ -38,7 +38,7 @@ from services.ledger.reading import Cell, LedgerError, Sheet, sheets
 from services.ledger.values import MAPPED_FIELDS, NOT_A_USER, Vocabulary
 from services.policy import current_policy
 from services.validation import id_number_problem, is_mobile
-from workflow import Policy, State, TriageResult, triage
+from workflow import Policy, State, TriageFacts, TriageResult, triage
 
 NEW, IMPORTED, REFUSED, SKIPPED = "new", "imported", "refused", "skipped"
 STATUS_LABELS = {NEW: "将导入", IMPORTED: "已导入过", REFUSED: "不能导入", SKIPPED: "跳过"}
@@ -529,7 +529,7 @@ def _triage(session: Session, rows: list[RowCheck], policy: Policy) -> None:
     """Each new row's severity and tier by the policy in force, as intake would grade it on its day."""
     new = sorted((r for r in rows if r.status == NEW and r.plan), key=_by_day)
     seen = _earlier_cases(session, [r.plan for r in new if r.plan])
-    results: dict[TriageResult, TriageResult] = {}
+    results: dict[TriageFacts, TriageResult] = {}
     for row in new:
         plan = row.plan
         assert plan is not None
@@ -543,8 +543,10 @@ def _triage(session: Session, rows: list[RowCheck], policy: Policy) -> None:
                 if at and (newest is None or days[at - 1] > newest):
                     newest = days[at - 1]
         since = (plan.accepted_on - newest).days if newest is not None else None
-        result = triage(plan.intake.triage_facts(since), policy)
-        plan.triage = results.setdefault(result, result)  # one object per distinct result, not per row
+        facts = plan.intake.triage_facts(since)
+        if facts not in results:  # rows alike are graded once, and share one result (not one per row)
+            results[facts] = triage(facts, policy)
+        plan.triage = results[facts]
         for key in keys:
             insort(seen.setdefault(key, []), plan.accepted_on)
 
