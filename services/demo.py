@@ -352,7 +352,7 @@ class _CaseBuilder:
             verify_path(*key)
             self.verified.add(key)
         team = self.teams[community_id]
-        values = {"id": case_id, **CASE_DEFAULTS, **new_case_values(data, result, team.staff[0], registered)}
+        values = {**CASE_DEFAULTS, "id": case_id, **new_case_values(data, result, team.staff[0], registered)}
         facts = CaseFacts(
             State.REGISTERED,
             community_id,

@@ -29,9 +29,12 @@ from workflow.engine import advance
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
-# Every column of a new case that intake leaves to the model's defaults (flags, counters, version).
+# Every column of a new case that intake leaves to the model's defaults (flags, counters, version); not
+# the id (its default None would override the reserved id: SQLite fills a NULL in, PostgreSQL refuses it).
 CASE_DEFAULTS: dict[str, Any] = {
-    name: info.default for name, info in Case.model_fields.items() if info.default is not PydanticUndefined
+    name: info.default
+    for name, info in Case.model_fields.items()
+    if info.default is not PydanticUndefined and name != "id"
 }
 
 

@@ -267,8 +267,8 @@ class _CaseWriter:
         assert plan is not None and plan.triage is not None
         registered = self._at(plan.accepted_on, 0)
         values = {
-            "id": case_id,
             **CASE_DEFAULTS,
+            "id": case_id,
             **new_case_values(plan.intake, plan.triage, self.actor_id, registered),
         }
         facts = CaseFacts(
