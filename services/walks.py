@@ -321,7 +321,7 @@ def agreement_data(today: date, rng: random.Random, claimed: Decimal) -> dict[st
     }
 
 
-_SEVERITY_OF = {Tier.VOLUNTEER: Severity.MINOR, Tier.MEDIATOR: Severity.GENERAL, Tier.JUDGE: Severity.MAJOR}
+SEVERITY_OF: dict[Tier, Severity] = {s.tier: s for s in Severity}  # the severity whose tier takes a case
 
 
 def verify_path(steps: tuple[str, ...], tier: Tier) -> None:
@@ -329,7 +329,7 @@ def verify_path(steps: tuple[str, ...], tier: Tier) -> None:
     staff = Actor(1, frozenset({Role.STAFF}), frozenset({1}))
     members = {t: Actor(10 + i, frozenset({t.role}), frozenset({1})) for i, t in enumerate(Tier)}
     today = date(2026, 1, 31)
-    facts = CaseFacts(State.REGISTERED, 1, severity=_SEVERITY_OF[tier], registered_on=today)
+    facts = CaseFacts(State.REGISTERED, 1, severity=SEVERITY_OF[tier], registered_on=today)
     rng = random.Random(0)
     for step in steps:
         real = real_trigger(step)

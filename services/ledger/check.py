@@ -38,7 +38,9 @@ from services.ledger.reading import Cell, LedgerError, Sheet, sheets
 from services.ledger.values import MAPPED_FIELDS, NOT_A_USER, Vocabulary
 from services.policy import current_policy
 from services.validation import id_number_problem, is_mobile
-from workflow import Policy, State, TriageFacts, TriageResult, triage
+from services.walks import SEVERITY_OF
+from workflow import Policy, Severity, State, Tier, TriageFacts, TriageResult, triage
+from workflow.roles import TIER_ORDER
 
 NEW, IMPORTED, REFUSED, SKIPPED = "new", "imported", "refused", "skipped"
 STATUS_LABELS = {NEW: "将导入", IMPORTED: "已导入过", REFUSED: "不能导入", SKIPPED: "跳过"}
@@ -79,6 +81,14 @@ class Planned:
     follow_up_text: str
     state: State
     triage: TriageResult | None = None
+    severity: Severity | None = None  # chosen at acceptance over the triage's: the mediator's tier took it
+
+    @property
+    def tier(self) -> Tier | None:
+        """The tier the case is with once imported."""
+        if self.severity is not None:
+            return self.severity.tier
+        return self.triage.tier if self.triage else None
 
 
 @dataclass(slots=True)
@@ -209,7 +219,7 @@ def check(
     report.values = checker.seen()
     _duplicates(report.rows)
     _against_database(session, community.id, report.rows)
-    _triage(session, report.rows, current_policy(session))
+    _triage(session, report.rows, current_policy(session), vocabulary)
     return report
 
 
@@ -525,8 +535,9 @@ def used_numbers(session: Session, community_id: int, numbers: list[str]) -> set
 
 
 # --- triage, with the repeat-dispute rule seeing earlier rows and the cases already in -------------------
-def _triage(session: Session, rows: list[RowCheck], policy: Policy) -> None:
-    """Each new row's severity and tier by the policy in force, as intake would grade it on its day."""
+def _triage(session: Session, rows: list[RowCheck], policy: Policy, vocabulary: Vocabulary) -> None:
+    """Each new row's severity and tier by the policy in force, as intake would grade it on its day; a
+    mediator of the ledger who may not take cases of that tier took it at theirs (chosen at acceptance)."""
     new = sorted((r for r in rows if r.status == NEW and r.plan), key=_by_day)
     seen = _earlier_cases(session, [r.plan for r in new if r.plan])
     results: dict[TriageFacts, TriageResult] = {}
@@ -547,8 +558,25 @@ def _triage(session: Session, rows: list[RowCheck], policy: Policy) -> None:
         if facts not in results:  # rows alike are graded once, and share one result (not one per row)
             results[facts] = triage(facts, policy)
         plan.triage = results[facts]
+        _fit_mediator(row, plan, vocabulary)
         for key in keys:
             insort(seen.setdefault(key, []), plan.accepted_on)
+
+
+def _fit_mediator(row: RowCheck, plan: Planned, vocabulary: Vocabulary) -> None:
+    """The severity chosen at acceptance when the case went to a mediator of another tier than triage's."""
+    held = vocabulary.tiers.get(plan.mediator_id) if plan.mediator_id is not None else None
+    assert plan.triage is not None
+    graded = plan.triage.tier
+    if not held or graded in held or plan.state in (State.ACCEPTED, State.WITHDRAWN):
+        return
+    at = TIER_ORDER.index(graded)
+    took = min(held, key=lambda t: (abs(TIER_ORDER.index(t) - at), -TIER_ORDER.index(t)))
+    plan.severity = SEVERITY_OF[took]
+    row.notes.append(
+        f"调解员「{plan.mediator}」是{took.label}：受理时定为{plan.severity.label}"
+        f"（分级建议{plan.triage.severity.label}，{graded.label}）"
+    )
 
 
 def _by_day(row: RowCheck) -> tuple[date, int]:

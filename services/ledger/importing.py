@@ -288,7 +288,8 @@ class _CaseWriter:
             writer.add(item)
         days.add(plan.accepted_on)
         steps = _steps(plan, self.actor_id)
-        path = (tuple(s.name for s in steps), plan.triage.tier)
+        assert plan.tier is not None
+        path = (tuple(s.name for s in steps), plan.tier)
         if path not in self.verified:
             verify_path(*path)
             self.verified.add(path)
@@ -321,7 +322,10 @@ class _CaseWriter:
 def _steps(plan: Planned, importer: int | None) -> list[_Step]:
     """The steps the row's outcome implies, dated to the ledger's days, with the data the ledger gives."""
     d0, d1 = plan.accepted_on, plan.closed_on or plan.accepted_on
-    steps = [_Step("accept", "accept", State.ACCEPTED, d0, importer, {})]
+    accept: dict[str, Any] = {}
+    if plan.severity is not None:  # the ledger's mediator took it at their tier (see check._fit_mediator)
+        accept = {"severity": plan.severity.value, "override_reason": f"台账记载由{plan.mediator}承办"}
+    steps = [_Step("accept", "accept", State.ACCEPTED, d0, importer, accept)]
     if plan.state is State.ACCEPTED:
         return steps
     if plan.outcome == "withdrawn":

@@ -44,15 +44,17 @@ class Vocabulary:
     """What each mapped field may become in this community, as (value, label) choices."""
 
     choices: dict[str, tuple[tuple[str, str], ...]]
+    tiers: dict[int, frozenset[Tier]]  # the tiers each user of the community may take cases of
 
     @classmethod
     def of(cls, session: Session, community_id: int) -> Vocabulary:
-        members = {
-            u.id: u.display_name
-            for tier in Tier
-            for u in eligible_assignees(session, community_id=community_id, tier=tier)
-            if u.id is not None
-        }
+        members: dict[int, str] = {}
+        tiers: dict[int, set[Tier]] = {}
+        for tier in Tier:
+            for u in eligible_assignees(session, community_id=community_id, tier=tier):
+                if u.id is not None:
+                    members[u.id] = u.display_name
+                    tiers.setdefault(u.id, set()).add(tier)
         people = tuple((str(i), name) for i, name in sorted(members.items(), key=lambda kv: kv[1]))
         return cls(
             {
@@ -62,7 +64,8 @@ class Vocabulary:
                 "follow_up": FOLLOW_UPS,
                 "source": tuple((s, s) for s in SOURCES),
                 "mediator": ((NOT_A_USER, "不是系统用户（只记姓名）"), *people),
-            }
+            },
+            {i: frozenset(t) for i, t in tiers.items()},
         )
 
     def valid(self, field: str, value: str) -> bool:

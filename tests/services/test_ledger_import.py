@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from models import Agreement, Case, CaseEvent, Community, LedgerRow, MonthSnapshot, Party
 from services import month_close, tally
-from services.cases import intake
+from services.cases import facts_of, intake
 from services.errors import Forbidden, Invalid
 from services.ledger import IMPORTED, NEW, REFUSED, SKIPPED, check, import_upload, refused_xlsx, store_upload
 from services.months import Month
@@ -24,6 +24,7 @@ from services.statistics import Scope, monthly_report, trend
 from tests.factories import Factory, bj, phone
 from tests.ledger_files import LedgerRow as L
 from tests.ledger_files import ledger_csv, ledger_xlsx, person, serial_dates_xlsx, two_row_header_xlsx
+from workflow import ENGINE
 
 MARCH = Month(2025, 3)
 
@@ -331,6 +332,33 @@ def test_the_repeat_rule_sees_imported_cases(factory: Factory, session: Session)
     data.parties[0].phone = tel
     case = intake(session=session, actor=factory.staff(), data=data)
     assert "日内有案" in case.triage_reasons
+
+
+def test_a_mediator_of_another_tier_takes_the_case_at_theirs(factory: Factory, session: Session) -> None:
+    volunteer = factory.member("volunteer")
+    rows = [
+        # 30,000 元: triage says 较大 (社区法官); the ledger's mediator is a volunteer, still mediating.
+        L(date(2025, 3, 3), mediator=volunteer.display_name, result="调解中", amount="30000", follow_up=""),
+        L(date(2025, 3, 4), applicant="赵六", mediator=volunteer.display_name, amount="30000"),
+        L(date(2025, 3, 5), applicant="钱七", mediator=volunteer.display_name, amount=""),  # 轻微: fits
+    ]
+    upload = _upload(factory, ledger_xlsx(rows))
+    report = check(session, upload=upload)
+    notes = {r.number: r.notes for r in report.rows if r.status == NEW}
+    assert any("受理时定为轻微（分级建议较大，社区法官）" in n for n in notes[4])
+    assert not any("受理时定为" in n for n in notes[6])
+    _import(factory, upload)
+    open_case = session.exec(select(Case).where(Case.state == "mediating")).one()
+    assert (open_case.assignee_id, open_case.tier, open_case.severity) == (volunteer.id, "volunteer", "minor")
+    assert (open_case.severity_computed, open_case.severity_overridden) == ("major", True)
+    accept = session.exec(
+        select(CaseEvent).where(CaseEvent.case_id == open_case.id, CaseEvent.trigger == "accept")
+    ).one()
+    assert accept.data["severity"] == "minor"
+    # The volunteer may go on with it as with any case of theirs: the engine offers the next steps.
+    offered = ENGINE.available(facts_of(session, open_case), actor_for(session, volunteer))
+    assert {a.trigger for a in offered if a.allowed} >= {"record_agreement", "terminate"}
+    assert tally.stored(session) == tally.recounted(session)
 
 
 def test_only_staff_of_the_community_or_admins_import(factory: Factory, session: Session) -> None:
