@@ -132,8 +132,9 @@ def ledger_table(ledger: dict[str, Any]) -> list[str]:
     for rows, m in sorted(ledger.items(), key=lambda kv: int(kv[0])):
         lines.append(
             f"{int(rows):,}-row XLSX ({m['file_mb']} MB), measured {m['measured_at']}, load average at start "
-            f"{[round(x, 2) for x in m['load']]}. Target: each ≤ 60 s and ≤ 500 MB (peak RSS of the "
-            "process); on a shared machine the CPU seconds say what the wall time would be on an idle one."
+            f"{[round(x, 2) for x in m['load']]}. Target at 100,000 rows: each ≤ 60 s and ≤ 500 MB "
+            "(peak RSS of the process). On this shared machine wall and CPU seconds both grow with the "
+            "load (vCPUs shared); the reference below, timed in the same run, says by how much."
         )
         ref = m.get("reference")
         if ref:
@@ -150,9 +151,14 @@ def ledger_table(ledger: dict[str, Any]) -> list[str]:
                 if step not in runs:
                     continue
                 r = runs[step]
-                ok = "✅" if r["seconds"] <= 60 and r["peak_mb"] <= 500 else "❌"
+                ok = (
+                    ("✅" if r["seconds"] <= 60 and r["peak_mb"] <= 500 else "❌")
+                    if int(rows) >= 100_000
+                    else ""
+                )
                 lines.append(
-                    f"| {backend} | {label} | {r['seconds']} {ok} | {r['peak_mb']} | {r['counts']} |"
+                    f"| {backend} | {label} | {r['seconds']} {ok} | {r.get('cpu_seconds', '—')} "
+                    f"| {r['peak_mb']} | {r['counts']} |"
                 )
         lines.append("")
     return lines
