@@ -5,13 +5,14 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
+import xlsxwriter
 from sqlmodel import Session
 
 from services.ledger import LedgerError, check
@@ -222,3 +223,33 @@ def test_formulas_without_values_are_a_reason_on_their_rows(factory: Factory, se
     assert [r.status for r in report.rows] == ["new", "refused"]
     assert report.rows[1].number == 3
     assert report.rows[1].problems[0].startswith("G3 是公式，没有计算结果")
+
+
+def test_formulas_with_their_computed_values_are_read_as_values(factory: Factory, session: Session) -> None:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    titles = [
+        "受理日期",
+        "申请人",
+        "被申请人",
+        "纠纷类型",
+        "纠纷简要情况",
+        "调解结果",
+        "涉及金额",
+        "结案日期",
+    ]
+    for c, title in enumerate(titles):
+        sheet.write_string(0, c, title)
+    sheet.write_datetime(1, 0, datetime(2025, 3, 3), day)
+    for c, value in enumerate(["张三", "李四", "邻里", "噪音扰民", "调解成功"], start=1):
+        sheet.write_string(1, c, value)
+    sheet.write_formula(1, 6, "=1000+200", None, 1200)  # as Excel saves it: the formula and its value
+    sheet.write_formula(1, 7, "=A2+7", day, 45726)  # 2025-03-10, a date computed from the 受理日期
+    book.close()
+    report = check(session, upload=_upload(factory, out.getvalue()))
+    (row,) = report.rows
+    assert row.status == "new", row.problems
+    assert row.plan is not None
+    assert (row.plan.intake.claimed_amount, row.plan.closed_on) == (Decimal("1200.00"), date(2025, 3, 10))
