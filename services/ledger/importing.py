@@ -233,6 +233,7 @@ class _CaseWriter:
         """Each row's case number: the ledger's as written, else the next of the imported series."""
         out: dict[int, dict[str, Any]] = {}
         wanting: dict[int, list[RowCheck]] = {}
+        highest: dict[int, int] = {}  # per year, the last number of our own form the batch keeps
         for row in rows:
             plan = row.plan
             assert plan is not None
@@ -244,9 +245,11 @@ class _CaseWriter:
                     "number_seq": own[1] if own else None,
                 }
                 if own:
-                    keep_above(self.session, self.community_id, *own)
+                    highest[own[0]] = max(highest.get(own[0], 0), own[1])
             else:
                 wanting.setdefault(plan.accepted_on.year, []).append(row)
+        for year, seq in sorted(highest.items()):
+            keep_above(self.session, self.community_id, year, seq)
         for year, group in sorted(wanting.items()):
             last = next_seq(self.session, self.community_id, year, count=len(group), counter=IMPORTED_COUNTER)
             for seq, row in enumerate(group, start=last - len(group) + 1):
