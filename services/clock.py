@@ -39,4 +39,8 @@ def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 def days_between(start: datetime, end: datetime) -> float:
+    """Elapsed days from ``start`` to ``end``, two Python datetimes.
+
+    services.statistics.month_figures.sql_days_between measures the same between two SQL columns.
+    """
     return (end - start) / timedelta(days=1)

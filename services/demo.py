@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from services import tally
 from services.clock import local
 from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number
 from services.records import Where, new_case_values, registration_rows
+from services.statistics import live_counts
 from services.validation import id_check_digit
 from services.walks import (
     CASE_DEFAULTS,
@@ -456,7 +456,7 @@ def generate(
         counter_sql = f"INSERT INTO case_counter (community_id, year, last) VALUES ({writer.marks(3)})"
         if builder.counters:
             conn.exec_driver_sql(counter_sql, [(c, y, n) for (c, y), n in builder.counters.items()])
-        tally.rebuild(conn)
+        live_counts.rebuild(conn)
         if not writer.sqlite:
             for table in (
                 "case",

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import col, select
@@ -23,6 +24,7 @@ from services.categories import (
     update_category,
 )
 from services.communities import create_community, update_community
+from services.db import DatabaseTrouble
 from services.errors import Invalid
 from services.permissions import may_administer
 from services.policy import current_policy, update_policy
@@ -41,21 +43,22 @@ from web.admin_forms import (
 )
 from web.auth import current_actor, renew_login
 from web.database import db
+from web.errors import form_again
 from workflow import Role
 from workflow.roles import ROLE_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 ACTION_LABELS = {
-    "create_user": "新建用户",
-    "update_user": "修改用户",
-    "set_password": "设置密码",
-    "create_community": "新建社区",
-    "update_community": "修改社区",
-    "create_category": "新增纠纷类型",
-    "update_category": "修改纠纷类型",
-    "seed_categories": "导入默认纠纷类型",
-    "update_policy": "修改分级规则",
+    "create_user": _l("新建用户"),
+    "update_user": _l("修改用户"),
+    "set_password": _l("设置密码"),
+    "create_community": _l("新建社区"),
+    "update_community": _l("修改社区"),
+    "create_category": _l("新增纠纷类型"),
+    "update_category": _l("修改纠纷类型"),
+    "seed_categories": _l("导入默认纠纷类型"),
+    "update_policy": _l("修改分级规则"),
 }
 
 
@@ -109,7 +112,9 @@ def _communities() -> list[Community]:
 
 
 def _community_choices() -> list[SelectChoice]:
-    return options((c.id, f"{c.name}（{c.short_name}）") for c in _communities())
+    return options(
+        (c.id, _("%(name)s（%(short)s）", name=c.name, short=c.short_name)) for c in _communities()
+    )
 
 
 def _memberships() -> dict[int, list[int]]:
@@ -144,8 +149,12 @@ def users() -> str:
 def user_new() -> Any:
     form = UserCreateForm()
     form.communities.choices = _community_choices()
+
+    def page() -> str:
+        return render_template("admin/user_form.html", form=form, user=None)
+
     if not form.validate_on_submit():
-        return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+        return page(), 422 if form.errors else 200
     password = form.password.data or new_password()
     try:
         user = create_user(
@@ -160,7 +169,9 @@ def user_new() -> Any:
         )
     except Invalid as why:
         _show_invalid(form, why)
-        return render_template("admin/user_form.html", form=form, user=None), 422
+        return page(), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, page)
     shown = None if form.password.data else password
     return _password_page(user, shown, _("已创建用户。"))
 
@@ -199,6 +210,8 @@ def user_edit(user_id: int) -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return render_template("admin/user_form.html", **page), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: render_template("admin/user_form.html", **page))
     flash(_("已保存用户 %(name)s。", name=user.username), "success")
     return redirect(url_for("admin.users"), 303)
 
@@ -256,6 +269,10 @@ def communities() -> str:
 @bp.route("/communities/new", methods=["GET", "POST"])
 def community_new() -> Any:
     form = CommunityForm()
+
+    def page() -> str:
+        return render_template("admin/community_form.html", form=form, community=None)
+
     if form.validate_on_submit():
         try:
             create_community(
@@ -267,12 +284,12 @@ def community_new() -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已新建社区。"), "success")
             return redirect(url_for("admin.communities"), 303)
-    return render_template(
-        "admin/community_form.html", form=form, community=None
-    ), 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 @bp.route("/communities/<int:community_id>", methods=["GET", "POST"])
@@ -281,6 +298,10 @@ def community_edit(community_id: int) -> Any:
     if community is None:
         abort(404)
     form = CommunityForm(obj=community)
+
+    def page() -> str:
+        return render_template("admin/community_form.html", form=form, community=community)
+
     if form.validate_on_submit():
         try:
             update_community(
@@ -293,11 +314,12 @@ def community_edit(community_id: int) -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已保存社区。"), "success")
             return redirect(url_for("admin.communities"), 303)
-    page = render_template("admin/community_form.html", form=form, community=community)
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 # --- categories -----------------------------------------------------------------------------------------
@@ -330,6 +352,8 @@ def category_new() -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return _categories_page(form, 422)
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: _categories_page(form)[0])
     flash(_("已新增纠纷类型。"), "success")
     return redirect(url_for("admin.categories"), 303)
 
@@ -357,6 +381,12 @@ def _category_or_404(category_id: int) -> Category:
 def category_edit(category_id: int) -> Any:
     category = _category_or_404(category_id)
     form = CategoryEditForm(obj=category)
+
+    def page() -> str:
+        return render_template(
+            "admin/category_form.html", form=form, category=category, title=_("修改纠纷类型")
+        )
+
     if form.validate_on_submit():
         try:
             update_category(
@@ -368,11 +398,12 @@ def category_edit(category_id: int) -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已保存纠纷类型。"), "success")
             return redirect(url_for("admin.categories"), 303)
-    page = render_template("admin/category_form.html", form=form, category=category, title=_("修改纠纷类型"))
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 @bp.post("/categories/<int:category_id>/activate")
@@ -410,6 +441,13 @@ def policy() -> Any:
     for name in ("major_categories", "general_categories"):
         extra = [c for c in current[name] if c not in choices]
         getattr(form, name).choices = options((c, c) for c in [*choices, *extra])
+
+    def page() -> str:
+        history = _events(50, "update_policy")
+        return render_template(
+            "admin/policy.html", form=form, current=current, history=history, title=_("分级规则")
+        )
+
     if form.validate_on_submit():
         try:
             update_policy(
@@ -420,14 +458,9 @@ def policy() -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("分级规则已修改，之后登记的纠纷按新规则分级。"), "success")
             return redirect(url_for("admin.policy"), 303)
-    page = render_template(
-        "admin/policy.html",
-        form=form,
-        current=current,
-        history=_events(50, "update_policy"),
-        title=_("分级规则"),
-    )
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200

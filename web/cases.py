@@ -13,6 +13,7 @@ from models import Case, User
 from services import clock
 from services.cases import apply, facts_of
 from services.categories import active_categories
+from services.db import DatabaseTrouble
 from services.errors import NotFound, StaleCase
 from services.permissions import communities_for, has_queue, sees_full_pii, visible_case
 from services.policy import current_policy
@@ -30,7 +31,9 @@ from services.validation import mask_id_number, mask_phone
 from web import display
 from web.auth import current_actor
 from web.case_forms import TriggerForm, trigger_form
+from web.converters import db_id
 from web.database import db
+from web.errors import form_again
 from workflow import ENGINE, TRIGGERS, Availability, Refused, RiskLevel, Severity, State, Tier
 from workflow.triggers import END
 
@@ -73,8 +76,8 @@ def _filter_from_args() -> CaseFilter:
         tier=_one_of(args.get("tier"), Tier),
         severity=_one_of(args.get("severity"), Severity),
         category=(args.get("category") or "").strip()[:20] or None,
-        community_id=args.get("community_id", type=int),
-        assignee_id=args.get("assignee_id", type=int),
+        community_id=args.get("community_id", type=db_id),
+        assignee_id=args.get("assignee_id", type=db_id),
         overdue=args.get("overdue") in ("1", "y", "on"),
         month=month if parse_month(month) else None,
         q=(args.get("q") or "").strip()[:60],
@@ -97,7 +100,7 @@ def index() -> str:
     )
     return render_template(
         "cases/list.html",
-        title="案件列表",
+        title=_("案件列表"),
         page=page,
         flt=flt,
         month_error=month_error,
@@ -124,7 +127,7 @@ def mine() -> Any:
         page=request.args.get("page", 1, type=int) or 1,
         size=int(current_app.config.get("PAGE_SIZE", 20)),
     )
-    return render_template("cases/mine.html", title="我的案件", page=page, args={})
+    return render_template("cases/mine.html", title=_("我的案件"), page=page, args={})
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -286,6 +289,9 @@ def act(case_id: int) -> Any:
         return render_case(fresh, failed=form, problem=f"{stale.message}{kept}", status=409)
     except NotFound:
         abort(404)
+    except DatabaseTrouble as trouble:
+        db().rollback()
+        return form_again(trouble, lambda: render_case(load_case(case_id), failed=form)[0])
     except Refused as refused:
         if refused.field and refused.field in form:
             form[refused.field].errors = [*form[refused.field].errors, refused.message]

@@ -23,7 +23,7 @@ from typing import Any, cast
 from sqlmodel import Session, select
 
 from models import Case, Community, LedgerImport, LedgerRow, LedgerUpload, MonthSnapshot, User
-from services import clock, month_close, tally
+from services import clock
 from services.db import writing
 from services.errors import Forbidden, Invalid, NotFound
 from services.ledger.check import (
@@ -36,11 +36,12 @@ from services.ledger.check import (
     known_keys,
     used_numbers,
 )
-from services.months import Month
 from services.numbering import IMPORTED_COUNTER, format_imported_number, keep_above, next_seq, own_number
 from services.permissions import may_import_ledger
 from services.policy import current_policy
 from services.records import Row, Where, new_case_values, registration_rows
+from services.statistics import kept_months, live_counts
+from services.statistics.months import Month
 from services.walks import CASE_DEFAULTS, BulkWriter, Walk, reserve_ids, verify_path
 from workflow import Actor, CaseFacts, Policy, State, Tier
 
@@ -150,7 +151,7 @@ def _kept_months(session: Session, community_id: int) -> set[str]:
 def _take_again(session: Session, community_id: int, keys: set[str], now: datetime) -> list[str]:
     """Keep again the closed months the import dropped (月报定稿 with the history in)."""
     for key in sorted(keys):
-        month_close.take(session, Month(int(key[:4]), int(key[5:])), frozenset({community_id}), now)
+        kept_months.take(session, frozenset({community_id}), Month(int(key[:4]), int(key[5:])), now)
     return sorted(keys)
 
 
@@ -197,7 +198,7 @@ class _CaseWriter:
             agreed = sum(1 for r in fresh if r.plan and r.plan.outcome == "success")
             agreements = iter(reserve_ids(session, "agreement", agreed))
             numbers = self._numbers(fresh)
-            cells: Counter[tally.TallyKey] = Counter()
+            cells: Counter[live_counts.TallyKey] = Counter()
             days: set[date] = set()
             for row, case_id in zip(fresh, case_ids, strict=True):
                 case_row = self._case(writer, row, case_id, numbers[row.number], agreements, days)
@@ -216,8 +217,10 @@ class _CaseWriter:
                 )
             writer.write(session.connection())
             if cells:
-                session.execute(tally.UPSERT, [key._asdict() | {"n": n} for key, n in sorted(cells.items())])
-            month_close.drop(session, self.community_id, days)
+                session.execute(
+                    live_counts.UPSERT, [key._asdict() | {"n": n} for key, n in sorted(cells.items())]
+                )
+            kept_months.drop(session, self.community_id, days)
             self.months.update(Month.of_day(d).key for d in days)
         return len(fresh), len(rows) - len(fresh)
 
@@ -389,6 +392,6 @@ def _visit(plan: Planned, performed: bool) -> dict[str, Any]:
     }
 
 
-def _tally_key(values: dict[str, Any]) -> tally.TallyKey:
-    """The tally cell of a case about to be written, read by ``tally.key_of`` as from a stored case."""
-    return tally.key_of(cast(Case, SimpleNamespace(**values)))
+def _tally_key(values: dict[str, Any]) -> live_counts.TallyKey:
+    """The tally cell of a case about to be written, read by ``live_counts.key_of`` as from a stored case."""
+    return live_counts.key_of(cast(Case, SimpleNamespace(**values)))

@@ -4,8 +4,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, col, func, select
 
 from models import Case, CaseEvent, Community, User
-from services import tally
 from services.demo import generate
+from services.statistics import live_counts
 from workflow import State
 
 
@@ -35,8 +35,8 @@ def test_demo_data_is_consistent(engine: Engine, session: Session) -> None:
             text('SELECT COUNT(*) - COUNT(DISTINCT number) FROM "case" WHERE number IS NOT NULL')
         ).scalar_one()
     assert (bad_versions, last_state_mismatch, duplicate_numbers) == (0, 0, 0)
-    assert tally.stored(session) == tally.recounted(session)
-    assert sum(tally.stored(session).values()) == 1500
+    assert live_counts.stored(session) == live_counts.recounted(session)
+    assert sum(live_counts.stored(session).values()) == 1500
     chains = session.exec(select(CaseEvent).order_by(col(CaseEvent.case_id), col(CaseEvent.id))).all()
     previous: dict[int, str] = {}
     for event in chains:

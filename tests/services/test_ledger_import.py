@@ -14,13 +14,14 @@ from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from models import Agreement, Case, CaseEvent, Community, LedgerRow, MonthSnapshot, Party
-from services import month_close, tally
 from services.cases import facts_of, intake
 from services.errors import Forbidden, Invalid
 from services.ledger import IMPORTED, NEW, REFUSED, SKIPPED, check, import_upload, refused_xlsx, store_upload
-from services.months import Month
 from services.permissions import actor_for
-from services.statistics import Scope, monthly_report, trend
+from services.statistics import kept_months, live_counts
+from services.statistics.months import Month
+from services.statistics.report import monthly_report, trend
+from services.statistics.scope import Scope
 from tests.factories import Factory, bj, phone
 from tests.ledger_files import LedgerRow as L
 from tests.ledger_files import ledger_csv, ledger_xlsx, person, serial_dates_xlsx, two_row_header_xlsx
@@ -222,7 +223,7 @@ def test_import_writes_history_through_the_write_path(factory: Factory, session:
             )
         ).scalar_one()
     assert bad == 0
-    assert tally.stored(session) == tally.recounted(session)
+    assert live_counts.stored(session) == live_counts.recounted(session)
     assert session.exec(select(func.count()).select_from(LedgerRow)).one() == 5
 
 
@@ -249,14 +250,14 @@ def test_statistics_of_a_past_month_equal_hand_counts(factory: Factory, session:
 
 def test_kept_months_the_import_touches_are_taken_again(factory: Factory, session: Session) -> None:
     community = factory.default_community()
-    month_close.take(session, MARCH, frozenset({community.id or 0}))
+    kept_months.take(session, frozenset({community.id or 0}), MARCH)
     assert (
-        month_close.load(session, MARCH, frozenset({community.id or 0}))[community.id or 0].counts["accepted"]
+        kept_months.load(session, frozenset({community.id or 0}), MARCH)[community.id or 0].counts["accepted"]
         == 0
     )  # type: ignore[index]
     result = _import(factory, _upload(factory, ledger_xlsx(_march_ledger(_mediator(factory).display_name))))
     assert "2025-03" in result.months_taken_again
-    kept = month_close.load(session, MARCH, frozenset({community.id or 0}))
+    kept = kept_months.load(session, frozenset({community.id or 0}), MARCH)
     assert kept is not None and kept[community.id or 0].counts["accepted"] == 5
     assert session.exec(select(MonthSnapshot).where(MonthSnapshot.month == "2025-04")).first() is None
 
@@ -358,7 +359,7 @@ def test_a_mediator_of_another_tier_takes_the_case_at_theirs(factory: Factory, s
     # The volunteer may go on with it as with any case of theirs: the engine offers the next steps.
     offered = ENGINE.available(facts_of(session, open_case), actor_for(session, volunteer))
     assert {a.trigger for a in offered if a.allowed} >= {"record_agreement", "terminate"}
-    assert tally.stored(session) == tally.recounted(session)
+    assert live_counts.stored(session) == live_counts.recounted(session)
 
 
 def test_only_staff_of_the_community_or_admins_import(factory: Factory, session: Session) -> None:
@@ -406,7 +407,7 @@ def test_a_batch_that_fails_writes_nothing_and_the_batches_before_it_stay(
         session.rollback()
         assert session.exec(select(func.count()).select_from(Case)).one() == 2
         assert session.exec(select(func.count()).select_from(LedgerRow)).one() == 2
-        assert tally.stored(session) == tally.recounted(session)
+        assert live_counts.stored(session) == live_counts.recounted(session)
     finally:
         session.rollback()  # the session's reads hold a lock DROP TRIGGER waits for (PostgreSQL)
         with session.get_bind().begin() as conn:
