@@ -234,10 +234,13 @@ def _field_text(f: Field, value: Any) -> str:
 
 def shown(value: Any) -> Markup:
     """A label as the page shows it, people's words in it marked ``data-i18n-keep``: a ``Text`` is ours,
-    translated, the words filled into it (a category, a street) kept as typed (numbers are ours); a
-    plain string is people's words."""
+    translated, the words filled into it (a category, a street) kept as typed (numbers are ours), a
+    ``Text`` filled into it ours again; a plain string is people's words."""
     if isinstance(value, Text):
-        params = {k: keep(v) if any(c.isalpha() for c in str(v)) else v for k, v in value.params.items()}
+        params = {
+            k: shown(v) if isinstance(v, Text) else keep(v) if any(c.isalpha() for c in str(v)) else v
+            for k, v in value.params.items()
+        }
         translated = Markup(escape(translate(value.msgid, value.context)))
         return translated % params if params else translated
     return keep(value)

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from services.ledger.reading import Cell
 from workflow.errors import Refused
 from workflow.fields import FIRST_YEAR, LAST_YEAR, Field, clean
-from workflow.text import _
+from workflow.text import Text, _
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01; Excel's phantom 1900-02-29 is before any ledger
 _SERIALS = (2, 73415)  # 1900-01-01 … 2100-12-31
@@ -23,7 +23,11 @@ AMOUNT = Field("amount", _("金额"), "money", required=False)
 
 
 class CellProblem(ValueError):
-    """What is wrong with a cell, for the person who will fix the row."""
+    """What is wrong with a cell, for the person who will fix the row (shown in their language)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 def text_of(cell: Cell) -> str:
@@ -60,25 +64,29 @@ def day_of(cell: Cell) -> date | None:
     if found:
         year, month, day = (int(g) for g in found.groups())
         if year < 100:
-            raise CellProblem(f"年份须写全 4 位：{text}")
+            raise CellProblem(_("年份须写全 4 位：%(text)s").of(text=text))
         try:
             return _in_range(date(year, month, day))
         except ValueError:
-            raise CellProblem(f"日期不存在：{text}") from None
+            raise CellProblem(_("日期不存在：%(text)s").of(text=text)) from None
     if _MONTH_ONLY.match(text):
-        raise CellProblem(f"日期不完整（缺少日）：{text}")
-    raise CellProblem(f"无法识别的日期：{text}（可写作 2025-03-04、2025.3.4 或 2025年3月4日）")
+        raise CellProblem(_("日期不完整（缺少日）：%(text)s").of(text=text))
+    raise CellProblem(
+        _("无法识别的日期：%(text)s（可写作 2025-03-04、2025.3.4 或 2025年3月4日）").of(text=text)
+    )
 
 
 def _serial(value: float, text: str) -> date:
     if not _SERIALS[0] <= value <= _SERIALS[1]:
-        raise CellProblem(f"无法识别的日期：{text}")
+        raise CellProblem(_("无法识别的日期：%(text)s").of(text=text))
     return _in_range(EXCEL_EPOCH + timedelta(days=int(value)))
 
 
 def _in_range(day: date) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise CellProblem(f"日期超出范围（{FIRST_YEAR}–{LAST_YEAR} 年）：{day.isoformat()}")
+        raise CellProblem(
+            _("日期超出范围（%(first)s–%(last)s 年）：%(day)s").of(first=FIRST_YEAR, last=LAST_YEAR, day=day)
+        )
     return day
 
 
@@ -97,13 +105,13 @@ def amount_of(cell: Cell) -> Decimal | None:
         try:
             raw = str(Decimal(raw) * factor)
         except InvalidOperation:
-            raise CellProblem(f"金额不是数字：{text}") from None
+            raise CellProblem(_("金额不是数字：%(text)s").of(text=text)) from None
     if Decimal(raw) < 0:
-        raise CellProblem(f"金额不能为负数：{text_of(cell)}")
+        raise CellProblem(_("金额不能为负数：%(text)s").of(text=text_of(cell)))
     try:
         value: Decimal | None = clean((AMOUNT,), {"amount": raw})["amount"]
     except Refused:
-        raise CellProblem(f"金额超出范围：{text_of(cell)}") from None
+        raise CellProblem(_("金额超出范围：%(text)s").of(text=text_of(cell))) from None
     return value
 
 
@@ -113,7 +121,7 @@ def count_of(cell: Cell) -> int | None:
     if text in _BLANK:
         return None
     if not text.isdigit() or int(text) > 100000:
-        raise CellProblem(f"人数须为整数：{text_of(cell)}")
+        raise CellProblem(_("人数须为整数：%(text)s").of(text=text_of(cell)))
     return int(text)
 
 

@@ -41,9 +41,10 @@ from services.validation import id_number_problem, is_mobile
 from services.walks import SEVERITY_OF
 from workflow import Policy, Severity, State, Tier, TriageFacts, TriageResult, triage
 from workflow.roles import TIER_ORDER
+from workflow.text import Text, _
 
 NEW, IMPORTED, REFUSED, SKIPPED = "new", "imported", "refused", "skipped"
-STATUS_LABELS = {NEW: "将导入", IMPORTED: "已导入过", REFUSED: "不能导入", SKIPPED: "跳过"}
+STATUS_LABELS = {NEW: _("将导入"), IMPORTED: _("已导入过"), REFUSED: _("不能导入"), SKIPPED: _("跳过")}
 _TOTAL_WORDS = (
     "合计",
     "总计",
@@ -95,8 +96,8 @@ class Planned:
 class RowCheck:
     number: int  # the row's number in the sheet
     status: str
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Text] = field(default_factory=list)  # shown in the reader's language (web.display.shown)
+    notes: list[Text] = field(default_factory=list)
     plan: Planned | None = None
     key: str = ""
     cells: list[Cell] | None = None  # kept for refused rows (the file of refused rows shows them)
@@ -120,10 +121,10 @@ class CheckReport:
     header_rows: tuple[int, ...]
     columns: list[Column]
     vocabulary: Vocabulary
-    blocking: list[str] = field(default_factory=list)
+    blocking: list[Text] = field(default_factory=list)
     rows: list[RowCheck] = field(default_factory=list)
     values: dict[str, list[ValueSeen]] = field(default_factory=dict)
-    titles: list[str] = field(default_factory=list)
+    titles: list[str | Text] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -165,7 +166,7 @@ def first_ledger_sheet(content: bytes, filename: str, remembered: Mapping[str, s
                 failure = failure or why
     finally:
         found.close()  # lets the workbook go
-    raise failure or LedgerError("文件里没有工作表。")
+    raise failure or LedgerError(_("文件里没有工作表。"))
 
 
 def check(
@@ -202,10 +203,9 @@ def check(
         blocking,
         titles=[c.title for c in layout.columns],
     )
-    missing = layout.missing()
-    if missing:
+    for label in layout.missing():
         report.blocking.append(
-            "还没有对应到以下必需的列：" + "、".join(missing) + "。请在对应页中为它们选择列。"
+            _("还没有对应到必需的列「%(field)s」：请在对应页中为它选择一列。").of(field=label)
         )
     if report.blocking:
         return report
@@ -264,52 +264,59 @@ class _RowChecker:
             if name in self.columns
         }
 
-    def day(self, cells: list[Cell], name: str, problems: list[str]) -> date | None:
+    def day(self, cells: list[Cell], name: str, problems: list[Text]) -> date | None:
         try:
             day = day_of(self.cell(cells, name))
         except CellProblem as why:
-            problems.append(f"{BY_NAME[name].label}：{why}")
+            problems.append(_("%(field)s：%(why)s").of(field=BY_NAME[name].label, why=why.text))
             return None
         if day is not None and day > self.today:
-            problems.append(f"{BY_NAME[name].label}晚于今天：{day.isoformat()}")
+            problems.append(_("%(field)s晚于今天：%(day)s").of(field=BY_NAME[name].label, day=day))
             return None
         return day
 
     def row(self, number: int, cells: list[Cell]) -> RowCheck:
         first = next((text_of(c) for c in cells if text_of(c)), "")
         if first.replace(" ", "").startswith(_TOTAL_WORDS):
-            return RowCheck(number, SKIPPED, notes=[f"合计或表尾行（{first[:20]}），跳过"])
-        problems: list[str] = []
-        notes: list[str] = []
+            return RowCheck(
+                number, SKIPPED, notes=[_("合计或表尾行（%(first)s），跳过").of(first=first[:20])]
+            )
+        problems: list[Text] = []
+        notes: list[Text] = []
         if number in self.formulas:
-            cells_text = "、".join(self.formulas[number][:5])
             problems.append(
-                f"{cells_text} 是公式，没有计算结果：请在 Excel 中打开并保存，或复制后「粘贴为数值」"
+                _("%(cells)s 是公式，没有计算结果：请在 Excel 中打开并保存，或复制后「粘贴为数值」").of(
+                    cells=" ".join(self.formulas[number][:5])
+                )
             )
         plan = self.plan(cells, problems, notes)
         if problems or plan is None:
             return RowCheck(number, REFUSED, problems, notes, cells=cells)
         return RowCheck(number, NEW, problems, notes, plan, _identity(plan))
 
-    def plan(self, cells: list[Cell], problems: list[str], notes: list[str]) -> Planned | None:
+    def plan(self, cells: list[Cell], problems: list[Text], notes: list[Text]) -> Planned | None:
         accepted_on, closed_on = self.dates(cells, problems)
         result_text, outcome = self.value(cells, "result")
         if outcome is None:
             problems.append(
-                f"调解结果「{result_text}」无法对应（调解成功、调解不成、撤回或未结），请在对应页中选择"
+                _("调解结果「%(text)s」无法对应（调解成功、调解不成、撤回或未结），请在对应页中选择").of(
+                    text=result_text
+                )
             )
         intake = self.intake(cells, problems)
         agreed_amount = self.amount(cells, "agreed_amount", problems)
         mediator, mediator_id = self.mediator(cells, problems)
         number = text_of(self.cell(cells, "number"))
         if len(number) > 60:
-            problems.append("案件编号超过 60 个字")
+            problems.append(_("案件编号超过 60 个字"))
         follow_up_text, follow_up = self.value(cells, "follow_up")
         if follow_up is None:
-            problems.append(f"回访情况「{follow_up_text}」无法对应，请在对应页中选择")
+            problems.append(_("回访情况「%(text)s」无法对应，请在对应页中选择").of(text=follow_up_text))
         kind_text, kind = self.value(cells, "agreement_kind")
         if outcome == "success" and kind is None:
-            problems.append(f"协议形式「{kind_text}」无法对应（书面或口头），请在对应页中选择")
+            problems.append(
+                _("协议形式「%(text)s」无法对应（书面或口头），请在对应页中选择").of(text=kind_text)
+            )
         if problems or accepted_on is None or outcome is None or intake is None:
             return None
         follow_up = follow_up or "none"
@@ -317,14 +324,14 @@ class _RowChecker:
         state = _state(outcome, follow_up, mediator_id)
         if state is State.DEFAULTED and mediator_id is None:
             problems.append(
-                "回访未履行的案件须对应系统中的调解员（在对应页的「调解员」中选择），导入后由其继续办理"
+                _("回访未履行的案件须对应系统中的调解员（在对应页的「调解员」中选择），导入后由其继续办理")
             )
         if problems:
             return None
         if outcome != "open" and closed_on is None:
-            notes.append("结案日期为空，按受理日期记")
+            notes.append(_("结案日期为空，按受理日期记"))
         if state is State.ACCEPTED and mediator:
-            notes.append(f"调解员「{mediator}」不是本社区的系统用户：导入后待指派")
+            notes.append(_("调解员「%(name)s」不是本社区的系统用户：导入后待指派").of(name=mediator))
         remark = text_of(self.cell(cells, "remark"))
         return Planned(
             intake,
@@ -344,33 +351,41 @@ class _RowChecker:
             state,
         )
 
-    def dates(self, cells: list[Cell], problems: list[str]) -> tuple[date | None, date | None]:
+    def dates(self, cells: list[Cell], problems: list[Text]) -> tuple[date | None, date | None]:
+        before = len(problems)
         accepted_on = self.day(cells, "accepted_on", problems)
-        if accepted_on is None and not any(p.startswith("受理日期") for p in problems):
-            problems.append("缺少受理日期")
+        if accepted_on is None and len(problems) == before:  # blank (a bad date has said why)
+            problems.append(_("缺少受理日期"))
         closed_on = self.day(cells, "closed_on", problems)
         if accepted_on and closed_on and closed_on < accepted_on:
-            problems.append(f"结案日期 {closed_on.isoformat()} 早于受理日期 {accepted_on.isoformat()}")
+            problems.append(
+                _("结案日期 %(closed)s 早于受理日期 %(accepted)s").of(closed=closed_on, accepted=accepted_on)
+            )
         return accepted_on, closed_on
 
-    def intake(self, cells: list[Cell], problems: list[str]) -> IntakeInput | None:
+    def intake(self, cells: list[Cell], problems: list[Text]) -> IntakeInput | None:
         """The complaint as intake would take it: category, source, facts, parties, amount, people."""
         category_text, category = self.value(cells, "category")
         if category is None:
-            what = f"「{category_text}」不在本系统的纠纷类型中" if category_text else "为空"
-            problems.append(f"纠纷类型{what}，请在对应页中选择对应的类型")
-        _, source = self.value(cells, "source")
+            problems.append(
+                _("纠纷类型「%(text)s」不在本系统的纠纷类型中，请在对应页中选择对应的类型").of(
+                    text=category_text
+                )
+                if category_text
+                else _("纠纷类型为空，请在对应页中选择对应的类型")
+            )
+        _source_text, source = self.value(cells, "source")
         if source is None:
-            problems.append("案件来源无法对应，请在对应页中选择")
+            problems.append(_("案件来源无法对应，请在对应页中选择"))
         facts = text_of(self.cell(cells, "facts"))
         if not facts:
-            problems.append("缺少纠纷简要情况")
+            problems.append(_("缺少纠纷简要情况"))
         parties = self.parties(cells, problems)
         amount = self.amount(cells, "amount", problems)
         try:
             people = count_of(self.cell(cells, "people"))
         except CellProblem as why:
-            problems.append(f"涉及人数：{why}")
+            problems.append(_("%(field)s：%(why)s").of(field=BY_NAME["people"].label, why=why.text))
             people = None
         if category is None or source is None:
             return None
@@ -384,40 +399,46 @@ class _RowChecker:
             people_involved=people or 0,
         )
 
-    def mediator(self, cells: list[Cell], problems: list[str]) -> tuple[str, int | None]:
+    def mediator(self, cells: list[Cell], problems: list[Text]) -> tuple[str, int | None]:
         """The mediator's name as written, and the user it maps to (None: not a user here)."""
         name = text_of(self.cell(cells, "mediator"))
         if len(name) > MAX_NAME:
-            problems.append(f"调解员姓名超过 {MAX_NAME} 个字")
-        _, value = self.value(cells, "mediator")
+            problems.append(_("调解员姓名超过 %(most)s 个字").of(most=MAX_NAME))
+        _name, value = self.value(cells, "mediator")
         return name, int(value) if value not in (None, NOT_A_USER) else None
 
-    def parties(self, cells: list[Cell], problems: list[str]) -> list[PartyInput]:
+    def parties(self, cells: list[Cell], problems: list[Text]) -> list[PartyInput]:
         applicants = names_of(self.cell(cells, "applicant"))
         respondents = names_of(self.cell(cells, "respondent"))
         if "respondent" not in self.columns and len(applicants) > 1:  # one 当事人 column: 张三、李四
             applicants, respondents = applicants[:1], applicants[1:]
         if not applicants:
-            problems.append("缺少申请人（当事人）")
+            problems.append(_("缺少申请人（当事人）"))
         if not respondents:
             problems.append(
-                "缺少被申请人" if "respondent" in self.columns else "当事人只有一人：须有申请人和被申请人"
+                _("缺少被申请人")
+                if "respondent" in self.columns
+                else _("当事人只有一人：须有申请人和被申请人")
             )
         names = applicants + respondents
         if any(len(n) > MAX_NAME for n in names):
-            problems.append(f"当事人姓名超过 {MAX_NAME} 个字")
+            problems.append(_("当事人姓名超过 %(most)s 个字").of(most=MAX_NAME))
         phones = numbers_of(self.cell(cells, "phone"))
         ids = [n.upper() for n in numbers_of(self.cell(cells, "id_number"))]
-        for label, found in (("联系电话", phones), ("身份证号", ids)):
+        for name, found in (("phone", phones), ("id_number", ids)):
             if len(found) > len(names):
-                problems.append(f"{label}有 {len(found)} 个，多于当事人人数（{len(names)}）")
+                problems.append(
+                    _("%(field)s有 %(found)s 个，多于当事人人数（%(parties)s）").of(
+                        field=BY_NAME[name].label, found=len(found), parties=len(names)
+                    )
+                )
         for i, phone in enumerate(phones, start=1):
             if not is_mobile(phone):
-                problems.append(f"联系电话（第 {i} 个）不是 11 位手机号码")
+                problems.append(_("联系电话（第 %(n)s 个）不是 11 位手机号码").of(n=i))
         for i, number in enumerate(ids, start=1):
             problem = id_number_problem(number, self.today)
-            if problem:
-                problems.append(f"身份证号（第 {i} 个）：{problem}")
+            if problem:  # said already, in the reader's language
+                problems.append(_("身份证号（第 %(n)s 个）：%(why)s").of(n=i, why=Text(problem)))
         roles = ["applicant"] * len(applicants) + ["respondent"] * len(respondents)
         return [
             PartyInput(
@@ -429,15 +450,15 @@ class _RowChecker:
             for i, (role, name) in enumerate(zip(roles, names, strict=True))
         ]
 
-    def amount(self, cells: list[Cell], name: str, problems: list[str]) -> Decimal | None:
+    def amount(self, cells: list[Cell], name: str, problems: list[Text]) -> Decimal | None:
         try:
             return amount_of(self.cell(cells, name))
         except CellProblem as why:
-            problems.append(f"{BY_NAME[name].label}：{why}")
+            problems.append(_("%(field)s：%(why)s").of(field=BY_NAME[name].label, why=why.text))
             return None
 
     def visit_day(
-        self, outcome: str, follow_up: str, text: str, agreed_on: date, problems: list[str]
+        self, outcome: str, follow_up: str, text: str, agreed_on: date, problems: list[Text]
     ) -> date | None:
         """The day of the follow-up: a date written in the 回访 text, else the day the case was closed."""
         if outcome != "success" or follow_up == "none":
@@ -445,7 +466,9 @@ class _RowChecker:
         written = [d for d in dates_in(text) if d <= self.today]
         day = written[-1] if written else agreed_on
         if day < agreed_on:
-            problems.append(f"回访日期 {day.isoformat()} 早于结案日期 {agreed_on.isoformat()}")
+            problems.append(
+                _("回访日期 %(visited)s 早于结案日期 %(closed)s").of(visited=day, closed=agreed_on)
+            )
         return day
 
 
@@ -478,7 +501,7 @@ def _identity(plan: Planned) -> str:
     return "h:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def _refuse(row: RowCheck, why: str) -> None:
+def _refuse(row: RowCheck, why: Text) -> None:
     row.status = REFUSED
     row.problems.append(why)
 
@@ -490,8 +513,12 @@ def _duplicates(rows: list[RowCheck]) -> None:
         if row.status != NEW:
             continue
         if row.key in first:
-            what = "案件编号" if row.key.startswith("no:") else "受理日期、当事人和纠纷情况"
-            _refuse(row, f"与第 {first[row.key]} 行重复（{what}相同）")
+            same = (
+                _("与第 %(row)s 行重复（案件编号相同）")
+                if row.key.startswith("no:")
+                else _("与第 %(row)s 行重复（受理日期、当事人和纠纷情况相同）")
+            )
+            _refuse(row, same.of(row=first[row.key]))
         else:
             first[row.key] = row.number
 
@@ -509,9 +536,9 @@ def _against_database(session: Session, community_id: int, rows: list[RowCheck])
     for row in new:
         if row.key in imported:
             row.status = IMPORTED
-            row.notes.append("此行已导入过，不再重复导入")
+            row.notes.append(_("此行已导入过，不再重复导入"))
         elif row.plan and row.plan.number in numbers:
-            _refuse(row, f"案件编号「{row.plan.number}」已被本社区的其他案件使用")
+            _refuse(row, _("案件编号「%(number)s」已被本社区的其他案件使用").of(number=row.plan.number))
 
 
 def known_keys(session: Session, community_id: int, keys: list[str]) -> set[str]:
@@ -574,8 +601,13 @@ def _fit_mediator(row: RowCheck, plan: Planned, vocabulary: Vocabulary) -> None:
     took = min(held, key=lambda t: (abs(TIER_ORDER.index(t) - at), -TIER_ORDER.index(t)))
     plan.severity = SEVERITY_OF[took]
     row.notes.append(
-        f"调解员「{plan.mediator}」是{took.label}：受理时定为{plan.severity.label}"
-        f"（分级建议{plan.triage.severity.label}，{graded.label}）"
+        _("调解员「%(name)s」是%(tier)s：受理时定为%(severity)s（分级建议%(graded)s，%(graded_tier)s）").of(
+            name=plan.mediator,
+            tier=took.label,
+            severity=plan.severity.label,
+            graded=plan.triage.severity.label,
+            graded_tier=graded.label,
+        )
     )
 
 

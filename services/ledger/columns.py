@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services.ledger.reading import Cell, LedgerError, Sheet
+from workflow.text import Text, _, _p
 
 HEADER_SCAN = 30  # rows looked at for the header (title rows, a blank row or two, the header)
 
@@ -15,42 +16,42 @@ HEADER_SCAN = 30  # rows looked at for the header (title rows, a blank row or tw
 @dataclass(frozen=True)
 class LedgerField:
     name: str
-    label: str
-    aliases: tuple[str, ...]
+    label: Text
+    aliases: tuple[str, ...]  # the header spellings of Chinese ledgers (data, never translated)
     required: bool = False
 
 
 FIELDS: tuple[LedgerField, ...] = (
-    LedgerField("seq", "序号", ("序号", "编号序号", "顺序号", "No")),
+    LedgerField("seq", _("序号"), ("序号", "编号序号", "顺序号", "No")),
     LedgerField(
         "accepted_on",
-        "受理日期",
+        _("受理日期"),
         ("受理日期", "登记日期", "收案日期", "受理时间", "登记时间", "立案日期", "日期", "时间", "排查日期"),
         required=True,
     ),
     LedgerField(
-        "number", "案件编号", ("案件编号", "案号", "编号", "卷宗号", "案卷号", "调解案号", "文书编号")
+        "number", _("案件编号"), ("案件编号", "案号", "编号", "卷宗号", "案卷号", "调解案号", "文书编号")
     ),
     LedgerField(
         "applicant",
-        "申请人（当事人）",
+        _("申请人（当事人）"),
         ("申请人", "当事人", "申请方", "当事人姓名", "申请人姓名", "甲方", "纠纷当事人", "当事人双方"),
         required=True,
     ),
-    LedgerField("respondent", "被申请人", ("被申请人", "被申请方", "对方当事人", "乙方", "被申请人姓名")),
+    LedgerField("respondent", _("被申请人"), ("被申请人", "被申请方", "对方当事人", "乙方", "被申请人姓名")),
     LedgerField(
-        "phone", "联系电话", ("联系电话", "电话", "联系方式", "手机", "手机号", "电话号码", "手机号码")
+        "phone", _("联系电话"), ("联系电话", "电话", "联系方式", "手机", "手机号", "电话号码", "手机号码")
     ),
-    LedgerField("id_number", "身份证号", ("身份证号", "身份证号码", "证件号码", "身份证", "公民身份号码")),
+    LedgerField("id_number", _("身份证号"), ("身份证号", "身份证号码", "证件号码", "身份证", "公民身份号码")),
     LedgerField(
         "category",
-        "纠纷类型",
+        _p("one", "纠纷类型"),
         ("纠纷类型", "类别", "纠纷类别", "案件类型", "纠纷种类", "类型", "矛盾类型", "案由"),
         required=True,
     ),
     LedgerField(
         "facts",
-        "纠纷简要情况",
+        _("纠纷简要情况"),
         (
             "纠纷简要情况",
             "主要事实",
@@ -67,26 +68,26 @@ FIELDS: tuple[LedgerField, ...] = (
         required=True,
     ),
     LedgerField(
-        "mediator", "调解员", ("调解员", "承办人", "经办人", "主持人", "调解人", "调解人员", "承办调解员")
+        "mediator", _("调解员"), ("调解员", "承办人", "经办人", "主持人", "调解人", "调解人员", "承办调解员")
     ),
     LedgerField(
         "result",
-        "调解结果",
+        _("调解结果"),
         ("调解结果", "是否成功", "调解情况", "处理结果", "结果", "化解情况", "调处结果", "办理结果"),
         required=True,
     ),
-    LedgerField("agreement_kind", "协议形式", ("协议形式", "协议类型", "协议方式")),
+    LedgerField("agreement_kind", _("协议形式"), ("协议形式", "协议类型", "协议方式")),
     LedgerField(
-        "amount", "涉及金额（元）", ("涉及金额", "标的额", "争议金额", "金额", "涉案金额", "标的金额")
+        "amount", _("涉及金额（元）"), ("涉及金额", "标的额", "争议金额", "金额", "涉案金额", "标的金额")
     ),
-    LedgerField("agreed_amount", "协议金额（元）", ("协议金额", "履行金额", "调解金额", "协议涉及金额")),
+    LedgerField("agreed_amount", _("协议金额（元）"), ("协议金额", "履行金额", "调解金额", "协议涉及金额")),
     LedgerField(
-        "closed_on", "结案日期", ("结案日期", "办结日期", "调结日期", "结案时间", "办结时间", "化解日期")
+        "closed_on", _("结案日期"), ("结案日期", "办结日期", "调结日期", "结案时间", "办结时间", "化解日期")
     ),
-    LedgerField("follow_up", "回访情况", ("回访情况", "回访", "回访记录", "履行情况", "回访结果")),
-    LedgerField("source", "案件来源", ("案件来源", "来源", "纠纷来源", "受理方式")),
-    LedgerField("people", "涉及人数", ("涉及人数", "人数", "当事人人数")),
-    LedgerField("remark", "备注", ("备注", "说明", "附注")),
+    LedgerField("follow_up", _("回访情况"), ("回访情况", "回访", "回访记录", "履行情况", "回访结果")),
+    LedgerField("source", _("案件来源"), ("案件来源", "来源", "纠纷来源", "受理方式")),
+    LedgerField("people", _("涉及人数"), ("涉及人数", "人数", "当事人人数")),
+    LedgerField("remark", _("备注"), ("备注", "说明", "附注")),
 )
 BY_NAME: dict[str, LedgerField] = {f.name: f for f in FIELDS}
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
@@ -98,7 +99,7 @@ def normalize(text: str) -> str:
     return re.sub(r"[（(][^）)]*[）)]$", "", text)
 
 
-_ALIASES: dict[str, str] = {normalize(a): f.name for f in FIELDS for a in (f.label, *f.aliases)}
+_ALIASES: dict[str, str] = {normalize(a): f.name for f in FIELDS for a in (f.label.msgid, *f.aliases)}
 _BY_LENGTH = sorted(_ALIASES, key=len, reverse=True)
 
 
@@ -122,7 +123,7 @@ def field_for_header(text: str) -> str | None:
 class Column:
     index: int
     key: str  # the header text (with #2, #3 for a repeated one): what a mapping remembers
-    title: str  # as shown to people
+    title: str | Text  # as shown to people: the header as written, or ours for a column without one
     field: str | None = None
 
 
@@ -137,8 +138,8 @@ class Layout:
     def field_columns(self) -> dict[str, int]:
         return {c.field: c.index for c in self.columns if c.field}
 
-    def missing(self) -> list[str]:
-        """Required fields no column is mapped to."""
+    def missing(self) -> list[Text]:
+        """Required fields no column is mapped to (their labels)."""
         mapped = {c.field for c in self.columns}
         return [BY_NAME[name].label for name in REQUIRED if name not in mapped]
 
@@ -170,9 +171,14 @@ def find_layout(sheet: Sheet, remembered: Mapping[str, str]) -> Layout:
         if score > best_score:
             best, best_score = i, score
     if best < 0:
+        examples = "、".join(
+            BY_NAME[n].aliases[0] for n in ("accepted_on", "applicant", "category", "result")
+        )
         raise LedgerError(
-            f"在工作表「{sheet.name}」的前 {HEADER_SCAN} 行中找不到表头：没有一行有两个以上可识别的列名"
-            "（如 受理日期、当事人、纠纷类型、调解结果）。请确认文件是调解台账，并且表头只占一两行。"
+            _(
+                "在工作表「%(sheet)s」的前 %(rows)s 行中找不到表头：没有一行有两个以上可识别的列名"
+                "（如 %(examples)s）。请确认文件是调解台账，并且表头只占一两行。"
+            ).of(sheet=sheet.name, rows=HEADER_SCAN, examples=examples)
         )
     number, top = sheet.rows[best]
     width = sheet.width
@@ -213,7 +219,7 @@ def _columns(titles: list[str], remembered: Mapping[str, str]) -> list[Column]:
         base = title or f"第{index + 1}列"
         seen[base] = seen.get(base, 0) + 1
         key = base if seen[base] == 1 else f"{base}#{seen[base]}"
-        columns.append(Column(index, key, title or f"（第{index + 1}列，无列名）"))
+        columns.append(Column(index, key, title or _("（第%(n)s列，无列名）").of(n=index + 1)))
     used: set[str] = set()
     for column in columns:  # remembered first, then guesses; one column per field
         chosen = remembered.get(column.key)
@@ -230,25 +236,26 @@ def _columns(titles: list[str], remembered: Mapping[str, str]) -> list[Column]:
     return columns
 
 
-def apply_choices(layout: Layout, choices: Mapping[str, str]) -> list[str]:
+def apply_choices(layout: Layout, choices: Mapping[str, str]) -> list[Text]:
     """Set the columns' fields as a person chose them (column key → field, "" for none); returns problems."""
     problems = []
-    by_field: dict[str, str] = {}
+    by_field: dict[str, str | Text] = {}
     for column in layout.columns:
         if column.key not in choices:
             continue
         chosen = choices[column.key] or None
         if chosen is not None and chosen not in BY_NAME:
-            problems.append(f"列「{column.title}」的对应项无效。")
+            problems.append(_("列「%(column)s」的对应项无效。").of(column=column.title))
             continue
         column.field = chosen
     for column in layout.columns:
         if column.field is None:
             continue
         if column.field in by_field:
-            label = BY_NAME[column.field].label
             problems.append(
-                f"「{label}」同时对应了「{by_field[column.field]}」和「{column.title}」两列，只能选一列。"
+                _("「%(field)s」同时对应了「%(first)s」和「%(second)s」两列，只能选一列。").of(
+                    field=BY_NAME[column.field].label, first=by_field[column.field], second=column.title
+                )
             )
             column.field = None
         else:

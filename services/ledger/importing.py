@@ -44,6 +44,7 @@ from services.statistics import kept_months, live_counts
 from services.statistics.months import Month
 from services.walks import CASE_DEFAULTS, BulkWriter, Walk, reserve_ids, verify_path
 from workflow import Actor, CaseFacts, Policy, State, Tier
+from workflow.text import say
 
 BATCH = 2000
 log = logging.getLogger(__name__)
@@ -87,12 +88,12 @@ def import_upload(
     now = now or clock.now()
     upload = session.get(LedgerUpload, upload_id)
     if upload is None:
-        raise NotFound("找不到该上传的台账。")
+        raise NotFound(say("找不到该上传的台账。"))
     if who is not None and not may_import_ledger(who, upload.community_id):
-        raise Forbidden("您无权为该社区导入台账。")
+        raise Forbidden(say("您无权为该社区导入台账。"))
     report = check(session, upload=upload, today=clock.local_date(now))
     if report.blocking:
-        raise Invalid(report.blocking[0])
+        raise Invalid(str(report.blocking[0]))
     community = session.get(Community, upload.community_id)
     assert community is not None and community.id is not None
     actor_id = actor.id if actor is not None else None
@@ -107,15 +108,18 @@ def import_upload(
     new = [r for r in report.rows if r.status == NEW]
     counts = Counter(r.status for r in report.rows)
     created = skipped = 0
-    stopped: str | None = None
+    stopped: dict[str, Any] | None = None
     for number, rows in enumerate(_batches(new, batch), start=1):
         try:
             made, already = writer.write_batch(rows)
         except Exception as exc:  # the database's or the driver's: nothing of this batch was kept
             log.exception("ledger import %s stopped at batch %s", run_id, number)
-            stopped = (
-                f"第 {number} 批（第 {rows[0].number}–{rows[-1].number} 行）写入失败：{type(exc).__name__}"
-            )
+            stopped = {
+                "batch": number,
+                "first": rows[0].number,
+                "last": rows[-1].number,
+                "error": type(exc).__name__,
+            }
             break
         created, skipped = created + made, skipped + already
     taken = _take_again(session, community.id, kept_before & writer.months, now)
@@ -132,8 +136,13 @@ def import_upload(
         session.add(done)
     if stopped:
         raise Invalid(
-            f"导入中断：{stopped}。已写入 {created} 件（此前的批次保留，这一批没有写入任何内容）；"
-            "再次导入会接着导入其余的行。"
+            say(
+                "导入中断：第 %(batch)s 批（第 %(first)s–%(last)s 行）写入失败（%(error)s）。"
+                "已写入 %(created)s 件（此前的批次保留，这一批没有写入任何内容）；"
+                "再次导入会接着导入其余的行。",
+                created=created,
+                **stopped,
+            )
         )
     return ImportResult(run_id, created, counts[IMPORTED] + skipped, counts["refused"], taken, report)
 

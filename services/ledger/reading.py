@@ -22,18 +22,32 @@ from typing import Any
 import python_calamine as calamine
 
 from services.errors import Invalid
+from workflow.text import Text, _
 
 Cell = str | float | int | bool | date | datetime | time | timedelta | None
 MAX_ROWS = 200_000
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_NOT_TABLES = ((b"%PDF", "PDF 文件"), (b"\x89PNG", "图片"), (b"\xff\xd8\xff", "图片"), (b"GIF8", "图片"))
-ACCEPTED = "Excel 表格（.xlsx、.xls）、ODS 或 CSV 文件"
+_NOT_TABLES = (
+    (b"%PDF", _("PDF 文件")),
+    (b"\x89PNG", _("图片")),
+    (b"\xff\xd8\xff", _("图片")),
+    (b"GIF8", _("图片")),
+)
+ACCEPTED = _("Excel 表格（.xlsx、.xls）、ODS 或 CSV 文件")
 
 
 class LedgerError(Invalid):
-    """A file that cannot be read as a ledger; the message says why and what to do."""
+    """A file that cannot be read as a ledger; the message says why and what to do.
+
+    ``text`` is the same message still to be shown: a page shows it in the reader's language with the
+    file's own words in it (a sheet's name) kept as written (web.display.shown).
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 @dataclass
@@ -52,18 +66,20 @@ class Sheet:
 def sheets(content: bytes, filename: str) -> Generator[Sheet, None, None]:
     """The file's worksheets with rows, in order; raises LedgerError for what is not a readable table."""
     if not content.strip():
-        raise LedgerError("文件是空的。")
+        raise LedgerError(_("文件是空的。"))
     if content.startswith((ZIP, OLE)):
         yield from _workbook(content, filename)
         return
     for magic, what in _NOT_TABLES:
         if content.startswith(magic):
-            raise LedgerError(f"这是{what}，不是表格。请上传{ACCEPTED}。")
+            raise LedgerError(
+                _("这是%(what)s，不是表格。请上传%(accepted)s。").of(what=what, accepted=ACCEPTED)
+            )
     yield _csv(content)
 
 
 def _workbook(content: bytes, filename: str) -> Generator[Sheet, None, None]:
-    locked = LedgerError("文件设有打开密码。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后再上传。")
+    locked = LedgerError(_("文件设有打开密码。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后再上传。"))
     if content.startswith(OLE) and ENCRYPTED in content:  # an encrypted XLSX is an OLE box around the package
         raise locked
     try:
@@ -71,7 +87,9 @@ def _workbook(content: bytes, filename: str) -> Generator[Sheet, None, None]:
     except calamine.PasswordError:
         raise locked from None
     except Exception:  # calamine raises several kinds (zip, XML, format) for the same fault
-        raise LedgerError(f"无法读取「{filename}」：文件已损坏，或不是{ACCEPTED}。") from None
+        raise LedgerError(
+            _("无法读取「%(file)s」：文件已损坏，或不是%(accepted)s。").of(file=filename, accepted=ACCEPTED)
+        ) from None
     kind = "xlsx" if content.startswith(ZIP) else "xls"
     if content.startswith(ZIP) and b"content.xml" in content[:2000]:
         kind = "ods"
@@ -90,14 +108,16 @@ def _sheet(book: Any, name: str) -> tuple[list[tuple[int, list[Cell]]], int, lis
         height = sheet.total_height
         if height > MAX_ROWS + 50:
             raise LedgerError(
-                f"工作表「{name}」有 {height:,} 行，超过一次可导入的 {MAX_ROWS:,} 行。请分成几个文件导入。"
+                _("工作表「%(sheet)s」有 %(rows)s 行，超过一次可导入的 %(most)s 行。请分成几个文件导入。").of(
+                    sheet=name, rows=f"{height:,}", most=f"{MAX_ROWS:,}"
+                )
             )
         rows, width = _rows(sheet.iter_rows(), sheet.start[0] if sheet.start else 0)
         return rows, width, list(sheet.merged_cell_ranges or [])
     except LedgerError:
         raise
     except Exception:
-        raise LedgerError(f"无法读取工作表「{name}」：文件已损坏。") from None
+        raise LedgerError(_("无法读取工作表「%(sheet)s」：文件已损坏。").of(sheet=name)) from None
 
 
 def _rows(source: Iterator[list[Any]], first: int) -> tuple[list[tuple[int, list[Cell]]], int]:
@@ -162,14 +182,14 @@ def decode(content: bytes) -> str:
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return content.decode("utf-16")
     if b"\x00" in content[:4096]:
-        raise LedgerError(f"这不是表格文件。请上传{ACCEPTED}。")
+        raise LedgerError(_("这不是表格文件。请上传%(accepted)s。").of(accepted=ACCEPTED))
     for encoding in ("utf-8", "gb18030"):
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise LedgerError(
-        "无法识别 CSV 文件的编码（应为 UTF-8 或 GBK/GB18030）。请在 Excel 中另存为「CSV UTF-8」后再上传。"
+        _("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK/GB18030）。请在 Excel 中另存为「CSV UTF-8」后再上传。")
     )
 
 
@@ -177,7 +197,7 @@ def _csv(content: bytes) -> Sheet:
     try:
         text = decode(content)
     except UnicodeDecodeError:
-        raise LedgerError("CSV 文件的编码有误，无法读取。请另存为「CSV UTF-8」后再上传。") from None
+        raise LedgerError(_("CSV 文件的编码有误，无法读取。请另存为「CSV UTF-8」后再上传。")) from None
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
@@ -188,12 +208,14 @@ def _csv(content: bytes) -> Sheet:
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
             if number > MAX_ROWS + 50:
-                raise LedgerError(f"CSV 文件超过一次可导入的 {MAX_ROWS:,} 行。请分成几个文件导入。")
+                raise LedgerError(
+                    _("CSV 文件超过一次可导入的 %(most)s 行。请分成几个文件导入。").of(most=f"{MAX_ROWS:,}")
+                )
             if any(c.strip() for c in cells):
                 rows.append((number, list(cells)))
                 width = max(width, len(cells))
     except csv.Error as exc:
-        raise LedgerError(f"CSV 文件格式有误（{exc}）。") from None
+        raise LedgerError(_("CSV 文件格式有误（%(why)s）。").of(why=exc)) from None
     if not rows:
-        raise LedgerError("文件里没有任何内容。")
+        raise LedgerError(_("文件里没有任何内容。"))
     return Sheet("CSV", "csv", rows, width)

@@ -1,5 +1,8 @@
 """The rows that were not imported, as an XLSX to fix and import again: the sheet's own columns (so the
-community's remembered mapping applies to it), the row's number in the original sheet, and why."""
+community's remembered mapping applies to it), the row's number in the original sheet, and why.
+
+Like the other exports it is filed in Chinese: the web view builds it under ``force_locale("zh")``.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ def refused_xlsx(report: CheckReport) -> bytes:
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     wrap = book.add_format({"text_wrap": True, "font_color": "#B00020"})
-    headers = [*report.titles, ORIGINAL_ROW, REASON]
+    headers = [*map(str, report.titles), ORIGINAL_ROW, REASON]
     for c, title in enumerate(headers):
         sheet.write_string(0, c, title, bold)
     width = len(report.titles)
@@ -38,7 +41,7 @@ def refused_xlsx(report: CheckReport) -> bytes:
         for c, cell in enumerate((row.cells or [])[:width]):
             _write(sheet, r, c, cell, day, moment)
         sheet.write_number(r, width, row.number)
-        sheet.write_string(r, width + 1, "；".join(row.problems), wrap)
+        sheet.write_string(r, width + 1, "；".join(map(str, row.problems)), wrap)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, max(width - 1, 0), 14)
     sheet.set_column(width + 1, width + 1, 60)

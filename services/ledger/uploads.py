@@ -18,6 +18,7 @@ from services.ledger.columns import BY_NAME
 from services.ledger.values import MAPPED_FIELDS, Vocabulary
 from services.permissions import may_import_ledger
 from workflow import Actor
+from workflow.text import say
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -33,16 +34,18 @@ def store_upload(
 ) -> LedgerUpload:
     """Keep an uploaded ledger (the same content for the same community is kept once)."""
     if who is not None and not may_import_ledger(who, community_id):
-        raise Forbidden("您无权为该社区导入台账。")
+        raise Forbidden(say("您无权为该社区导入台账。"))
     if not content:
-        raise Invalid("文件是空的。", field="file")
+        raise Invalid(say("文件是空的。"), field="file")
     if len(content) > MAX_BYTES:
-        raise Invalid(f"文件超过 {MAX_BYTES // 1024 // 1024} MB。请分成几个文件导入。", field="file")
+        raise Invalid(
+            say("文件超过 %(mb)s MB。请分成几个文件导入。", mb=MAX_BYTES // 1024 // 1024), field="file"
+        )
     name = PurePath(filename.replace("\\", "/")).name[:200] or "台账"
     digest = hashlib.sha256(content).hexdigest()
     with writing(session):
         if session.get(Community, community_id) is None:
-            raise Invalid("社区不存在。", field="community_id")
+            raise Invalid(say("社区不存在。"), field="community_id")
         found = session.exec(
             select(LedgerUpload).where(
                 LedgerUpload.community_id == community_id, LedgerUpload.sha256 == digest
@@ -67,7 +70,7 @@ def visible_upload(session: Session, who: Actor, upload_id: int) -> LedgerUpload
     """The upload if this person may import for its community; NotFound otherwise (never say it exists)."""
     upload = session.get(LedgerUpload, upload_id)
     if upload is None or not may_import_ledger(who, upload.community_id):
-        raise NotFound("找不到该上传的台账。")
+        raise NotFound(say("找不到该上传的台账。"))
     return upload
 
 
@@ -106,14 +109,14 @@ def save_mapping(
     """Remember a community's column and value choices (merged over what it chose before)."""
     for key, name in columns.items():
         if name and name not in BY_NAME:
-            raise Invalid(f"列「{key}」的对应项无效。")
+            raise Invalid(say("列「%(column)s」的对应项无效。", column=key))
     vocabulary = Vocabulary.of(session, community_id)
     for name, chosen in values.items():
         if name not in MAPPED_FIELDS:
-            raise Invalid("对应项无效。")
+            raise Invalid(say("对应项无效。"))
         for raw, target in chosen.items():
             if target and not vocabulary.valid(name, target):
-                raise Invalid(f"「{raw}」的对应项无效。")
+                raise Invalid(say("「%(text)s」的对应项无效。", text=raw))
     with writing(session):
         row = session.get(LedgerMapping, community_id) or LedgerMapping(community_id=community_id)
         row.columns = {**row.columns, **{k: v for k, v in columns.items()}}

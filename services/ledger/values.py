@@ -17,33 +17,39 @@ from services.cases import SOURCES
 from services.categories import active_categories
 from services.queries import eligible_assignees
 from workflow import Tier
+from workflow.text import Text, _
 from workflow.triggers import AGREEMENT_KINDS
+
+Label = str | Text  # people's words as written, or a label of ours
 
 # Field → (value, label) choices. Outcomes name the state a case ends in; follow-ups say whether the
 # agreement was performed and how satisfied the parties were.
-OUTCOMES = (
-    ("success", "调解成功"),
-    ("failure", "调解不成功（终止调解）"),
-    ("withdrawn", "撤回"),
-    ("open", "未结（仍在办理）"),
+OUTCOMES: tuple[tuple[str, Label], ...] = (
+    ("success", _("调解成功")),
+    ("failure", _("调解不成功（终止调解）")),
+    ("withdrawn", _("撤回")),
+    ("open", _("未结（仍在办理）")),
 )
-FOLLOW_UPS = (
-    ("satisfied", "已回访：已履行，满意"),
-    ("basically", "已回访：已履行，基本满意"),
-    ("dissatisfied", "已回访：已履行，不满意"),
-    ("performed", "已回访：已履行（未记满意度）"),
-    ("not_performed", "已回访：未履行"),
-    ("none", "未回访"),
+FOLLOW_UPS: tuple[tuple[str, Label], ...] = (
+    ("satisfied", _("已回访：已履行，满意")),
+    ("basically", _("已回访：已履行，基本满意")),
+    ("dissatisfied", _("已回访：已履行，不满意")),
+    ("performed", _("已回访：已履行（未记满意度）")),
+    ("not_performed", _("已回访：未履行")),
+    ("none", _("未回访")),
 )
 MAPPED_FIELDS = ("category", "result", "agreement_kind", "follow_up", "source", "mediator")
+# The fields whose choices are people's words (categories, sources, names of users), shown as written.
+PEOPLES_CHOICES = ("category", "source", "mediator")
 NOT_A_USER = ""  # a mediator who is not a user here: the name is kept in the record
+NOT_A_USER_LABEL = _("不是系统用户（只记姓名）")
 
 
 @dataclass
 class Vocabulary:
     """What each mapped field may become in this community, as (value, label) choices."""
 
-    choices: dict[str, tuple[tuple[str, str], ...]]
+    choices: dict[str, tuple[tuple[str, Label], ...]]
     tiers: dict[int, frozenset[Tier]]  # the tiers each user of the community may take cases of
 
     @classmethod
@@ -60,19 +66,16 @@ class Vocabulary:
             {
                 "category": tuple((c, c) for c in active_categories(session)),
                 "result": OUTCOMES,
-                "agreement_kind": tuple((k, str(label)) for k, label in AGREEMENT_KINDS),
+                "agreement_kind": tuple(AGREEMENT_KINDS),
                 "follow_up": FOLLOW_UPS,
                 "source": tuple((s, s) for s in SOURCES),
-                "mediator": ((NOT_A_USER, "不是系统用户（只记姓名）"), *people),
+                "mediator": ((NOT_A_USER, NOT_A_USER_LABEL), *people),
             },
             {i: frozenset(t) for i, t in tiers.items()},
         )
 
     def valid(self, field: str, value: str) -> bool:
-        return any(value == v for v, _ in self.choices[field])
-
-    def label(self, field: str, value: str | None) -> str:
-        return next((label for v, label in self.choices[field] if v == value), "")
+        return any(value == v for v, _label in self.choices[field])
 
     def resolve(self, field: str, raw: str, chosen: Mapping[str, str]) -> tuple[str | None, bool]:
         """(the product value, whether a person chose it): the remembered choice, else the guess."""
@@ -84,9 +87,9 @@ class Vocabulary:
         """The product value the words most likely mean, or None."""
         text = re.sub(r"\s+", "", raw)
         if field == "category":
-            return _category(text, [v for v, _ in self.choices["category"]])
+            return _category(text, [v for v, _label in self.choices["category"]])
         if field == "mediator":
-            names = {label: value for value, label in self.choices["mediator"] if value}
+            names = {str(label): value for value, label in self.choices["mediator"] if value}
             return names.get(text, NOT_A_USER)
         return _GUESSERS[field](text)
 

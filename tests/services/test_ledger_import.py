@@ -147,7 +147,7 @@ def test_dry_run_reports_each_row_and_writes_nothing(factory: Factory, session: 
     assert by_row[9].status == NEW
     assert by_row[10].problems == ["与第 9 行重复（案件编号相同）"]
     assert by_row[11].problems == ["结案日期 2025-03-01 早于受理日期 2025-03-08"]
-    assert by_row[12].problems[0].startswith("调解结果「不知道」无法对应")
+    assert str(by_row[12].problems[0]).startswith("调解结果「不知道」无法对应")
     assert [r.status for r in report.rows[-2:]] == [SKIPPED, SKIPPED]  # 合计, 制表人
     assert report.counts == {NEW: 2, IMPORTED: 0, REFUSED: 7, SKIPPED: 2}
     assert [v.raw for v in report.unmapped()["category"]] == ["外星纠纷"]

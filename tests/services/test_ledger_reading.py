@@ -222,7 +222,7 @@ def test_formulas_without_values_are_a_reason_on_their_rows(factory: Factory, se
     report = check(session, upload=_upload(factory, _openpyxl_bytes(book)))
     assert [r.status for r in report.rows] == ["new", "refused"]
     assert report.rows[1].number == 3
-    assert report.rows[1].problems[0].startswith("G3 是公式，没有计算结果")
+    assert str(report.rows[1].problems[0]).startswith("G3 是公式，没有计算结果")
 
 
 def test_formulas_with_their_computed_values_are_read_as_values(factory: Factory, session: Session) -> None:

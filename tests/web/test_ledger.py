@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,10 +16,13 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
 from models import Case, CaseEvent, LedgerMapping, LedgerUpload
+from services.db import make_engine
+from tests.dbfaults import returns, write_lock
 from tests.factories import Factory
 from tests.ledger_files import LedgerRow as L
 from tests.ledger_files import ledger_xlsx
 from tests.web.case_helpers import login, text, token_from, token_in
+from tests.web.test_faults import BUSY, is_unavailable_page, site
 
 ROWS = [
     L(date(2025, 3, 3), closed=date(2025, 3, 10), category="楼道纠纷"),
@@ -98,7 +103,7 @@ def test_a_bad_file_is_refused_on_the_upload_page_with_the_community_kept(
     assert resp.status_code == 422
     page = text(resp)
     assert "这是PDF 文件，不是表格" in page
-    assert f'<option value="{other.id}" selected>' in page
+    assert f'<option value="{other.id}" selected data-i18n-keep>' in page
     empty = _upload(client, b"", other.id or 0, "空.xlsx")
     assert empty.status_code == 422 and "文件是空的" in text(empty)
     assert _count(session, LedgerUpload) == 0
@@ -164,3 +169,57 @@ def test_a_long_dry_run_comes_in_pages(client: FlaskClient, factory: Factory) ->
     assert second.count('data-status="refused"') == 50 and 'data-row="153"' in second
     mapping = text(client.get(resp.headers["Location"]))
     assert mapping.count('class="unmapped"') == 1  # one spelling, 150 rows
+
+
+@contextmanager
+def ledger_locked(url: str) -> Iterator[None]:
+    """Another writer holds what the ledger's steps write, reads go on (SQLite: a write transaction;
+    PostgreSQL: the ledger's tables locked against writers)."""
+    if url.startswith("sqlite"):
+        with write_lock(url):
+            yield
+        return
+    holder = make_engine(url)
+    try:
+        with holder.begin() as conn:
+            conn.exec_driver_sql("LOCK TABLE ledger_upload, ledger_mapping, ledger_import IN EXCLUSIVE MODE")
+            yield
+    finally:
+        holder.dispose()
+
+
+def test_a_database_fault_gives_each_form_back_as_it_was(db_url: str) -> None:
+    """Upload, mapping and import while another writer holds the database: 503 with the page again (the
+    community chosen, the values mapped, the confirm button), nothing half-written; then all goes through."""
+    with site(db_url) as (app, factory):
+        community = factory.default_community()
+        other = factory.community("阳光社区", "阳光")
+        clerk = app.test_client()
+        login(clerk, factory.user("admin", communities=[]))
+        mapping_url = _upload(clerk, ledger_xlsx(ROWS), community.id or 0).headers["Location"]
+        page = text(clerk.get(mapping_url))
+        form = {"csrf_token": token_in(page), "val:category:楼道纠纷": "邻里"}
+        second = ledger_xlsx([L(date(2025, 4, 1), applicant="周一")])
+        with ledger_locked(db_url):
+            kept = returns(lambda: _upload(clerk, second, other.id or 0, "阳光台账.xlsx"))
+            is_unavailable_page(kept, BUSY, "5")
+            assert f'<option value="{other.id}" selected data-i18n-keep>' in text(kept)
+            kept = returns(lambda: clerk.post(mapping_url, data=form))
+            is_unavailable_page(kept, BUSY, "5")
+            assert re.search(
+                r'name="val:category:楼道纠纷">.*?<option value="邻里" selected', text(kept), re.S
+            )
+        assert clerk.post(mapping_url, data=form).status_code == 303
+        check_url = mapping_url.replace("/mapping", "/check")
+        token = token_in(text(clerk.get(check_url)))
+        with ledger_locked(db_url):
+            kept = returns(
+                lambda: clerk.post(check_url.replace("/check", "/import"), data={"csrf_token": token})
+            )
+            is_unavailable_page(kept, BUSY, "5")
+            assert 'data-testid="confirm-import"' in text(kept)
+        factory.session.rollback()
+        assert _count(factory.session, Case) == 0
+        done = clerk.post(check_url.replace("/check", "/import"), data={"csrf_token": token})
+        assert done.status_code == 303
+        assert _count(factory.session, Case) == 2

@@ -54,10 +54,10 @@ def import_ledger(
         )
         report = check(session, upload=upload)
         if report.blocking:
-            raise click.ClickException("；".join(report.blocking))
+            raise click.ClickException("；".join(map(str, report.blocking)))
         click.echo(f"工作表「{report.sheet}」，表头在第 {'、'.join(map(str, report.header_rows))} 行。")
         for row in [r for r in report.rows if r.status == REFUSED][:SHOWN]:
-            click.echo(f"第 {row.number} 行 {STATUS_LABELS[row.status]}：{'；'.join(row.problems)}")
+            click.echo(f"第 {row.number} 行 {STATUS_LABELS[row.status]}：{'；'.join(map(str, row.problems))}")
         counts = report.counts
         if dry_run:
             states = "，".join(f"{State(k).label} {v}" for k, v in sorted(report.states.items()))
