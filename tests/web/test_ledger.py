@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,13 +14,12 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
 from models import Case, CaseEvent, LedgerMapping, LedgerUpload
-from services.db import make_engine
-from tests.dbfaults import returns, write_lock
+from tests.dbfaults import returns
 from tests.factories import Factory
 from tests.ledger_files import LedgerRow as L
 from tests.ledger_files import ledger_xlsx
 from tests.web.case_helpers import login, text, token_from, token_in
-from tests.web.test_faults import BUSY, is_unavailable_page, site
+from tests.web.test_faults import BUSY, is_unavailable_page, lock_held, site
 
 ROWS = [
     L(date(2025, 3, 3), closed=date(2025, 3, 10), category="楼道纠纷"),
@@ -171,21 +168,7 @@ def test_a_long_dry_run_comes_in_pages(client: FlaskClient, factory: Factory) ->
     assert mapping.count('class="unmapped"') == 1  # one spelling, 150 rows
 
 
-@contextmanager
-def ledger_locked(url: str) -> Iterator[None]:
-    """Another writer holds what the ledger's steps write, reads go on (SQLite: a write transaction;
-    PostgreSQL: the ledger's tables locked against writers)."""
-    if url.startswith("sqlite"):
-        with write_lock(url):
-            yield
-        return
-    holder = make_engine(url)
-    try:
-        with holder.begin() as conn:
-            conn.exec_driver_sql("LOCK TABLE ledger_upload, ledger_mapping, ledger_import IN EXCLUSIVE MODE")
-            yield
-    finally:
-        holder.dispose()
+LEDGER_TABLES = "ledger_upload, ledger_mapping, ledger_import"  # what the ledger's steps write
 
 
 def test_a_database_fault_gives_each_form_back_as_it_was(db_url: str) -> None:
@@ -200,7 +183,7 @@ def test_a_database_fault_gives_each_form_back_as_it_was(db_url: str) -> None:
         page = text(clerk.get(mapping_url))
         form = {"csrf_token": token_in(page), "val:category:楼道纠纷": "邻里"}
         second = ledger_xlsx([L(date(2025, 4, 1), applicant="周一")])
-        with ledger_locked(db_url):
+        with lock_held(db_url, LEDGER_TABLES):
             kept = returns(lambda: _upload(clerk, second, other.id or 0, "阳光台账.xlsx"))
             is_unavailable_page(kept, BUSY, "5")
             assert f'<option value="{other.id}" selected data-i18n-keep>' in text(kept)
@@ -212,7 +195,7 @@ def test_a_database_fault_gives_each_form_back_as_it_was(db_url: str) -> None:
         assert clerk.post(mapping_url, data=form).status_code == 303
         check_url = mapping_url.replace("/mapping", "/check")
         token = token_in(text(clerk.get(check_url)))
-        with ledger_locked(db_url):
+        with lock_held(db_url, LEDGER_TABLES):
             kept = returns(
                 lambda: clerk.post(check_url.replace("/check", "/import"), data={"csrf_token": token})
             )
