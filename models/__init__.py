@@ -5,6 +5,7 @@ from models.audit import AdminEvent
 from models.case import Case, CaseCounter
 from models.community import Community
 from models.event import CaseEvent
+from models.ledger import ImportedNumberCounter, LedgerImport, LedgerMapping, LedgerRow, LedgerUpload
 from models.party import Party
 from models.records import Agreement, FollowUp, JudicialConfirmation, SessionRecord
 from models.settings import Category, Setting
@@ -24,7 +25,12 @@ __all__ = [
     "Category",
     "Community",
     "FollowUp",
+    "ImportedNumberCounter",
     "JudicialConfirmation",
+    "LedgerImport",
+    "LedgerMapping",
+    "LedgerRow",
+    "LedgerUpload",
     "LoginAttempt",
     "MonthSnapshot",
     "Party",

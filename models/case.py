@@ -16,6 +16,8 @@ class Case(SQLModel, table=True):
     __tablename__ = "case"
     __table_args__ = (
         UniqueConstraint("community_id", "number_year", "number_seq", name="uq_case_number"),
+        # A number is unique in its community, also one kept from an imported ledger (no year/seq).
+        Index("uq_case_community_number", "community_id", "number", unique=True),
         Index("ix_case_community_state", "community_id", "state", "id"),
         Index("ix_case_community_id", "community_id", "id"),
         Index("ix_case_assignee_state", "assignee_id", "state"),

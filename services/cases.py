@@ -51,7 +51,6 @@ from workflow import (
     Severity,
     State,
     Tier,
-    TriageFacts,
     Trigger,
     triage,
 )
@@ -110,18 +109,7 @@ def intake(
         if session.get(Community, data.community_id) is None:
             raise Invalid(say("社区不存在。"), field="community_id")
         days = days_since_related_case(session, data.parties, now, policy.repeat_days)
-        result = triage(
-            TriageFacts(
-                category=data.category,
-                claimed_amount=data.claimed_amount,
-                injury=data.injury,
-                people_involved=data.people_count,
-                parties=len(data.parties),
-                risk_level=RiskLevel(data.risk_level),
-                days_since_related_case=days,
-            ),
-            policy,
-        )
+        result = triage(data.triage_facts(days), policy)
         case = Case(**new_case_values(data, result, actor.id, now))
         session.add(case)
         session.flush()
@@ -136,8 +124,7 @@ def days_since_related_case(
     session: Session, parties: list[PartyInput], now: datetime, within_days: int
 ) -> int | None:
     """Days since the newest case of the same parties (phone or ID) or address, if within the window."""
-    phones = sorted({p.phone for p in parties if p.phone})
-    ids = sorted({p.id_number.upper() for p in parties if p.id_number})
+    phones, ids = party_keys(parties)
     addresses = {
         (p.address_xiaoqu, p.address_building, p.address_room)
         for p in parties
@@ -166,6 +153,13 @@ def days_since_related_case(
     if newest is None:
         return None
     return max(0, int(clock.days_between(_aware(newest), now)))
+
+
+def party_keys(parties: list[PartyInput]) -> tuple[list[str], list[str]]:
+    """The phones and ID numbers by which a case is the same parties' as another (the repeat-dispute rule)."""
+    phones = sorted({p.phone for p in parties if p.phone})
+    ids = sorted({p.id_number.upper() for p in parties if p.id_number})
+    return phones, ids
 
 
 def _aware(moment: datetime) -> datetime:

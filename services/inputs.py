@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from workflow import RiskLevel, TriageFacts
 
-@dataclass
+
+@dataclass(slots=True)
 class PartyInput:
     role: str  # applicant | respondent
     name: str
@@ -17,7 +19,7 @@ class PartyInput:
     address_room: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class IntakeInput:
     community_id: int
     category: str
@@ -36,3 +38,15 @@ class IntakeInput:
     def people_count(self) -> int:
         """涉及人数; left at 0 it counts the parties themselves (triage and the stored figure agree)."""
         return self.people_involved or len(self.parties)
+
+    def triage_facts(self, days_since_related_case: int | None) -> TriageFacts:
+        """What triage grades this complaint on (with the days since the same parties' last case)."""
+        return TriageFacts(
+            category=self.category,
+            claimed_amount=self.claimed_amount,
+            injury=self.injury,
+            people_involved=self.people_count,
+            parties=len(self.parties),
+            risk_level=RiskLevel(self.risk_level),
+            days_since_related_case=days_since_related_case,
+        )

@@ -115,6 +115,11 @@ def may_register(actor: Actor, community_id: int | None = None) -> bool:
     return community_id is None or actor.in_community(community_id)
 
 
+def may_import_ledger(actor: Actor, community_id: int | None = None) -> bool:
+    """Bringing in a community's old ledger (导入台账): who may register its complaints, staff and admins."""
+    return may_register(actor, community_id)
+
+
 def may_view_statistics(actor: Actor) -> bool:
     return actor.active and actor.has(Role.STAFF, Role.LEADER, Role.ADMIN)
 
@@ -133,6 +138,7 @@ class Permissions:
     """What the navigation and pages offer one person (templates read it as ``may``)."""
 
     register: bool
+    import_ledger: bool
     view_statistics: bool
     administer: bool
     queue: bool
@@ -142,6 +148,7 @@ class Permissions:
 def permissions(actor: Actor) -> Permissions:
     return Permissions(
         register=may_register(actor),
+        import_ledger=may_import_ledger(actor),
         view_statistics=may_view_statistics(actor),
         administer=may_administer(actor),
         queue=has_queue(actor),

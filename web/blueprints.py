@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(workflow_page.bp)
+    from web import ledger
+
+    app.register_blueprint(ledger.bp)
 
     @app.get("/")
     def index() -> Response:

@@ -195,7 +195,7 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
             out.append((gettext("分级"), severity_label(data["severity"])))
         if data.get("tier"):
             out.append((gettext("建议层级"), tier_label(data["tier"])))
-        return out
+        return out + imported_from(data)
     for f in spec.fields:
         if f.name in ("note", "reason") or f.name not in data or f.kind == "user":
             continue
@@ -203,7 +203,18 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
     for key, label in (("number", gettext("案号")), ("tier", gettext("承办层级"))):
         if data.get(key):
             out.append((label, tier_label(data[key]) if key == "tier" else keep(data[key])))
-    return out
+    return out + imported_from(data)
+
+
+def imported_from(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Where an imported case's event came from: the ledger file and its row."""
+    mark = data.get("imported")
+    if not isinstance(mark, dict):
+        return []
+    where = Markup(escape(gettext("第 %(row)s 行", row=mark.get("row"))))
+    if mark.get("file"):
+        where = keep(mark["file"]) + Markup(" ") + where
+    return [(gettext("台账导入"), where)]
 
 
 def _field_text(f: Field, value: Any) -> str:
@@ -224,10 +235,13 @@ def _field_text(f: Field, value: Any) -> str:
 
 def shown(value: Any) -> Markup:
     """A label as the page shows it, people's words in it marked ``data-i18n-keep``: a ``Text`` is ours,
-    translated, the words filled into it (a category, a street) kept as typed (numbers are ours); a
-    plain string is people's words."""
+    translated, the words filled into it (a category, a street) kept as typed (numbers are ours), a
+    ``Text`` filled into it ours again; a plain string is people's words."""
     if isinstance(value, Text):
-        params = {k: keep(v) if any(c.isalpha() for c in str(v)) else v for k, v in value.params.items()}
+        params = {
+            k: shown(v) if isinstance(v, Text) else keep(v) if any(c.isalpha() for c in str(v)) else v
+            for k, v in value.params.items()
+        }
         translated = Markup(escape(translate(value.msgid, value.context)))
         return translated % params if params else translated
     return keep(value)

@@ -12,14 +12,16 @@ from the database: so a mark cannot hide words of ours.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     AdminEvent,
@@ -30,14 +32,20 @@ from models import (
     Community,
     FollowUp,
     JudicialConfirmation,
+    LedgerUpload,
     Party,
     SessionRecord,
     User,
     UserCommunity,
 )
+from services.ledger.cells import text_of
+from services.ledger.columns import FIELDS
+from services.ledger.reading import sheets
 from services.policy import current_policy
 from tests.e2e.ui import UI, PartyRow, fill_intake
 from tests.factories import Factory
+from tests.ledger_files import LedgerRow as L
+from tests.ledger_files import ledger_xlsx
 from tests.web.case_helpers import distinct_parties
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -118,7 +126,18 @@ def _people_words(session: Session) -> set[str]:
         words.update(_typed_values(admin_event.data))
     policy = current_policy(session)
     words.update(policy.categories, policy.sources)
+    words.update(_ledger_words(session))
     return words
+
+
+def _ledger_words(session: Session) -> Iterator[str]:
+    """What the uploaded ledgers hold (files people wrote): their names, their sheets' names and cells."""
+    for upload in session.exec(select(LedgerUpload)):
+        yield upload.filename
+        for sheet in sheets(upload.content, upload.filename):
+            yield sheet.name
+            for _number, cells in sheet.rows:
+                yield from (text_of(c) for c in cells)
 
 
 def _typed_values(data: Any) -> Iterator[str]:
@@ -134,10 +153,11 @@ def _typed_values(data: Any) -> Iterator[str]:
         yield str(data)
 
 
-def check_english(ui: UI, session: Session, what: str) -> None:
-    """The page holds no Chinese of ours (see the module docstring)."""
+def check_english(ui: UI, session: Session, what: str, also: Iterable[str] = ()) -> None:
+    """The page holds no Chinese of ours (see the module docstring); ``also``: other words the page may
+    show as written (the header spellings of Chinese ledgers on the import page)."""
     session.rollback()  # a fresh read: the live server has written since
-    typed = "\n".join(_people_words(session))
+    typed = "\n".join([*_people_words(session), *also])
     scan = ui.page.evaluate(SCAN)
     loose = [f"{p['text']!r} at {p['where']}" for p in scan["pieces"] if not p["kept"]]
     assert not loose, f"{what} ({ui.path()}): Chinese outside people's data:\n  " + "\n  ".join(loose)
@@ -373,6 +393,63 @@ def test_admin_in_english(ui: UI, session: Session, world: World) -> None:
     ui.page.get_by_role("button", name="Import the defaults to edit them").click()
     check_english(ui, session, "categories imported")
     walk_common(ui, session, "admin")
+
+
+def test_ledger_import_in_english(ui: UI, session: Session, seed: Factory, tmp_path: Path) -> None:
+    """导入台账 in English: upload (a bad file, then a ledger), mapping, the dry run, the import, a case."""
+    community = seed.default_community()
+    staff = seed.staff(community)
+    mediator = seed.member("mediator", community)
+    rows = [
+        L(date(2025, 3, 3), closed=date(2025, 3, 10), mediator=mediator.display_name, remark="已付清"),
+        L(
+            date(2025, 3, 4),
+            applicant="赵六",
+            respondent="钱七",
+            category="楼道纠纷",
+            mediator="老赵",
+            result="调解中",
+        ),
+        L("2099.1.1", applicant="孙八", amount="一千二"),  # refused: a future date, an amount in words
+    ]
+    ledger = tmp_path / "幸福社区台账.xlsx"
+    ledger.write_bytes(ledger_xlsx(rows))
+    not_a_ledger = tmp_path / "说明.pdf"
+    not_a_ledger.write_bytes(b"%PDF-1.4 not a ledger")
+    ui.login(staff)
+    switch_to_english(ui)
+    ui.page.locator("nav").get_by_role("link", name="Import ledger", exact=True).click()
+    open_everything(ui)
+    spellings = [a for f in FIELDS for a in f.aliases]
+    check_english(ui, session, "ledger upload", also=spellings)
+    ui.problems.allow(r"422|Failed to load resource")
+    ui.page.locator("#file").set_input_files(str(not_a_ledger))
+    ui.page.get_by_role("button", name="Upload and check").click()
+    expect(ui.testid("upload-error")).to_contain_text("This is a PDF file, not a spreadsheet")
+    check_english(ui, session, "ledger upload refused", also=spellings)
+    ui.page.locator("#file").set_input_files(str(ledger))
+    ui.page.get_by_role("button", name="Upload and check").click()
+    expect(ui.page).to_have_url(re.compile(r"/ledger/\d+/mapping$"))
+    expect(ui.page.locator("tr.unmapped")).to_contain_text("楼道纠纷")
+    check_english(ui, session, "ledger mapping")
+    ui.page.locator('select[name="val:category:楼道纠纷"]').select_option("邻里")
+    ui.page.get_by_role("button", name="Save the mapping and check").click()
+    expect(ui.page).to_have_url(re.compile(r"/ledger/\d+/check$"))
+    expect(ui.testid("summary")).to_contain_text("Will be imported: 2 cases")
+    expect(ui.page.locator('tr[data-row="6"]')).to_contain_text("is after today")
+    check_english(ui, session, "ledger check, the rows refused")
+    ui.goto(ui.path() + "?show=new")
+    expect(ui.page.locator('tr[data-row="5"]')).to_contain_text("is not a user of this community")
+    check_english(ui, session, "ledger check, the rows to import")
+    ui.testid("confirm-import").click()
+    expect(ui.testid("result")).to_contain_text("New cases: 2")
+    check_english(ui, session, "ledger import result")
+    imported = session.exec(select(Case).order_by(col(Case.id))).first()
+    assert imported is not None
+    ui.goto(f"/cases/{imported.id}")
+    expect(ui.page.locator("body")).to_contain_text("Imported from a ledger")
+    open_everything(ui)
+    check_english(ui, session, "imported case page")
 
 
 def staff_community(session: Session, user: User) -> int:

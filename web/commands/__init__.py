@@ -15,3 +15,6 @@ def register(app: Flask) -> None:
     from web.commands import stats
 
     app.cli.add_command(stats.stats)
+    from web.commands import ledger
+
+    app.cli.add_command(ledger.import_ledger)
