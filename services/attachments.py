@@ -34,11 +34,11 @@ from services.policy import current_policy
 from services.queries import papers_attached, user_names
 from workflow import Actor, Policy, State
 from workflow.papers import KINDS, ending_of, missing_papers
+from workflow.text import say
 
 MAX_NAME = 255
 MAX_NOTE = 200
 MAX_REASON = 500
-CLOSED_TO_PAPERS = "案件已结束，按现行规则不能再添加材料。"
 
 
 def clean_name(name: str) -> str:
@@ -46,13 +46,15 @@ def clean_name(name: str) -> str:
     at most 255 characters."""
     name = unicodedata.normalize("NFC", (name or "").strip())
     if not name:
-        raise Invalid("文件没有名称。")
+        raise Invalid(say("文件没有名称。"))
     if "/" in name or "\\" in name or name in (".", ".."):
-        raise Invalid("文件名不能包含路径（/、\\ 或 ..）：请只上传文件本身。")
+        raise Invalid(say("文件名不能包含路径（/、\\ 或 ..）：请只上传文件本身。"))
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        raise Invalid("文件名含有不可见的控制字符，请改名后再上传。")
+        raise Invalid(say("文件名含有不可见的控制字符，请改名后再上传。"))
     if len(name) > MAX_NAME:
-        raise Invalid(f"文件名过长（{len(name)} 个字符，最多 {MAX_NAME} 个），请改名后再上传。")
+        raise Invalid(
+            say("文件名过长（%(n)s 个字符，最多 %(most)s 个），请改名后再上传。", n=len(name), most=MAX_NAME)
+        )
     return name
 
 
@@ -66,7 +68,7 @@ def download_name(row: Attachment) -> str:
 def _case_for(session: Session, actor: Actor, case_id: int) -> Case:
     case = visible_case(session, actor, case_id)
     if case is None:
-        raise NotFound("找不到该案件。")
+        raise NotFound(say("找不到该案件。"))
     return case
 
 
@@ -88,16 +90,16 @@ def upload(
     now = now or clock.now()
     case = _case_for(session, actor, case_id)
     if not may_attach(actor, case):
-        raise Forbidden("只有本社区工作人员和本案承办人可以添加材料。")
+        raise Forbidden(say("只有本社区工作人员和本案承办人可以添加材料。"))
     policy = current_policy(session)
     closed = closed_to_papers(case, policy)
     if closed:
         raise Invalid(closed)
     if kind not in KINDS:
-        raise Invalid("请选择材料类别。", field="kind")
+        raise Invalid(say("请选择材料类别。"), field="kind")
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise Invalid(f"说明不能超过 {MAX_NOTE} 个字。", field="note")
+        raise Invalid(say("说明不能超过 %(n)s 个字。", n=MAX_NOTE), field="note")
     name = clean_name(name)
     content = inspect(data, limits)
     store.ensure_room(len(content.data) + len(content.thumbnail or b""), limits.min_free_bytes)
@@ -139,14 +141,14 @@ def upload(
 def closed_to_papers(case: Case, policy: Policy) -> str | None:
     """Why nothing may be attached to this case now (it has ended and the policy says so), or None."""
     if State(case.state).terminal and not policy.file_attach_after_end:
-        return CLOSED_TO_PAPERS
+        return say("案件已结束，按现行规则不能再添加材料。")
     return None
 
 
 def _locked(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
-        raise NotFound("找不到该案件。")
+        raise NotFound(say("找不到该案件。"))
     return case
 
 
@@ -196,18 +198,18 @@ def withdraw(
     now = now or clock.now()
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("请填写撤回理由。", field="reason")
+        raise Invalid(say("请填写撤回理由。"), field="reason")
     if len(reason) > MAX_REASON:
-        raise Invalid(f"撤回理由不能超过 {MAX_REASON} 个字。", field="reason")
+        raise Invalid(say("撤回理由不能超过 %(n)s 个字。", n=MAX_REASON), field="reason")
     case = _case_for(session, actor, case_id)
     with writing(session):
         row = session.get(Attachment, attachment_id, with_for_update=True, populate_existing=True)
         if row is None or row.case_id != case_id:
-            raise NotFound("找不到该材料。")
+            raise NotFound(say("找不到该材料。"))
         if not may_withdraw_attachment(actor, case, uploaded_by=row.uploaded_by_id):
-            raise Forbidden("只有本社区工作人员或上传人可以撤回材料。")
+            raise Forbidden(say("只有本社区工作人员或上传人可以撤回材料。"))
         if row.withdrawn:
-            raise Invalid("该材料已撤回。")
+            raise Invalid(say("该材料已撤回。"))
         row.withdrawn_at = now
         row.withdrawn_by_id = actor.id
         row.withdrawn_reason = reason
@@ -232,15 +234,15 @@ def open_file(
     case = _case_for(session, actor, case_id)
     row = session.get(Attachment, attachment_id)
     if row is None or row.case_id != case_id:
-        raise NotFound("找不到该材料。")
+        raise NotFound(say("找不到该材料。"))
     if not may_open_attachment(actor, case, id_numbers=row.id_numbers):
-        raise Forbidden("该材料含当事人身份证号码，您无权查看。")
+        raise Forbidden(say("该材料含当事人身份证号码，您无权查看。"))
     sha = row.thumbnail if thumbnail else row.sha256
     if sha is None:
-        raise NotFound("该材料没有缩略图。")
+        raise NotFound(say("该材料没有缩略图。"))
     path = store.path(sha)
     if not path.is_file():
-        raise NotFound("文件缺失，请联系系统管理员从备份恢复。")
+        raise NotFound(say("文件缺失，请联系系统管理员从备份恢复。"))
     if not thumbnail:
         with writing(session):
             session.add(
@@ -267,7 +269,7 @@ class CaseFiles:
 def case_files(session: Session, actor: Actor, case: Case) -> CaseFiles:
     """The attachments of a case the actor may see (every row; which may be opened is the page's say)."""
     if not can_see(actor, case):
-        raise NotFound("找不到该案件。")
+        raise NotFound(say("找不到该案件。"))
     items = list(
         session.exec(
             select(Attachment).where(col(Attachment.case_id) == case.id).order_by(col(Attachment.id).desc())

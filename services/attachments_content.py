@@ -15,6 +15,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from services.errors import Invalid
+from workflow.text import say
 
 pillow_heif.register_heif_opener()
 
@@ -25,7 +26,6 @@ JPEG_QUALITY = 85
 # A PDF whose object graph is larger than this is not walked (nor kept): scans of a few pages have
 # hundreds of objects.
 MAX_PDF_OBJECTS = 200_000
-KINDS_ALLOWED = "JPEG、PNG、HEIC 照片或 PDF 文件"
 # Actions a PDF viewer would run: scripts, launching programs.
 _ACTIVE_KEYS = frozenset({"/JS", "/JavaScript"})
 _ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
@@ -54,10 +54,14 @@ class Content:
 def inspect(data: bytes, limits: Limits) -> Content:
     """The content to keep, or Invalid saying what is wrong with the file."""
     if not data:
-        raise Invalid("文件是空的（0 字节），未保存。")
+        raise Invalid(say("文件是空的（0 字节），未保存。"))
     if len(data) > limits.max_bytes:
         raise Invalid(
-            "文件大小 %.1f MB，超过上限 %d MB，未保存。" % (len(data) / MB, limits.max_bytes // MB)  # noqa: UP031
+            say(
+                "文件大小 %(size)s MB，超过上限 %(most)s MB，未保存。",
+                size=f"{len(data) / MB:.1f}",
+                most=limits.max_bytes // MB,
+            )
         )
     if data.startswith(b"%PDF-"):
         return _pdf(data)
@@ -71,17 +75,26 @@ def _image(data: bytes, limits: Limits) -> Content:
             warnings.simplefilter("ignore")  # a decompression-bomb warning: the pixel limit below decides
             opened = Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "HEIF"))
     except Image.DecompressionBombError:
-        raise Invalid(f"图片尺寸过大（上限 {limits.max_pixels // 1_000_000} 百万像素）。") from None
+        raise Invalid(
+            say("图片尺寸过大（上限 %(most)s 百万像素）。", most=limits.max_pixels // 1_000_000)
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise Invalid(f"无法识别的文件类型，只能上传{KINDS_ALLOWED}。") from None
+        raise Invalid(say("无法识别的文件类型，只能上传 JPEG、PNG、HEIC 照片或 PDF 文件。")) from None
     width, height = opened.size
     if width * height > limits.max_pixels:
-        raise Invalid(f"图片尺寸 {width}×{height} 过大（上限 {limits.max_pixels // 1_000_000} 百万像素）。")
+        raise Invalid(
+            say(
+                "图片尺寸 %(width)s×%(height)s 过大（上限 %(most)s 百万像素）。",
+                width=width,
+                height=height,
+                most=limits.max_pixels // 1_000_000,
+            )
+        )
     source = opened.format
     try:
         opened.load()
     except (OSError, ValueError, SyntaxError, RuntimeError, Image.DecompressionBombError):
-        raise Invalid("图片文件不完整或已损坏，未保存。请重新拍照或导出后再上传。") from None
+        raise Invalid(say("图片文件不完整或已损坏，未保存。请重新拍照或导出后再上传。")) from None
     img: Image.Image = opened
     # Turn the picture as the camera meant it, then drop every piece of metadata (EXIF: location,
     # camera, time; comments; XMP) by keeping pixels only.
@@ -128,19 +141,21 @@ def _pdf(data: bytes) -> Content:
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
-                raise Invalid("PDF 文件已加密，无法存档；请上传未加密的文件。")
+                raise Invalid(say("PDF 文件已加密，无法存档；请上传未加密的文件。"))
             pages = len(reader.pages)
             active = _has_active_content(reader.trailer)
     except Invalid:
         raise
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise Invalid("PDF 文件不完整或已损坏，未保存。") from None
+        raise Invalid(say("PDF 文件不完整或已损坏，未保存。")) from None
     if pages < 1:
-        raise Invalid("PDF 文件没有页面，未保存。")
+        raise Invalid(say("PDF 文件没有页面，未保存。"))
     if active:
         raise Invalid(
-            "PDF 文件含有脚本（JavaScript）或启动程序的动作，出于安全不予保存；"
-            "请打印后扫描，或另存为普通 PDF。"
+            say(
+                "PDF 文件含有脚本（JavaScript）或启动程序的动作，出于安全不予保存；"
+                "请打印后扫描，或另存为普通 PDF。"
+            )
         )
     return Content(data, "application/pdf", ".pdf", pages=pages)
 
@@ -157,7 +172,7 @@ def _has_active_content(root: object) -> bool:
                 continue
             seen.add(key)
             if len(seen) > MAX_PDF_OBJECTS:
-                raise Invalid("PDF 文件结构过于复杂，未保存。")
+                raise Invalid(say("PDF 文件结构过于复杂，未保存。"))
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
             for key, value in dict.items(obj):

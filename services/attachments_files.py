@@ -15,9 +15,9 @@ import uuid
 from pathlib import Path
 
 from services.errors import Invalid
+from workflow.text import say
 
 TMP = "tmp"
-DISK_FULL = "服务器存储空间不足，文件未保存。请联系系统管理员。"
 
 
 def sha256_of(data: bytes) -> str:
@@ -55,7 +55,7 @@ class FileStore:
         """Refuse before writing when the disk would be left with less than ``min_free`` bytes."""
         self.root.mkdir(parents=True, exist_ok=True)
         if shutil.disk_usage(self.root).free - size < min_free:
-            raise Invalid(DISK_FULL)
+            raise Invalid(say("服务器存储空间不足，文件未保存。请联系系统管理员。"))
 
     def put(self, data: bytes) -> tuple[str, bool]:
         """Keep ``data``; returns its hash and whether it was written now (False: it was there)."""
@@ -86,8 +86,8 @@ class FileStore:
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise Invalid(DISK_FULL) from None
-            raise Invalid("文件未能保存（存储出错），请稍后再试或联系系统管理员。") from None
+                raise Invalid(say("服务器存储空间不足，文件未保存。请联系系统管理员。")) from None
+            raise Invalid(say("文件未能保存（存储出错），请稍后再试或联系系统管理员。")) from None
 
     def discard(self, sha256: str) -> None:
         """Remove a file written for an upload that then failed (only ever one no row refers to)."""

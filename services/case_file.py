@@ -13,6 +13,7 @@ from typing import Any
 
 from services.queries import CaseRecord
 from workflow import State, Tier
+from workflow.text import Text, _
 
 NOBODY = "—"
 
@@ -119,18 +120,18 @@ class Paper:
     """A printable paper of the file (templates/documents/<key>.html) and whether this case has it."""
 
     key: str
-    title: str
+    title: Text  # in the page's language in its title, in Chinese on the papers
     has: Callable[[CaseRecord], bool]
 
 
 PAPERS: tuple[Paper, ...] = (
-    Paper("register", "受理登记表", lambda r: True),
-    Paper("rights", "当事人权利义务告知书", lambda r: True),
-    Paper("session", "调解笔录", lambda r: bool(r.sessions)),
-    Paper("agreement", "调解协议书", lambda r: r.agreement is not None),
-    Paper("follow_up", "回访记录", lambda r: bool(r.follow_ups)),
-    Paper("confirmation", "司法确认申请书", _confirmable),
-    Paper("termination", "终止调解告知书", lambda r: r.case.state == State.TERMINATED.value),
+    Paper("register", _("受理登记表"), lambda r: True),
+    Paper("rights", _("当事人权利义务告知书"), lambda r: True),
+    Paper("session", _("调解笔录"), lambda r: bool(r.sessions)),
+    Paper("agreement", _("调解协议书"), lambda r: r.agreement is not None),
+    Paper("follow_up", _("回访记录"), lambda r: bool(r.follow_ups)),
+    Paper("confirmation", _("司法确认申请书"), _confirmable),
+    Paper("termination", _("终止调解告知书"), lambda r: r.case.state == State.TERMINATED.value),
 )
 PAPER_KEYS = {p.key: p for p in PAPERS}
 

@@ -219,10 +219,10 @@ def render_case(
     failed: TriggerForm | None = None,
     problem: str | None = None,
     status: int = 200,
-    attach: tuple[Any, list[tuple[str, str]]] | None = None,
+    attach: dict[str, Any] | None = None,
 ) -> tuple[str, int]:
     """The case page; after a refusal, with the refused form as typed and the reason at the top.
-    ``attach``: an upload's form and the files it refused, for the attachments section."""
+    ``attach``: what the attachments section shows again after its own refusal (web.attachments.section)."""
     record = case_record(db(), case)
     proposed = Severity(case.severity or case.severity_computed)
     html = render_template(
@@ -239,7 +239,7 @@ def render_case(
         risk=RiskLevel(case.risk_level),
         overdue=display.is_overdue(case.deadline, case.state),
         event_details=display.event_details,
-        **attachments.section(case, *(attach or ())),
+        **attachments.section(case, **(attach or {})),
     )
     return html, status
 

@@ -55,7 +55,7 @@ def _paper(record: CaseRecord, key: str, **context: Any) -> str:
         signatory = mediator_signatory(record)
     return render_template(
         f"documents/{key}.html",
-        title=_(paper.title),
+        title=str(paper.title),
         r=record,
         signatory=signatory,
         mediator=mediator_of(record),

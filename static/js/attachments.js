@@ -1,7 +1,9 @@
 // The case page's upload form: say which files were chosen (and refuse too many or too large ones before
 // sending), then send them with a progress bar; the answer (the case page) replaces this page.
+// Its words come from the script tag's data-text (templates/cases/show.html), in the page's language.
 (function () {
   "use strict";
+  var words = JSON.parse(document.currentScript.getAttribute("data-text"));
   var form = document.querySelector("form[data-upload]");
   if (!form) {
     return;
@@ -18,6 +20,10 @@
     return (bytes / 1048576).toFixed(1) + " MB";
   }
 
+  function say(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+
   function files() {
     var all = [];
     inputs.forEach(function (input) {
@@ -28,26 +34,25 @@
 
   function problem(list) {
     if (list.length > maxFiles) {
-      return "一次最多上传 " + maxFiles + " 个文件。";
+      return say(words.tooMany, {n: maxFiles});
     }
     var big = list.filter(function (f) { return f.size > maxBytes; });
     if (big.length) {
-      return big[0].name + " 大小 " + mb(big[0].size) + "，超过上限 " + mb(maxBytes) + "。";
+      return say(words.tooBig, {name: big[0].name, size: mb(big[0].size), most: mb(maxBytes)});
     }
     var empty = list.filter(function (f) { return f.size === 0; });
-    return empty.length ? empty[0].name + " 是空文件（0 字节）。" : "";
+    return empty.length ? say(words.empty, {name: empty[0].name}) : "";
   }
 
   function describe() {
     var list = files();
     var total = list.reduce(function (n, f) { return n + f.size; }, 0);
     var why = problem(list);
-    chosen.textContent = list.length
-      ? "已选择 " + list.length + " 个文件（" + mb(total) + "）：" + list.map(function (f) { return f.name; }).join("、")
-      : "";
+    var names = list.map(function (f) { return f.name; }).join(words.comma);
+    chosen.textContent = list.length ? say(words.chosen, {n: list.length, size: mb(total), names: names}) : "";
     chosen.classList.toggle("field-error", Boolean(why));
     if (why) {
-      chosen.textContent += "。" + why;
+      chosen.textContent += words.stop + why;
     }
   }
 
@@ -59,7 +64,7 @@
       return; // an old browser posts the form itself
     }
     event.preventDefault();
-    var why = list.length ? problem(list) : "请选择要上传的文件。";
+    var why = list.length ? problem(list) : words.none;
     if (why) {
       chosen.textContent = why;
       chosen.classList.add("field-error");
@@ -73,11 +78,11 @@
       if (e.lengthComputable) {
         var pct = Math.round((e.loaded / e.total) * 100);
         bar.value = pct;
-        barText.textContent = "正在上传：" + pct + "%（" + mb(e.loaded) + " / " + mb(e.total) + "）";
+        barText.textContent = say(words.sending, {pct: pct, sent: mb(e.loaded), size: mb(e.total)});
       }
     });
     xhr.upload.addEventListener("load", function () {
-      barText.textContent = "上传完成，正在检查和保存……";
+      barText.textContent = words.checking;
     });
     xhr.addEventListener("load", function () {
       var url = xhr.responseURL || window.location.href;
@@ -91,7 +96,7 @@
     xhr.addEventListener("error", function () {
       bar.hidden = true;
       button.disabled = false;
-      barText.textContent = "网络中断，文件未上传，请重试。";
+      barText.textContent = words.failed;
     });
     xhr.send(new FormData(form));
   });

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from models import (
     AdminEvent,
     Agreement,
+    Attachment,
     Case,
     CaseEvent,
     Category,
@@ -38,10 +39,16 @@ from models import (
     User,
     UserCommunity,
 )
+from services import attachments
+from services.attachments_content import Limits
+from services.attachments_files import FileStore
 from services.ledger.cells import text_of
 from services.ledger.columns import FIELDS
 from services.ledger.reading import sheets
+from services.permissions import actor_for
 from services.policy import current_policy
+from tests import samples
+from tests.e2e.conftest import LiveServer
 from tests.e2e.ui import UI, PartyRow, fill_intake
 from tests.factories import Factory
 from tests.ledger_files import LedgerRow as L
@@ -111,6 +118,7 @@ TYPED = {
     CaseEvent: ("note",),
     Category: ("name",),
     AdminEvent: ("target", "reason"),
+    Attachment: ("original_name", "note", "withdrawn_reason"),
 }
 
 
@@ -179,8 +187,31 @@ def open_everything(ui: UI) -> None:
     ui.page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
+def _case_file(session: Session, live_server: LiveServer, case: Case, staff: User) -> None:
+    """Papers in the case's file: a photo (opened once), a signed agreement (it carries ID numbers), and a
+    paper withdrawn with its reason."""
+    store = FileStore(live_server.app.config["FILES_DIR"])
+    actor = actor_for(session, staff)
+
+    def attach(kind: str, name: str, data: bytes, note: str = "") -> Attachment:
+        return attachments.upload(
+            session=session, store=store, actor=actor, case_id=case.id or 0, kind=kind, name=name,
+            data=data, limits=Limits(min_free_bytes=0), note=note,
+        )  # fmt: skip
+
+    photo = attach("evidence", "现场照片.jpg", samples.photo(), note="漏水现场")
+    attach("agreement", "签字协议.pdf", samples.pdf())
+    wrong = attach("other", "错传.pdf", samples.pdf(2))
+    attachments.withdraw(
+        session=session, actor=actor, case_id=case.id or 0, attachment_id=wrong.id or 0, reason="传错了案件"
+    )
+    attachments.open_file(
+        session=session, store=store, actor=actor, case_id=case.id or 0, attachment_id=photo.id or 0
+    )
+
+
 @pytest.fixture
-def world(seed: Factory, session: Session) -> World:
+def world(seed: Factory, session: Session, live_server: LiveServer) -> World:
     community = seed.default_community()
     staff = seed.staff(community)
     volunteer = seed.member("volunteer", community)
@@ -209,6 +240,8 @@ def world(seed: Factory, session: Session) -> World:
         "judge_assigned": case("assigned", **major),
     }
     seed.fire(cases["agreed"], "record_judicial_confirmation")
+    cases["mediating"] = seed.fire(cases["mediating"], "record_session")  # a 调解笔录 to print
+    _case_file(session, live_server, cases["mediating"], staff)
     users = {
         "staff": staff,
         "volunteer": volunteer,
@@ -305,12 +338,35 @@ def test_staff_in_english(ui: UI, session: Session, world: World) -> None:
     expect(ui.page.locator(".triage")).to_contain_text("dispute category: 婚姻家庭")
     check_english(ui, session, "new case")
     # the legal papers stay Chinese; the page around them is English
-    agreed = world.cases["agreed"].id
-    for paper in (f"/cases/{agreed}/agreement", f"/cases/{agreed}/file"):
+    agreed, closed = world.cases["agreed"].id, world.cases["closed"].id
+    papers = [f"/cases/{agreed}/agreement", f"/cases/{agreed}/file", f"/cases/{closed}/file"]
+    papers += [f"/cases/{closed}/papers/{key}" for key in ("register", "rights", "follow_up", "confirmation")]
+    papers += [f"/cases/{world.cases['mediating'].id}/papers/session"]
+    papers += [f"/cases/{world.cases['terminated'].id}/papers/termination"]
+    for paper in papers:
         ui.goto(paper)
         expect(ui.page.locator(".paper")).to_contain_text("人民调解")
         expect(ui.page.locator(".doc-tools")).to_contain_text("Print")
         check_english(ui, session, paper)
+    # the case file's papers: files chosen, one refused with its reason, a withdrawal without a reason
+    ui.goto(f"/cases/{world.cases['mediating'].id}")
+    upload = ui.page.locator("form[data-upload]")
+    upload.locator("#attach-kind").select_option("evidence")
+    with ui.page.expect_file_chooser() as chooser:
+        upload.locator(".file-pickers label", has_text="Choose files").click()
+    chooser.value.set_files([{"name": "setup.jpg", "mimeType": "image/jpeg", "buffer": b"MZ" + bytes(500)}])
+    expect(upload.locator("[data-chosen]")).to_contain_text("1 file(s) chosen")
+    check_english(ui, session, "case page, a file chosen")
+    upload.get_by_role("button", name="Upload").click()
+    expect(ui.testid("upload-failures")).to_contain_text("Unrecognised file type")
+    open_everything(ui)
+    check_english(ui, session, "case page, upload refused")
+    ui.shot("upload-refused")
+    withdraw = ui.page.locator("li.attachment", has_text="现场照片.jpg").locator("details.withdraw")
+    withdraw.get_by_role("button", name="Withdraw this paper").click()
+    expect(ui.testid("error-summary")).to_contain_text("reason")
+    open_everything(ui)
+    check_english(ui, session, "case page, withdrawal refused")
     ui.goto("/stats/")
     check_english(ui, session, "statistics")
     ui.shot("statistics")

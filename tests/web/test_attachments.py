@@ -382,3 +382,43 @@ def test_the_case_page_lists_thirty_attachments(client: FlaskClient, app_session
     page = text(client.get(f"/cases/{case.id}"))
     assert page.count('data-attachment="') == 30
     assert [p.name for p in _kept(client)].__len__() == 3, "ten names, one content: stored once"
+
+
+def test_a_busy_database_gives_the_forms_back_as_typed_and_keeps_no_file(db_url: str, tmp_path: Path) -> None:
+    """Another writer holds the lock past the wait: the upload and the withdrawal answer 503 with the
+    case page and what was typed (kind, note; the reason), nothing is kept; afterwards both work."""
+    from tests.web.test_faults import BUSY, is_unavailable_page, lock_held, site
+
+    files = tmp_path / "busy-files"
+    with site(db_url, FILES_DIR=str(files)) as (app, factory):
+        case = factory.case("mediating")
+        client = app.test_client()
+        login(client, factory.staff())
+        assert _post_files(client, case, [(samples.pdf(), "旧.pdf")]).status_code == 303
+        factory.session.rollback()
+        old = factory.session.exec(select(Attachment)).one()
+        token = token_from(client, f"/cases/{case.id}")
+        upload = {"csrf_token": token, "kind": "agreement", "note": "锁期间的说明"}
+        withdraw = {"csrf_token": token, "reason": "锁期间的理由"}
+        before = sorted(p for p in files.rglob("*") if p.is_file())
+
+        def post_upload() -> Any:
+            data = {**upload, "files": [(io.BytesIO(samples.photo()), "锁期间.jpg")]}
+            return client.post(f"/cases/{case.id}/attachments", data=data, content_type="multipart/form-data")
+
+        with lock_held(db_url):
+            refused = post_upload()
+            is_unavailable_page(refused, BUSY, "5")
+            page = text(refused)
+            assert 'value="锁期间的说明"' in page and '<option selected value="agreement">' in page
+            refused = client.post(f"/cases/{case.id}/attachments/{old.id}/withdraw", data=withdraw)
+            is_unavailable_page(refused, BUSY, "5")
+            assert "锁期间的理由</textarea>" in text(refused)
+        factory.session.rollback()
+        assert factory.session.exec(select(Attachment)).all() == [old] and old.withdrawn_at is None
+        assert sorted(p for p in files.rglob("*") if p.is_file() and p.parent.name != "tmp") == before
+
+        assert post_upload().status_code == 303
+        assert (
+            client.post(f"/cases/{case.id}/attachments/{old.id}/withdraw", data=withdraw).status_code == 303
+        )
