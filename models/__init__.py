@@ -6,10 +6,12 @@ from models.community import Community
 from models.event import CaseEvent
 from models.party import Party
 from models.records import Agreement, FollowUp, JudicialConfirmation, SessionRecord
+from models.reminders import Delivery, InboxMessage, ReminderPreference
 from models.settings import Category, Setting
 from models.snapshot import MonthSnapshot
 from models.tally import CaseTally
 from models.user import LoginAttempt, User, UserCommunity
+from models.workdays import HolidayOverride
 
 __all__ = [
     "AdminEvent",
@@ -20,11 +22,15 @@ __all__ = [
     "CaseTally",
     "Category",
     "Community",
+    "Delivery",
     "FollowUp",
+    "HolidayOverride",
+    "InboxMessage",
     "JudicialConfirmation",
     "LoginAttempt",
     "MonthSnapshot",
     "Party",
+    "ReminderPreference",
     "SessionRecord",
     "Setting",
     "User",

@@ -21,6 +21,15 @@ def local_date(moment: datetime | None = None) -> date:
     return local(moment or now()).date()
 
 
+def cn_date(value: date | datetime | None) -> str:
+    """2026年11月23日 (a datetime is taken in Beijing time first)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def day_start_utc(day: date) -> datetime:
     """Midnight Beijing time of ``day``, as a UTC datetime."""
     return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)

@@ -160,7 +160,7 @@ REFUSAL_STATUS = {"inactive": 403, "bad_credentials": 401}  # every limit is 429
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("cases.mine"))
+        return redirect(url_for("index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -183,7 +183,7 @@ def login() -> Any:
             session["locale"] = locale
         session.permanent = True
         login_user(LoginUser(user))
-        return safe_redirect(request.args.get("next"), url_for("cases.mine"))
+        return safe_redirect(request.args.get("next"), url_for("index"))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

@@ -76,10 +76,20 @@ def _filter_from_args() -> CaseFilter:
         community_id=args.get("community_id", type=int),
         assignee_id=args.get("assignee_id", type=int),
         overdue=args.get("overdue") in ("1", "y", "on"),
+        due_within=_days(args.get("due_within")),
         month=month if parse_month(month) else None,
         q=(args.get("q") or "").strip()[:60],
         sort=sort if sort in SORTS else "newest",
     )
+
+
+def _days(value: str | None) -> int | None:
+    """A number of days from the query string (0–366), else None (a bad value is ignored like others)."""
+    try:
+        days = int(value or "")
+    except ValueError:
+        return None
+    return days if 0 <= days <= 366 else None
 
 
 @bp.get("/")
@@ -108,6 +118,7 @@ def index() -> str:
         communities=communities_for(db(), actor),
         assignees=assignees_for(db(), actor),
         sorts=SORTS,
+        due_soon_days=current_policy(db()).due_soon_days,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 

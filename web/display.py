@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from services import clock
+from services.clock import cn_date
 from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
-from workflow.clocks import days_left
+from workflow.clocks import days_left, left_text
 from workflow.fields import Field, label_of
 from workflow.triggers import (
     AGREEMENT_KINDS,
@@ -27,15 +28,6 @@ EVENT_LABELS = {"register": "登记"}
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿", "兆")
-
-
-def cn_date(value: date | datetime | None) -> str:
-    """2026年11月23日 (a datetime is taken in Beijing time first)."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = clock.local(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def cn_datetime(value: datetime | None) -> str:
@@ -144,18 +136,14 @@ def money_upper(value: Decimal | None) -> str:
 
 
 def countdown(deadline: date | None, state: str) -> str:
-    """剩余 N 天 / 今日到期 / 已超期 N 天, only while the mediation clock runs."""
+    """还剩 N 天 / 今日到期 / 已超期 N 天, only while the mediation clock runs."""
     if deadline is None:
         return "—"
     if State(state).terminal or state in (State.AGREED.value, State.DEFAULTED.value):
         return f"{cn_date(deadline)}（已停止计时）"
     left = days_left(deadline, clock.local_date())
     assert left is not None
-    if left < 0:
-        return f"{cn_date(deadline)}（已超期 {-left} 天）"
-    if left == 0:
-        return f"{cn_date(deadline)}（今日到期）"
-    return f"{cn_date(deadline)}（剩余 {left} 天）"
+    return f"{cn_date(deadline)}（{left_text(left)}）"
 
 
 def is_overdue(deadline: date | None, state: str) -> bool:

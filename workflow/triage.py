@@ -12,6 +12,7 @@ from typing import Any
 from workflow.errors import Refused
 from workflow.roles import Tier
 from workflow.text import Text, _
+from workflow.workdays import BASE_CALENDAR, LastDay, WorkCalendar
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
@@ -71,6 +72,17 @@ class Policy:
     follow_up_after_oral_days: int = 30
     categories: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    # How each clock's last day is fixed (workflow.workdays.LastDay).
+    mediation_last_day: LastDay = LastDay.CALENDAR
+    confirmation_last_day: LastDay = LastDay.NEXT_WORKING_DAY
+    follow_up_last_day: LastDay = LastDay.CALENDAR
+    due_soon_days: int = 3  # the desk and the reminders: "due soon" is due within this many days
+    escalate_overdue_days: int = 0  # 0: off; else overdue this many days reaches the leaders
+    # The working days in force (services.workdays adds the administrator's overrides); not a value.
+    calendar: WorkCalendar = field(default=BASE_CALENDAR, compare=False, repr=False)
+
+    def with_calendar(self, calendar: WorkCalendar) -> Policy:
+        return replace(self, calendar=calendar)
 
     def with_values(self, values: dict[str, Any]) -> Policy:
         """A copy with some values replaced (as stored by the admin page)."""
@@ -92,7 +104,13 @@ class Policy:
             "follow_up_after_oral_days": self.follow_up_after_oral_days,
             "categories": list(self.categories),
             "sources": list(self.sources),
+            **{key: getattr(self, key).value for key in LAST_DAY_KEYS},
+            "due_soon_days": self.due_soon_days,
+            "escalate_overdue_days": self.escalate_overdue_days,
         }
+
+
+LAST_DAY_KEYS = ("mediation_last_day", "confirmation_last_day", "follow_up_last_day")
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +122,8 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             out[key] = frozenset(value)
         elif key in ("categories", "sources"):
             out[key] = tuple(value)
+        elif key in LAST_DAY_KEYS:
+            out[key] = LastDay(value)
         else:
             out[key] = int(value)
     return out
