@@ -56,6 +56,8 @@ ACTION_LABELS = {
     "update_category": "修改纠纷类型",
     "seed_categories": "导入默认纠纷类型",
     "update_policy": "修改分级规则",
+    "set_holiday": "设置节假日安排",
+    "delete_holiday": "删除节假日安排",
 }
 
 
@@ -431,3 +433,6 @@ def policy() -> Any:
         title=_("分级规则"),
     )
     return page, 422 if form.errors else 200
+
+
+from web import desk_admin  # noqa: E402,F401  (holiday overrides and the delivery log live on this blueprint)

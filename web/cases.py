@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from services.policy import current_policy
 from services.queries import (
     SORTS,
     CaseFilter,
+    CaseRecord,
     assignees_for,
     case_record,
     eligible_assignees,
@@ -32,6 +34,7 @@ from web.auth import current_actor
 from web.case_forms import TriggerForm, trigger_form
 from web.database import db
 from workflow import ENGINE, TRIGGERS, Availability, Refused, RiskLevel, Severity, State, Tier
+from workflow.clocks import confirmation_window_closes, left_text
 from workflow.triggers import END
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -239,9 +242,21 @@ def render_case(
         tier=Tier(case.tier) if case.tier else proposed.tier,
         risk=RiskLevel(case.risk_level),
         overdue=display.is_overdue(case.deadline, case.state),
+        confirmation_closes=_confirmation_closes(record),
         event_details=display.event_details,
     )
     return html, status
+
+
+def _confirmation_closes(record: CaseRecord) -> tuple[date, str] | None:
+    """The last day to apply for judicial confirmation (and how far off), while the case can still."""
+    agreement = record.agreement
+    if agreement is None or record.case.state != State.AGREED.value:
+        return None
+    if any(j.agreement_id == agreement.id for j in record.confirmations):
+        return None
+    closes = confirmation_window_closes(agreement.effective_on, current_policy(db()))
+    return closes, left_text((closes - clock.local_date()).days)
 
 
 @bp.get("/<int:case_id>")

@@ -14,3 +14,6 @@ def register(app: Flask) -> None:
     from web.commands import stats
 
     app.cli.add_command(stats.stats)
+    from web.commands import remind
+
+    app.cli.add_command(remind.remind_command)
