@@ -59,6 +59,8 @@ def test_member_due_soon_is_three_days_not_four(session: Session, factory: Facto
     assert list(soon) == [today.id, in_3.id]  # the most urgent first
     assert in_4.id not in section(d, "overdue")
     assert next(s for s in d.sections if s.key == "due_soon").title == "我承办的 3 日内到期案件"
+    listed = list_cases(session, actor_for(session, volunteer), CaseFilter(due_within=3), today=TODAY)
+    assert {c.id for c in listed.rows} == set(soon) and listed.total == 2  # the desk's link to the list
 
 
 def test_member_overdue_by_one_day_not_zero(session: Session, factory: Factory) -> None:

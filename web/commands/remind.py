@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from services.reminders import CHANNEL_LABELS, remind
 from services.reminders_channels import channels_from
@@ -13,6 +14,7 @@ from web.database import db
 
 
 @click.command("remind")
+@with_appcontext
 @click.option("--day", "day_text", default=None, help="提醒日期 YYYY-MM-DD；不填为今天（北京时间）")
 def remind_command(day_text: str | None) -> None:
     """Write each person's digest for the day and send what is not sent yet; exits 1 if a send failed."""
