@@ -146,7 +146,7 @@ class Visitor:
         if kind == "accept":
             case_id = self.pending.pop(0)
             form = {"csrf_token": self.token, **ACCEPT_FORM, "version": "1"}
-            status, _, _ = self.client.send("POST", f"/cases/{case_id}/fire/accept", form)
+            status, _, _ = self.client.send("POST", f"/cases/{case_id}", form)
             if status == 303:  # a refusal also redirects: checked in the database afterwards
                 with self.tally.lock:
                     self.tally.accepts.append(case_id)

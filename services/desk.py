@@ -152,9 +152,12 @@ class _Spec:
     list_args: dict[str, Any] | None = None
 
 
+_NEWER = aliased(Agreement, name="newer")  # built once: a new alias per query costs ~5 ms of adaptation
+
+
 def _latest_agreement() -> ColumnElement[bool]:
     """Join condition: the case's newest agreement (a case mediated again has an older one)."""
-    newer = aliased(Agreement)
+    newer = _NEWER
     return and_(
         col(Agreement.case_id) == col(Case.id),
         ~exists().where(col(newer.case_id) == col(Case.id), col(newer.id) > col(Agreement.id)),
