@@ -18,7 +18,8 @@ class Case(SQLModel, table=True):
         UniqueConstraint("community_id", "number_year", "number_seq", name="uq_case_number"),
         Index("ix_case_community_state", "community_id", "state", "id"),
         Index("ix_case_community_id", "community_id", "id"),
-        Index("ix_case_assignee_state", "assignee_id", "state"),
+        Index("ix_case_assignee_state_deadline", "assignee_id", "state", "deadline"),  # queue, desk
+        Index("ix_case_community_state_deadline", "community_id", "state", "deadline"),  # desk, leaders
         Index("ix_case_community_accepted", "community_id", "accepted_at"),
         Index("ix_case_accepted", "accepted_at"),
         Index("ix_case_state_deadline", "state", "deadline"),

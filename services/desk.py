@@ -157,10 +157,9 @@ _NEWER = aliased(Agreement, name="newer")  # built once: a new alias per query c
 
 def _latest_agreement() -> ColumnElement[bool]:
     """Join condition: the case's newest agreement (a case mediated again has an older one)."""
-    newer = _NEWER
     return and_(
         col(Agreement.case_id) == col(Case.id),
-        ~exists().where(col(newer.case_id) == col(Case.id), col(newer.id) > col(Agreement.id)),
+        ~exists().where(col(_NEWER.case_id) == col(Case.id), col(_NEWER.id) > col(Agreement.id)),
     )
 
 
@@ -186,7 +185,7 @@ def _section(session: Session, spec: _Spec, today: date, limit: int) -> Section:
 
 # --- the sections of each role ----------------------------------------------------------------------
 def _member_specs(actor: Actor, today: date, policy: Policy) -> list[_Spec]:
-    mine = col(Case.assignee_id) == actor.id
+    mine = and_(col(Case.assignee_id) == actor.id, visible_condition(actor))
     soon = policy.due_soon_days
     agreed = col(Case.state) == State.AGREED.value
     first, last = confirmation_effective_range(today, today + timedelta(days=soon), policy)
@@ -266,6 +265,7 @@ def community_counts(session: Session, actor: Actor, today: date, policy: Policy
     """Per community of the actor's scope: cases overdue, due within the due-soon days, and overdue by
     the escalation days or more (0 when escalation is off), in one GROUP BY over the clock's index."""
     soon, escalate = policy.due_soon_days, policy.escalate_overdue_days
+    communities = [c for c in communities_for(session, actor) if c.id is not None]
     deadline = col(Case.deadline)
     escalated = case((deadline <= today - timedelta(days=escalate), 1), else_=0) if escalate else 0
     rows = session.execute(
@@ -276,18 +276,15 @@ def community_counts(session: Session, actor: Actor, today: date, policy: Policy
             func.sum(escalated),
         )
         .where(
-            visible_condition(actor),
+            # the communities named (all of them for an admin): ranges of the community/state/deadline index
+            col(Case.community_id).in_([c.id for c in communities]),
             col(Case.state).in_(CLOCK_VALUES),
             deadline <= today + timedelta(days=soon),
         )
         .group_by(col(Case.community_id))
     ).all()
     counted = {int(cid): (int(a or 0), int(b or 0), int(c or 0)) for cid, a, b, c in rows}
-    return [
-        CommunityCounts(c.id, c.name, *counted.get(c.id, (0, 0, 0)))
-        for c in communities_for(session, actor)
-        if c.id is not None
-    ]
+    return [CommunityCounts(c.id or 0, c.name, *counted.get(c.id or 0, (0, 0, 0))) for c in communities]
 
 
 def desk_for(

@@ -18,6 +18,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # The desk asks for one person's or one community's open cases by deadline: both indexes end in the
+    # deadline, so "due within 3 days" and "overdue" are index ranges (the first replaces assignee+state).
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_assignee_state')
+        batch_op.create_index('ix_case_assignee_state_deadline', ['assignee_id', 'state', 'deadline'], unique=False)
+        batch_op.create_index('ix_case_community_state_deadline', ['community_id', 'state', 'deadline'], unique=False)
     op.create_table('holiday_override',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('working', sa.Boolean(), nullable=False),
@@ -87,3 +93,7 @@ def downgrade() -> None:
 
     op.drop_table('inbox_message')
     op.drop_table('holiday_override')
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_community_state_deadline')
+        batch_op.drop_index('ix_case_assignee_state_deadline')
+        batch_op.create_index('ix_case_assignee_state', ['assignee_id', 'state'], unique=False)
