@@ -30,6 +30,7 @@ from services.desk import Desk, desk_for
 from services.errors import Invalid
 from services.permissions import actor_for
 from services.reminders_channels import Channel, DeliveryFailed, Outgoing
+from workflow import Role
 from workflow.text import _, say
 
 CHANNEL_LABELS = {"inbox": _("站内消息"), "email": _("电子邮件"), "webhook": _("短信/工作群")}
@@ -118,9 +119,11 @@ def remind(
     day = day or clock.local_date(now)
     report = Report(day)
     for user in _users_without_digest(session, day):
-        digest = digest_of(
-            desk_for(session, actor_for(session, user), today=day, now=now), user.display_name, site_url
-        )
+        actor = actor_for(session, user)
+        desk = desk_for(session, actor, today=day, now=now)
+        if not actor.has(Role.LEADER):
+            desk.communities = None  # an administrator sees the counts on the desk; leaders are sent them
+        digest = digest_of(desk, user.display_name, site_url)
         if digest is not None and _store(session, user, day, digest, channels, now):
             report.digests += 1
     try:

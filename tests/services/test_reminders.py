@@ -10,6 +10,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from models import Delivery, ReminderPreference, User
+from services.permissions import actor_for
+from services.policy import update_policy
 from services.reminders import inbox, mark_read, remind, set_channels, unread_count
 from services.reminders_channels import Channel, EmailChannel, WebhookChannel, channels_from
 from tests.factories import Factory
@@ -236,3 +238,29 @@ def test_channel_choices_are_checked(
     assert message in err.value.message and err.value.field == "email"
     session.rollback()
     assert session.get(ReminderPreference, user.id) is None
+
+
+def test_leaders_get_the_counts_and_administrators_only_see_them(session: Session, factory: Factory) -> None:
+    case_with_deadline(factory, TODAY - timedelta(days=1))
+    leader = factory.user("leader")
+    admin = factory.user("admin", communities=[])
+    run(session, {})
+    session.rollback()
+    [message] = inbox(session, leader.id or 0)
+    assert "超期 1 件" in message.body and message.data["communities"][0]["overdue"] == 1
+    assert inbox(session, admin.id or 0) == []
+
+
+def test_escalation_by_time_reaches_the_leaders_digest(session: Session, factory: Factory) -> None:
+    case_with_deadline(factory, TODAY - timedelta(days=3))
+    case_with_deadline(factory, TODAY - timedelta(days=2))
+    leader = factory.user("leader")
+    admin = factory.user("admin", communities=[])
+    update_policy(
+        session=session, actor=actor_for(session, admin), values={"escalate_overdue_days": 3}, reason="测试"
+    )
+    run(session, {})
+    session.rollback()
+    [message] = inbox(session, leader.id or 0)
+    assert "【超期 3 天以上的案件】1 件" in message.body and "已超期 3 天" in message.body
+    assert "已超期 2 天" not in message.body
