@@ -36,10 +36,14 @@ def _measured(url: str) -> dict[str, Any]:
         raise RuntimeError(f"flask remind failed ({done.returncode}): {done.stderr[-800:]}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    assert wall and rss, done.stderr[-800:]
+    cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", done.stderr)]
+    assert wall and rss and len(cpu) == 2, done.stderr[-800:]
     hours, minutes, seconds = int(wall.group(1) or 0), int(wall.group(2)), float(wall.group(3))
     return {
         "seconds": round(hours * 3600 + minutes * 60 + seconds, 2),
+        "cpu_seconds": round(
+            sum(cpu), 2
+        ),  # user + system: what the run costs, whatever else the machine does
         "max_rss_mb": round(int(rss.group(1)) / 1024, 1),
         "output": done.stdout.strip(),
     }

@@ -106,7 +106,8 @@ def remind_lines(runs: dict[str, Any]) -> list[str]:
         first, again = r["first"], r["again"]
         verdict = _ok(first["seconds"], 10) + _ok(first["max_rss_mb"], 300)
         lines.append(
-            f"`flask remind` at {int(size):,} cases: first run of the day **{first['seconds']:.2f} s**, "
+            f"`flask remind` at {int(size):,} cases: first run of the day **{first['seconds']:.2f} s** "
+            f"({first.get('cpu_seconds', '—')} s CPU), "
             f"**{first['max_rss_mb']:.0f} MB** peak {verdict} (targets ≤ 10 s, ≤ 300 MB; "
             f"{first['output']}); re-run the same day {again['seconds']:.2f} s, {again['max_rss_mb']:.0f} MB "
             f"({again['output']})."
