@@ -13,6 +13,7 @@ from wtforms import (
     Field,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -23,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from workflow.roles import ROLE_LABELS
+from workflow.workdays import LAST_DAY_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 
@@ -145,6 +147,22 @@ def _amount(label: Any) -> DecimalField:
     )
 
 
+def _last_day(label: Any) -> RadioField:
+    """How a clock's last day is fixed (workflow.workdays.LastDay)."""
+    return RadioField(
+        label,
+        choices=options((rule.value, text) for rule, text in LAST_DAY_LABELS.items()),
+        validators=[InputRequired(_l("请选择期限的计算方式。"))],
+    )
+
+
+def _count(label: Any, low: int, high: int, message: Any) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[InputRequired(_l("请填写天数。")), NumberRange(min=low, max=high, message=message)],
+    )
+
+
 class PolicyForm(FlaskForm):
     major_amount = _amount(_l("较大纠纷：争议金额达到（元）"))
     general_amount = _amount(_l("一般纠纷：争议金额达到（元）"))
@@ -170,6 +188,13 @@ class PolicyForm(FlaskForm):
     confirmation_days = _days(_l("申请司法确认期限（日）"))
     follow_up_after_performance_days = _days(_l("履行期满后回访（日）"))
     follow_up_after_oral_days = _days(_l("口头协议后回访（日）"))
+    mediation_last_day = _last_day(_l("调解期限的最后一日"))
+    confirmation_last_day = _last_day(_l("申请司法确认期限的最后一日"))
+    follow_up_last_day = _last_day(_l("回访期限的最后一日"))
+    due_soon_days = _count(_l("工作台与每日提醒：即将到期指几日内到期（日）"), 0, 30, _l("须为 0–30 日。"))
+    escalate_overdue_days = _count(
+        _l("超期多少日报领导（日，0 为不报）"), 0, 365, _l("须为 0–365 日，0 为不报。")
+    )
     reason = TextAreaField(
         _l("修改理由"),
         validators=[
@@ -213,4 +238,9 @@ POLICY_FIELDS = (
     "confirmation_days",
     "follow_up_after_performance_days",
     "follow_up_after_oral_days",
+    "mediation_last_day",
+    "confirmation_last_day",
+    "follow_up_last_day",
+    "due_soon_days",
+    "escalate_overdue_days",
 )

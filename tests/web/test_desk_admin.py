@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -145,3 +146,30 @@ def test_the_delivery_log_shows_failures_with_their_reason(
     assert volunteer.username in page
     assert 'data-status="failed"' not in text(client.get("/admin/deliveries?status=sent"))
     assert client.get("/admin/deliveries?status=nonsense").status_code == 200
+
+
+def test_the_policy_page_sets_each_clocks_last_day_and_the_escalation(
+    client: FlaskClient, factory: Factory
+) -> None:
+    from tests.web.test_admin import _policy_data
+
+    effective = date(2026, 9, 1)  # + 30 days = National Day
+    agreed = factory.case("mediating", now=at(effective), parties=distinct_parties())
+    agreed = factory.fire(agreed, "record_agreement", now=at(effective))
+    factory.case("assigned", now=at(TODAY - timedelta(days=32)), parties=distinct_parties())  # 2 days late
+    leader = factory.user("leader")
+    admin(client, factory)
+    page = text(client.get("/admin/policy"))
+    assert re.search(r'<input checked id="confirmation_last_day-\d"[^>]*value="next_working_day">', page)
+    assert "最后一日遇节假日顺延至节后第一个工作日" in page
+    assert "2026年10月8日" in text(client.get(f"/cases/{agreed.id}"))
+    resp = client.post(
+        "/admin/policy",
+        data=_policy_data(client, confirmation_last_day="calendar", escalate_overdue_days="2"),
+    )
+    assert resp.status_code == 303
+    assert 'data-testid="confirmation-closes">2026年10月1日' in text(client.get(f"/cases/{agreed.id}"))
+    client.post("/logout", data={"csrf_token": token_from(client, "/settings")})
+    login(client, leader)
+    desk = text(client.get("/"))
+    assert 'data-section="escalated"' in desk and "超期 2 天以上的案件" in desk
