@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
+import pytest
 from sqlmodel import Session
 
 from models import Case
@@ -61,6 +63,24 @@ def test_member_due_soon_is_three_days_not_four(session: Session, factory: Facto
     assert next(s for s in d.sections if s.key == "due_soon").title == "我承办的 3 日内到期案件"
     listed = list_cases(session, actor_for(session, volunteer), CaseFilter(due_within=3), today=TODAY)
     assert {c.id for c in listed.rows} == set(soon) and listed.total == 2  # the desk's link to the list
+
+
+@pytest.mark.parametrize(("tier", "amount"), [("mediator", "5000"), ("judge", "50000")])
+def test_a_mediator_and_a_judge_get_the_member_sections_of_their_own_cases(
+    session: Session, factory: Factory, tier: str, amount: str
+) -> None:
+    theirs = {
+        "soon": case_with_deadline(factory, TODAY + timedelta(days=3), claimed_amount=Decimal(amount)),
+        "later": case_with_deadline(factory, TODAY + timedelta(days=4), claimed_amount=Decimal(amount)),
+        "late": case_with_deadline(factory, TODAY - timedelta(days=1), claimed_amount=Decimal(amount)),
+    }
+    volunteers = case_with_deadline(factory, TODAY + timedelta(days=1))
+    member = factory.member(tier)
+    assert {c.assignee_id for c in theirs.values()} == {member.id} != {volunteers.assignee_id}
+    d = desk(session, member)
+    assert [s.key for s in d.sections] == list(MEMBER_SECTIONS) and d.communities is None
+    assert section(d, "due_soon") == {theirs["soon"].id: (TODAY + timedelta(days=3), 3)}
+    assert section(d, "overdue") == {theirs["late"].id: (TODAY - timedelta(days=1), -1)}
 
 
 def test_member_overdue_by_one_day_not_zero(session: Session, factory: Factory) -> None:
