@@ -42,7 +42,7 @@ class Delivery(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     channel: str = Field(max_length=10)  # email | webhook
     target: str = Field(default="", max_length=254)  # the address, or the host posted to
-    status: str = Field(default="pending", max_length=12)  # pending | sent | failed | superseded
+    status: str = Field(default="pending", max_length=12)  # pending | sending | sent | failed | superseded
     attempts: int = 0
     error: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))

@@ -6,7 +6,9 @@ the day yet: the digest goes into their inbox, with one delivery row per channel
 undelivered digest of theirs on that channel is superseded: it would only repeat an older day).
 Second, every delivery not yet sent is sent, each on its own: one that fails is marked failed and
 tried again by the next run, and never stops the others. Running it again the same day therefore
-sends nothing new, and only retries what failed.
+sends nothing new, and only retries what failed. Each delivery is claimed (marked sending) before it is
+sent, so two runs at once never send it twice; one left sending by a run that died is tried again after
+``STALE_SENDING``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -34,8 +36,15 @@ from workflow import Role
 from workflow.text import _, say
 
 CHANNEL_LABELS = {"inbox": _("站内消息"), "email": _("电子邮件"), "webhook": _("短信/工作群")}
-PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
-STATUS_LABELS = {PENDING: _("待发送"), SENT: _("已送达"), FAILED: _("失败"), SUPERSEDED: _("已被新提醒取代")}
+PENDING, SENDING, SENT, FAILED, SUPERSEDED = "pending", "sending", "sent", "failed", "superseded"
+STATUS_LABELS = {
+    PENDING: _("待发送"),
+    SENDING: _("发送中"),
+    SENT: _("已送达"),
+    FAILED: _("失败"),
+    SUPERSEDED: _("已被新提醒取代"),
+}
+STALE_SENDING = timedelta(hours=1)  # longer than any send takes: the run that claimed it has died
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EMAIL_MAX = 254
 
@@ -189,20 +198,41 @@ def _store(
     return True
 
 
+def _to_send(moment: datetime) -> ColumnElement[bool]:
+    """Deliveries a run may take at ``moment``: not sent yet, failed, or left sending by a run that died."""
+    return or_(
+        col(Delivery.status).in_((PENDING, FAILED)),
+        and_(col(Delivery.status) == SENDING, col(Delivery.updated_at) < moment - STALE_SENDING),
+    )
+
+
 def _deliver_all(session: Session, channels: Mapping[str, Channel], report: Report) -> None:
     waiting = session.exec(
-        select(col(Delivery.id)).where(col(Delivery.status).in_((PENDING, FAILED))).order_by(col(Delivery.id))
+        select(col(Delivery.id)).where(_to_send(clock.now())).order_by(col(Delivery.id))
     ).all()
     session.rollback()
     for delivery_id in waiting:
         _deliver(session, int(delivery_id or 0), channels, report)
 
 
+def _claim(session: Session, delivery_id: int) -> bool:
+    """Mark a delivery sending, unless another run took it since it was listed."""
+    moment = clock.now()
+    with writing(session):
+        claimed = session.execute(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id, _to_send(moment))
+            .values(status=SENDING, updated_at=moment)
+        ).rowcount  # type: ignore[attr-defined]
+    return bool(claimed)
+
+
 def _deliver(session: Session, delivery_id: int, channels: Mapping[str, Channel], report: Report) -> None:
     """Send one delivery and record how it went (its own transaction: a failure stops nothing else)."""
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None or delivery.status not in (PENDING, FAILED):
+    if not _claim(session, delivery_id):
         return
+    delivery = session.get(Delivery, delivery_id)
+    assert delivery is not None
     message = session.get(InboxMessage, delivery.message_id)
     user = session.get(User, delivery.user_id)
     assert message is not None and user is not None

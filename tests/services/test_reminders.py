@@ -7,13 +7,15 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from models import Delivery, ReminderPreference, User
+from services import clock
 from services.permissions import actor_for
 from services.policy import update_policy
-from services.reminders import inbox, mark_read, remind, set_channels, unread_count
-from services.reminders_channels import Channel, EmailChannel, WebhookChannel, channels_from
+from services.reminders import STALE_SENDING, Report, inbox, mark_read, remind, set_channels, unread_count
+from services.reminders_channels import Channel, EmailChannel, Outgoing, WebhookChannel, channels_from
 from tests.factories import Factory
 from tests.receivers import WEBHOOK_SECRET, free_port, smtp_server, webhook_receiver
 from tests.services.test_desk import TODAY, at, case_with_deadline
@@ -160,6 +162,56 @@ def test_one_channel_down_does_not_stop_the_others_and_is_retried_next_run(
         assert len(box.mails) == 1 and len(hook.hooks) == 1  # the webhook is not sent twice
     log = deliveries(session)
     assert (log["email"].status, log["email"].attempts) == ("sent", 2)
+
+
+class SecondRunWhileSending:
+    """An email channel that lets a second run start while it sends (cron and a run by hand, say)."""
+
+    name = "email"
+
+    def __init__(self, inner: EmailChannel, other: Session) -> None:
+        self.inner, self.other = inner, other
+        self.second: object = None
+
+    def target(self, address: str) -> str:
+        return self.inner.target(address)
+
+    def send(self, out: Outgoing) -> int:
+        self.second = run(self.other, {"email": self.inner})
+        return self.inner.send(out)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_two_runs_at_once_send_a_delivery_once(session: Session, factory: Factory) -> None:
+    volunteer_with_work(factory, session, by_webhook=False)
+    with smtp_server() as box, Session(session.get_bind()) as other:
+        channel = SecondRunWhileSending(email(box.port), other)
+        first = run(session, {"email": channel})
+    assert first.sent == {"email": 1} and len(box.mails) == 1
+    second = channel.second
+    assert isinstance(second, Report) and second.ok and second.digests == 0 and not second.sent
+
+
+def test_a_delivery_left_sending_by_a_run_that_died_is_sent_by_the_next(
+    session: Session, factory: Factory
+) -> None:
+    volunteer_with_work(factory, session, by_webhook=False)
+    port = free_port()
+    assert not run(session, {"email": email(port)}).ok  # the digest is stored, its email failed
+    session.rollback()
+    session.execute(update(Delivery).values(status="sending", updated_at=clock.now()))
+    session.commit()
+    with smtp_server(port) as box:
+        assert not run(session, {"email": email(port)}).sent  # maybe still sending: left alone
+        session.execute(
+            update(Delivery).values(updated_at=clock.now() - STALE_SENDING - timedelta(minutes=1))
+        )
+        session.commit()
+        again = run(session, {"email": email(port)})
+    assert again.sent == {"email": 1} and len(box.mails) == 1
+    assert deliveries(session)["email"].status == "sent"
 
 
 def test_a_new_day_supersedes_an_older_digest_that_never_got_through(
