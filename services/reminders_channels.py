@@ -156,7 +156,10 @@ class WebhookChannel:
         self.timeout, self.sleep = timeout, sleep
 
     def target(self, email: str) -> str:
-        return urlsplit(self.url).netloc
+        """The host posted to, for the delivery log: never the URL's user, password or query (a robot's
+        key travels in the query)."""
+        parts = urlsplit(self.url)
+        return f"{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}"
 
     def payload(self, out: Outgoing) -> bytes:
         document = {

@@ -254,6 +254,15 @@ def test_an_unconfigured_channel_is_not_used(session: Session, factory: Factory)
     assert set(configured) == {"email", "webhook"}
 
 
+def test_the_delivery_log_names_the_webhooks_host_and_not_its_secrets() -> None:
+    robot = WebhookChannel("https://bot:pass@qyapi.example.cn:8443/send?key=SECRET-KEY", "s")
+    assert robot.target("") == "qyapi.example.cn:8443"
+    assert (
+        WebhookChannel("https://oapi.example.cn/robot/send?access_token=T", "s").target("")
+        == "oapi.example.cn"
+    )
+
+
 def test_mark_read_is_per_user(session: Session, factory: Factory) -> None:
     volunteer = volunteer_with_work(factory, session, by_email=False, by_webhook=False)
     other = factory.staff()
