@@ -683,7 +683,7 @@ class _CaseBuilder:
             number = format_number(year, self.short[values["community_id"]], seq)
             values |= {"number_year": year, "number_seq": seq, "number": number}
         where = Where(walk.case_id, values["community_id"], actor_id, walk.now, walk.agreement_id)
-        rows = record_rows(outcome, where, DEFAULT_POLICY)
+        rows = record_rows(outcome, where)
         if outcome.trigger == "record_agreement":
             self.agreement_id += 1
             walk.agreement_id = self.agreement_id

@@ -147,20 +147,18 @@ class _Spec:
     conditions: list[ColumnElement[bool]]
     order: Any
     to_day: Callable[[Any], date] = lambda value: value
-    join_agreement: bool = False
     days: int = 0
     list_args: dict[str, Any] | None = None
 
 
 _NEWER = aliased(Agreement, name="newer")  # built once: a new alias per query costs ~5 ms of adaptation
-
-
-def _latest_agreement() -> ColumnElement[bool]:
-    """Join condition: the case's newest agreement (a case mediated again has an older one)."""
-    return and_(
-        col(Agreement.case_id) == col(Case.id),
-        ~exists().where(col(_NEWER.case_id) == col(Case.id), col(_NEWER.id) > col(Agreement.id)),
-    )
+# No judicial confirmation of the case's newest agreement yet (a case mediated again has an older one).
+_UNCONFIRMED = ~exists().where(
+    col(JudicialConfirmation.case_id) == col(Case.id),
+    ~exists().where(
+        col(_NEWER.case_id) == col(Case.id), col(_NEWER.id) > col(JudicialConfirmation.agreement_id)
+    ),
+)
 
 
 def _section(session: Session, spec: _Spec, today: date, limit: int) -> Section:
@@ -168,10 +166,6 @@ def _section(session: Session, spec: _Spec, today: date, limit: int) -> Section:
         col(c) for c in (Case.id, Case.number, Case.state, Case.category, Case.community_id, Case.assignee_id)
     ]
     query = select(*columns, spec.order).where(*spec.conditions)
-    counted = select(func.count()).select_from(Case).where(*spec.conditions)
-    if spec.join_agreement:
-        query = query.join(Agreement, _latest_agreement())
-        counted = counted.join(Agreement, _latest_agreement())
     rows = session.execute(query.order_by(spec.order, col(Case.id)).limit(limit)).all()
     items = []
     for case_id, number, state, category, community_id, assignee_id, value in rows:
@@ -179,8 +173,10 @@ def _section(session: Session, spec: _Spec, today: date, limit: int) -> Section:
         items.append(
             Item(case_id, number, state, category, community_id, assignee_id, day, (day - today).days)
         )
-    total = len(items) if len(items) < limit else int(session.execute(counted).scalar_one())
-    return Section(spec.key, items, total, spec.days, spec.list_args)
+    if len(items) < limit:
+        return Section(spec.key, items, len(items), spec.days, spec.list_args)
+    counted = select(func.count()).select_from(Case).where(*spec.conditions)
+    return Section(spec.key, items, int(session.execute(counted).scalar_one()), spec.days, spec.list_args)
 
 
 # --- the sections of each role ----------------------------------------------------------------------
@@ -189,7 +185,6 @@ def _member_specs(actor: Actor, today: date, policy: Policy) -> list[_Spec]:
     soon = policy.due_soon_days
     agreed = col(Case.state) == State.AGREED.value
     first, last = confirmation_effective_range(today, today + timedelta(days=soon), policy)
-    unconfirmed = ~exists().where(col(JudicialConfirmation.agreement_id) == col(Agreement.id))
     return [
         _Spec(
             "overdue",
@@ -206,16 +201,14 @@ def _member_specs(actor: Actor, today: date, policy: Policy) -> list[_Spec]:
         ),
         _Spec(
             "follow_up",
-            [mine, agreed, col(Agreement.follow_up_due) <= today + timedelta(days=soon)],
-            col(Agreement.follow_up_due),
-            join_agreement=True,
+            [mine, agreed, col(Case.follow_up_due) <= today + timedelta(days=soon)],
+            col(Case.follow_up_due),
         ),
         _Spec(
             "confirmation",
-            [mine, agreed, col(Agreement.effective_on).between(first, last), unconfirmed],
-            col(Agreement.effective_on),
+            [mine, agreed, col(Case.agreement_effective_on).between(first, last), _UNCONFIRMED],
+            col(Case.agreement_effective_on),
             to_day=lambda effective: confirmation_window_closes(effective, policy),
-            join_agreement=True,
         ),
     ]
 
@@ -244,9 +237,8 @@ def _staff_specs(actor: Actor, today: date, now: datetime) -> list[_Spec]:
         ),
         _Spec(
             "follow_up_missing",
-            [visible, col(Case.state) == State.AGREED.value, col(Agreement.follow_up_due) < today],
-            col(Agreement.follow_up_due),
-            join_agreement=True,
+            [visible, col(Case.state) == State.AGREED.value, col(Case.follow_up_due) < today],
+            col(Case.follow_up_due),
         ),
     ]
 

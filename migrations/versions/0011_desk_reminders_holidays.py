@@ -1,4 +1,5 @@
-"""the work desk's reminders (inbox messages, deliveries, channel choices) and holiday overrides
+"""the work desk's indexes and the agreement's dates on the case, reminders (inbox messages, deliveries,
+channel choices) and holiday overrides
 
 Revision ID: 0011
 Revises: 0007
@@ -20,10 +21,24 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # The desk asks for one person's or one community's open cases by deadline: both indexes end in the
     # deadline, so "due within 3 days" and "overdue" are index ranges (the first replaces assignee+state).
+    # The newest agreement's effective date and follow-up date are kept on the case too, so that follow-up
+    # visits due and confirmation windows closing are index ranges as well.
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('agreement_effective_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('follow_up_due', sa.Date(), nullable=True))
+    op.execute(
+        'UPDATE "case" SET agreement_effective_on = newest.effective_on, follow_up_due = newest.follow_up_due'
+        ' FROM (SELECT a.case_id, a.effective_on, a.follow_up_due FROM agreement a'
+        '       WHERE NOT EXISTS (SELECT 1 FROM agreement b WHERE b.case_id = a.case_id AND b.id > a.id)) AS newest'
+        ' WHERE newest.case_id = "case".id'
+    )
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index('ix_case_assignee_state')
         batch_op.create_index('ix_case_assignee_state_deadline', ['assignee_id', 'state', 'deadline'], unique=False)
         batch_op.create_index('ix_case_community_state_deadline', ['community_id', 'state', 'deadline'], unique=False)
+        batch_op.create_index('ix_case_assignee_state_follow_up', ['assignee_id', 'state', 'follow_up_due'], unique=False)
+        batch_op.create_index('ix_case_community_state_follow_up', ['community_id', 'state', 'follow_up_due'], unique=False)
+        batch_op.create_index('ix_case_assignee_state_effective', ['assignee_id', 'state', 'agreement_effective_on'], unique=False)
     op.create_table('holiday_override',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('working', sa.Boolean(), nullable=False),
@@ -94,6 +109,13 @@ def downgrade() -> None:
     op.drop_table('inbox_message')
     op.drop_table('holiday_override')
     with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_assignee_state_effective')
+        batch_op.drop_index('ix_case_community_state_follow_up')
+        batch_op.drop_index('ix_case_assignee_state_follow_up')
         batch_op.drop_index('ix_case_community_state_deadline')
         batch_op.drop_index('ix_case_assignee_state_deadline')
         batch_op.create_index('ix_case_assignee_state', ['assignee_id', 'state'], unique=False)
+    # ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch would copy the table, which the cases' foreign
+    # keys refuse once there are events and agreements.
+    op.drop_column('case', 'follow_up_due')
+    op.drop_column('case', 'agreement_effective_on')
