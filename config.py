@@ -50,6 +50,12 @@ def env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {raw!r} / {name} 须为整数") from None
 
 
+def seconds(name: str, default: float) -> float:
+    """A timeout from the environment (seconds), else ``default``."""
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def defaults() -> dict[str, object]:
     return {
         "SECRET_KEY": secret_key(),
@@ -89,4 +95,9 @@ def defaults() -> dict[str, object]:
         "REMINDER_WEBHOOK_BACKOFF": 2.0,
         "PAGE_SIZE": 20,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # How long a request waits for the database before it answers 503 (README: database timeouts).
+        "DB_CONNECT_TIMEOUT": seconds("DB_CONNECT_TIMEOUT", 3),
+        "DB_STATEMENT_TIMEOUT": seconds("DB_STATEMENT_TIMEOUT", 10),
+        "DB_POOL_TIMEOUT": seconds("DB_POOL_TIMEOUT", 3),
+        "SQLITE_BUSY_TIMEOUT": seconds("SQLITE_BUSY_TIMEOUT", 5),
     }

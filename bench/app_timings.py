@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, event, text
 from app import create_app
 from bench.subjects import ACCEPT_FORM, DESK_USERS, PASSWORD, Subjects, intake_form
 from services.db import make_engine
-from services.statistics import Month
+from services.statistics.months import Month
 
 COMMIT, ROLLBACK = "<commit>", "<rollback>"
 

@@ -15,8 +15,11 @@ from typing import Any
 from sqlalchemy import text
 
 from services.db import make_engine, session_factory
-from services.exports import case_table, report_tables, to_csv, to_xlsx
-from services.statistics import Month, monthly_report, scope_of_community
+from services.exports import case_table, to_csv, to_xlsx
+from services.statistics.months import Month
+from services.statistics.report import monthly_report
+from services.statistics.report_tables import report_tables
+from services.statistics.scope import scope_of_community
 
 
 def timed(label: str, fn: Callable[[], Any], runs: int = 3) -> Any:

@@ -25,10 +25,10 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import text
 from sqlmodel import Session
 
-from services import month_close
 from services.db import make_engine
 from services.demo import DEMO_PASSWORD, generate
 from services.schema import head_revision, upgrade
+from services.statistics import kept_months
 from services.users import hash_password
 
 CACHE = Path(__file__).resolve().parent / "cache"
@@ -148,7 +148,7 @@ def keep_closed_months(url: str) -> None:
     engine = make_engine(url)
     started = time.perf_counter()
     with Session(engine) as session:
-        taken = month_close.close_all(session)
+        taken = kept_months.close_all(session)
     engine.dispose()
     if taken:
         took = time.perf_counter() - started

@@ -19,7 +19,7 @@ from services.cases import SOURCES
 from services.demo import DEMO_PASSWORD
 from services.permissions import actor_for
 from services.queries import my_queue
-from services.statistics import Month
+from services.statistics.months import Month
 from services.users import create_user
 
 ADMIN = "bench_admin"

@@ -147,7 +147,7 @@ class Visitor:
             case_id = self.pending.pop(0)
             form = {"csrf_token": self.token, **ACCEPT_FORM, "version": "1"}
             status, _, _ = self.client.send("POST", f"/cases/{case_id}", form)
-            if status == 303:  # a refusal also redirects: checked in the database afterwards
+            if status == 303:  # a refusal answers 409/422 with the page; checked in the database afterwards
                 with self.tally.lock:
                     self.tally.accepts.append(case_id)
             return status == 303, status

@@ -1,8 +1,8 @@
 """Closed months' statistics, kept once the month is over (月报定稿).
 
 A month's figures come from events (which are never back-dated in use) and from each case's tier, risk
-level and deadline. Once the month has ended, services.month_close takes its figures for each
-community once and keeps them here, so a report of a past month reads a few rows instead of the
+level and deadline. Once the month has ended, services.statistics.kept_months takes its figures for
+each community once and keeps them here, so a report of a past month reads a few rows instead of the
 month's cases and events. A write dated inside a closed month (a follow-up or a judicial confirmation
 entered late) drops that month's row for the case's community, and the next report takes it again.
 """
@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 
 class MonthSnapshot(SQLModel, table=True):
-    """One community's figures for one closed month, as services.statistics computes them."""
+    """One community's figures for one closed month (services.statistics.month_figures.MonthTally)."""
 
     __tablename__ = "month_snapshot"
     month: str = Field(primary_key=True, max_length=7)  # YYYY-MM, Beijing calendar month

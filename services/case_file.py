@@ -1,6 +1,8 @@
 """The case file (卷宗): its contents list, the result and the mediator its cover states.
 
 What a file must hold follows domain.md "Case file": the required items first, then those kept as needed.
+The file is a Chinese legal paper, so its words here are Chinese and not translated (web.documents
+renders it, and the labels it borrows, in Chinese whatever the language of the site).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from models import (
     JudicialConfirmation,
     User,
 )
-from services import clock, month_close, tally
+from services import clock
 from services.categories import active_categories
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
@@ -35,6 +35,7 @@ from services.records import (
     record_rows,
     registration_rows,
 )
+from services.statistics import kept_months, live_counts
 from services.validation import id_number_problem, is_mobile
 from workflow import (
     ENGINE,
@@ -51,6 +52,7 @@ from workflow import (
     Trigger,
     triage,
 )
+from workflow.text import say
 
 SOURCES = ("当事人申请", "主动调解", "委托移送")
 
@@ -58,31 +60,31 @@ SOURCES = ("当事人申请", "主动调解", "委托移送")
 def validate_intake(data: IntakeInput, categories: list[str]) -> None:
     """Refuse intake data that a form should have caught; names the field."""
     if data.category not in categories:
-        raise Invalid("纠纷类型无效。", field="category")
+        raise Invalid(say("纠纷类型无效。"), field="category")
     if data.source not in SOURCES:
-        raise Invalid("案件来源无效。", field="source")
+        raise Invalid(say("案件来源无效。"), field="source")
     if not data.facts.strip():
-        raise Invalid("请填写纠纷简要情况。", field="facts")
+        raise Invalid(say("请填写纠纷简要情况。"), field="facts")
     if data.risk_level not in {r.value for r in RiskLevel}:
-        raise Invalid("风险等级无效。", field="risk_level")
+        raise Invalid(say("风险等级无效。"), field="risk_level")
     if data.risk_level == RiskLevel.RED.value and not data.reported_to.strip():
-        raise Invalid("红色风险须记录已报告的公安机关或有关部门（法 §25）。", field="reported_to")
+        raise Invalid(say("红色风险须记录已报告的公安机关或有关部门（法 §25）。"), field="reported_to")
     if data.claimed_amount is not None and data.claimed_amount < 0:
-        raise Invalid("争议金额不能为负数。", field="claimed_amount")
+        raise Invalid(say("争议金额不能为负数。"), field="claimed_amount")
     if data.people_involved < 0:
-        raise Invalid("涉及人数不能为负数。", field="people_involved")
+        raise Invalid(say("涉及人数不能为负数。"), field="people_involved")
     validate_parties(data.parties)
 
 
 def validate_parties(parties: list[PartyInput]) -> None:
     roles = {p.role for p in parties}
     if "applicant" not in roles or "respondent" not in roles:
-        raise Invalid("至少须有一名申请人和一名被申请人。", field="parties")
+        raise Invalid(say("至少须有一名申请人和一名被申请人。"), field="parties")
     for p in parties:
         if not p.name.strip():
-            raise Invalid("请填写当事人姓名。", field="parties")
+            raise Invalid(say("请填写当事人姓名。"), field="parties")
         if p.phone and not is_mobile(p.phone):
-            raise Invalid(f"手机号码格式不正确：{p.phone}", field="parties")
+            raise Invalid(say("手机号码格式不正确：%(phone)s", phone=p.phone), field="parties")
         problem = id_number_problem(p.id_number, clock.local_date()) if p.id_number else None
         if problem:
             raise Invalid(problem, field="parties")
@@ -98,12 +100,12 @@ def intake(
     now = now or clock.now()
     who = _as_actor(session, actor, who)
     if not may_register(who, data.community_id):
-        raise Invalid("您无权在此社区登记纠纷。")
+        raise Invalid(say("您无权在此社区登记纠纷。"))
     policy = current_policy(session)
     validate_intake(data, active_categories(session))
     with writing(session):
         if session.get(Community, data.community_id) is None:
-            raise Invalid("社区不存在。", field="community_id")
+            raise Invalid(say("社区不存在。"), field="community_id")
         days = days_since_related_case(session, data.parties, now, policy.repeat_days)
         result = triage(
             TriageFacts(
@@ -121,7 +123,7 @@ def intake(
         session.add(case)
         session.flush()
         assert case.id is not None
-        tally.move(session, None, tally.key_of(case))
+        live_counts.move(session, None, live_counts.key_of(case))
         where = Where(case.id, case.community_id, actor.id, now)
         session.add_all([row.build() for row in registration_rows(data, result, where)])
     return case
@@ -230,17 +232,17 @@ def apply(
     with writing(session):
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or not can_see(who, case):
-            raise NotFound("找不到该案件。")
+            raise NotFound(say("找不到该案件。"))
         if expected_version is not None and case.version != expected_version:
             raise StaleCase()
-        before = tally.key_of(case)
+        before = live_counts.key_of(case)
         candidate = _candidate(session, TRIGGERS.get(trigger), data)
         policy = current_policy(session)
         outcome = ENGINE.with_policy(policy).fire(
             facts_of(session, case), who, trigger, data, today=clock.local_date(now), candidate=candidate
         )
         _record(session, case, outcome, who, now)
-        tally.move(session, before, tally.key_of(case))
+        live_counts.move(session, before, live_counts.key_of(case))
     return case
 
 
@@ -274,7 +276,7 @@ def _record(session: Session, case: Case, outcome: Outcome, who: Actor, now: dat
     session.add_all([row.build() for row in rows])
     # A closed month's kept figures go stale if this lands inside it: back-dated, or a visit day /
     # application day entered late.
-    month_close.drop(
+    kept_months.drop(
         session, case.community_id, (now, outcome.data.get("visited_on"), outcome.data.get("applied_on"))
     )
 

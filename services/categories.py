@@ -9,6 +9,7 @@ from services.db import writing
 from services.errors import Invalid
 from services.memo import per_transaction
 from services.policy import current_policy
+from workflow.text import say
 
 MAX_NAME = 20
 
@@ -33,7 +34,7 @@ def _read_active(session: Session) -> list[str]:
 def _clean_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > MAX_NAME:
-        raise Invalid(f"类型名称须为 1–{MAX_NAME} 个字。", field="name")
+        raise Invalid(say("类型名称须为 1–%(n)s 个字。", n=MAX_NAME), field="name")
     return name
 
 
@@ -52,7 +53,7 @@ def create_category(*, session: Session, name: str, actor_id: int | None = None)
     with writing(session):
         _seed_defaults(session)
         if session.exec(select(Category).where(Category.name == name)).first():
-            raise Invalid("类型名称已存在。", field="name")
+            raise Invalid(say("类型名称已存在。"), field="name")
         last = session.exec(select(func.max(Category.position))).one() or 0
         category = Category(name=name, position=last + 1)
         session.add(category)
@@ -73,23 +74,23 @@ def update_category(
     if name is not None:
         name = _clean_name(name)
     if position is not None and not 0 <= position <= 9999:
-        raise Invalid("排序须为 0–9999 的整数。", field="position")
+        raise Invalid(say("排序须为 0–9999 的整数。"), field="position")
     with writing(session):
         category = session.get(Category, category_id)
         if category is None:
-            raise Invalid("纠纷类型不存在。")
+            raise Invalid(say("纠纷类型不存在。"))
         changes: dict[str, object] = {}
         if name is not None and name != category.name:
             clash = select(Category).where(Category.name == name, Category.id != category_id)
             if session.exec(clash).first():
-                raise Invalid("类型名称已存在。", field="name")
+                raise Invalid(say("类型名称已存在。"), field="name")
             changes["name"] = name
         if position is not None and position != category.position:
             changes["position"] = position
         if active is not None and active != category.active:
             changes["active"] = active
         if changes.get("active") is False and _is_last_active(session, category):
-            raise Invalid("至少须保留一个启用的纠纷类型。", field="active")
+            raise Invalid(say("至少须保留一个启用的纠纷类型。"), field="active")
         old_name = category.name
         for key, value in changes.items():
             setattr(category, key, value)
@@ -105,7 +106,7 @@ def seed_default_categories(*, session: Session, actor_id: int | None = None) ->
     """Turn the policy's default list into editable rows (only while the table is empty)."""
     with writing(session):
         if session.exec(select(func.count()).select_from(Category)).one():
-            raise Invalid("纠纷类型列表已存在。")
+            raise Invalid(say("纠纷类型列表已存在。"))
         _seed_defaults(session)
         count = len(current_policy(session).categories)
         session.add(AdminEvent(actor_id=actor_id, action="seed_categories", data={"count": count}))

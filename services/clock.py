@@ -21,15 +21,6 @@ def local_date(moment: datetime | None = None) -> date:
     return local(moment or now()).date()
 
 
-def cn_date(value: date | datetime | None) -> str:
-    """2026年11月23日 (a datetime is taken in Beijing time first)."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = local(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def day_start_utc(day: date) -> datetime:
     """Midnight Beijing time of ``day``, as a UTC datetime."""
     return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)
@@ -48,4 +39,8 @@ def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 def days_between(start: datetime, end: datetime) -> float:
+    """Elapsed days from ``start`` to ``end``, two Python datetimes.
+
+    services.statistics.month_figures.sql_days_between measures the same between two SQL columns.
+    """
     return (end - start) / timedelta(days=1)

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 from models import AdminEvent, Community
 from services.db import writing
 from services.errors import Invalid
+from workflow.text import say
 
 
 def create_community(
@@ -36,7 +37,7 @@ def update_community(
     with writing(session):
         community = session.get(Community, community_id)
         if community is None:
-            raise Invalid("社区不存在。")
+            raise Invalid(say("社区不存在。"))
         _refuse_clashes(session, name, short_name, other_than=community_id)
         changes = {
             key: value
@@ -59,11 +60,11 @@ def _cleaned(name: str, short_name: str, street: str) -> tuple[str, str, str]:
     """The three fields stripped, or Invalid naming the one that is empty or too long."""
     name, short_name, street = name.strip(), short_name.strip(), street.strip()
     if not name or len(name) > 100:
-        raise Invalid("社区名称须为 1–100 个字。", field="name")
+        raise Invalid(say("社区名称须为 1–100 个字。"), field="name")
     if not short_name or len(short_name) > 20:
-        raise Invalid("社区简称须为 1–20 个字。", field="short_name")
+        raise Invalid(say("社区简称须为 1–20 个字。"), field="short_name")
     if len(street) > 100:
-        raise Invalid("所属街道不超过 100 个字。", field="street")
+        raise Invalid(say("所属街道不超过 100 个字。"), field="street")
     return name, short_name, street
 
 
@@ -71,6 +72,6 @@ def _refuse_clashes(session: Session, name: str, short_name: str, *, other_than:
     """Invalid when another community already has this name or short name."""
     others = select(Community) if other_than is None else select(Community).where(Community.id != other_than)
     if session.exec(others.where(Community.name == name)).first():
-        raise Invalid("社区名称已存在。", field="name")
+        raise Invalid(say("社区名称已存在。"), field="name")
     if session.exec(others.where(Community.short_name == short_name)).first():
-        raise Invalid("社区简称已存在。", field="short_name")
+        raise Invalid(say("社区简称已存在。"), field="short_name")

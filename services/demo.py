@@ -21,7 +21,6 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, text
 
 from models import Case
 from models.types import Money
-from services import tally
 from services.clock import local
 from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number
@@ -35,6 +34,7 @@ from services.records import (
     record_rows,
     registration_rows,
 )
+from services.statistics import live_counts
 from services.validation import id_check_digit
 from workflow import ENGINE, Actor, CaseFacts, Outcome, Role, Severity, State, Tier, TriageFacts, triage
 from workflow.engine import advance
@@ -617,7 +617,7 @@ class _CaseBuilder:
             _verify_path(*key)
             self.verified.add(key)
         team = self.teams[community_id]
-        values = {"id": case_id, **CASE_DEFAULTS, **new_case_values(data, result, team.staff[0], registered)}
+        values = {**CASE_DEFAULTS, "id": case_id, **new_case_values(data, result, team.staff[0], registered)}
         facts = CaseFacts(
             State.REGISTERED,
             community_id,
@@ -742,7 +742,7 @@ def generate(
         counter_sql = f"INSERT INTO case_counter (community_id, year, last) VALUES ({writer.marks(3)})"
         if builder.counters:
             conn.exec_driver_sql(counter_sql, [(c, y, n) for (c, y), n in builder.counters.items()])
-        tally.rebuild(conn)
+        live_counts.rebuild(conn)
         if not writer.sqlite:
             for table in (
                 "case",

@@ -29,10 +29,9 @@ from services.permissions import communities_for, visible_condition
 from services.policy import current_policy
 from services.queries import community_names, due_within_condition, overdue_condition, user_names
 from workflow import Actor, Policy, Role, State
-from workflow.clocks import confirmation_effective_range, confirmation_window_closes, left_text
+from workflow.clocks import confirmation_effective_range, confirmation_window_closes, dated, dated_left
 from workflow.roles import TIER_ROLES
-from workflow.states import CLOCK_VALUES
-from workflow.text import Text, _, say
+from workflow.text import Text, _, say_n
 
 LIMIT = (
     20  # cases shown per section; the rest are counted (and linked to the case list when it can filter them)
@@ -79,9 +78,18 @@ class Item:
     day: date
     left: int  # days from today to ``day``: negative when it has passed
 
-    @property
-    def waited(self) -> int:
-        return -self.left
+
+def section_title(key: str, days: int = 0) -> str:
+    """A section's title in the current language (the number of days in it, where it has one)."""
+    return str(TITLES[key].of(days=days)) if days else str(TITLES[key])
+
+
+def when(key: str, day: date, left: int) -> str:
+    """The date a section shows and how far it is from today (``left`` days): 2026年11月30日（还剩 3 天）;
+    for a case waiting to be accepted, how long it has waited."""
+    if key == "waiting":
+        return dated(day, say_n("已等待 %(num)s 天", "已等待 %(num)s 天", -left))
+    return dated_left(day, left)
 
 
 @dataclass
@@ -94,7 +102,7 @@ class Section:
 
     @property
     def title(self) -> str:
-        return str(TITLES[self.key].of(days=self.days)) if self.days else str(TITLES[self.key])
+        return section_title(self.key, self.days)
 
     @property
     def date_label(self) -> str:
@@ -104,9 +112,8 @@ class Section:
     def more(self) -> int:
         return self.total - len(self.items)
 
-    def left_text(self, item: Item) -> str:
-        """已等待 N 天 for a case waiting for acceptance; else 还剩 N 天 / 今日到期 / 已超期 N 天."""
-        return say("已等待 %(days)s 天", days=item.waited) if self.key == "waiting" else left_text(item.left)
+    def when(self, item: Item) -> str:
+        return when(self.key, item.day, item.left)
 
 
 @dataclass(frozen=True)
@@ -270,7 +277,7 @@ def community_counts(session: Session, actor: Actor, today: date, policy: Policy
         .where(
             # the communities named (all of them for an admin): ranges of the community/state/deadline index
             col(Case.community_id).in_([c.id for c in communities]),
-            col(Case.state).in_(CLOCK_VALUES),
+            col(Case.state).in_(State.clock_values()),
             deadline <= today + timedelta(days=soon),
         )
         .group_by(col(Case.community_id))

@@ -1,5 +1,7 @@
 """Errors a service raises for the user to read (besides workflow.Refused)."""
 
+from workflow.text import say
+
 
 class ServiceError(Exception):
     """Base of the errors a user can cause; ``message`` is shown to them."""
@@ -22,8 +24,8 @@ class NotFound(ServiceError):
 class StaleCase(ServiceError):
     code = "stale"
 
-    def __init__(self, message: str = "此案件已被他人修改，请查看最新内容后再操作。") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or say("此案件已被他人修改，请查看最新内容后再操作。"))
 
 
 class Invalid(ServiceError):

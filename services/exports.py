@@ -1,8 +1,12 @@
-"""The monthly report and the month's case list as CSV (UTF-8 with BOM) and XLSX files.
+"""Tables as CSV (UTF-8 with BOM) and XLSX files, and the month's case list as such a table.
 
 User text never becomes a formula: XLSX cells of text are written with ``write_string``; CSV cells that
 a spreadsheet would read as a formula (= + - @, tab, CR first) get a leading single quote.
 Datetimes are written as Beijing wall-clock time without a zone (spreadsheets have no zones).
+
+The files are in Chinese whatever the language of the page they are downloaded from: the monthly report
+and the case list are the office's returns to the street and the justice bureau, in their wording (the
+web view builds them in Chinese; labels shared with the statistics page are turned into text here).
 """
 
 from __future__ import annotations
@@ -23,13 +27,13 @@ from sqlmodel import Session, col
 from models import Agreement, Case, Party
 from services import clock
 from services.queries import community_names, user_names
-from services.statistics import Month, Report, Row, Scope, SummaryLine, percent
+from services.statistics.months import Month
+from services.statistics.scope import Scope
 from services.validation import mask_id_number, mask_phone
 from workflow import State, Tier
 
 Cell = str | int | Decimal | float | datetime | date | None
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-DASH = "—"
 RISK_LABELS = {"none": "无", "yellow": "黄色", "orange": "橙色", "red": "红色"}
 FORMATS = {"int": "0", "money": "#,##0.00", "rate": "0.0", "datetime": "yyyy-mm-dd hh:mm"}
 
@@ -70,12 +74,8 @@ def safe_filename(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "导出"
 
 
-def report_filename(report: Report, ext: str) -> str:
-    return f"{report.month.key}_{safe_filename(report.scope.label)}_人民调解月报.{ext}"
-
-
 def cases_filename(scope: Scope, month: Month, ext: str) -> str:
-    return f"{month.key}_{safe_filename(scope.label)}_受理案件清单.{ext}"
+    return f"{month.key}_{safe_filename(str(scope.label))}_受理案件清单.{ext}"
 
 
 # --- writers -------------------------------------------------------------------------------
@@ -171,80 +171,6 @@ def _sheet_name(title: str, used: set[str]) -> str:
         n += 1
     used.add(name)
     return name
-
-
-# --- the monthly report as tables ----------------------------------------------------------
-def report_tables(report: Report) -> list[Table]:
-    """The report's tables: the summary with 环比/同比, breakdowns, workload, trend."""
-    caption = f"{report.scope.label} {report.month.title} 人民调解工作统计"
-    summary = Table(
-        title="月报汇总",
-        headers=["指标", "单位", "本月", "上月", "环比(%/百分点)", "去年同月", "同比(%/百分点)"],
-        rows=[
-            [line.indicator.label, line.indicator.unit, *(_dash(v) for v in _summary_cells(line))]
-            for line in report.summary()
-        ],
-        formats=["text", "text", "number", "number", "rate", "number", "rate"],
-    )
-    tables = [summary]
-    for name, label, rows in (
-        ("按纠纷类型", "纠纷类型", report.categories),
-        ("按案件来源", "案件来源", report.sources),
-        ("按承办层级", "承办层级", report.tiers),
-        ("按社区", "社区", report.communities),
-    ):
-        tables.append(_breakdown_table(name, label, rows))
-    tables.append(
-        Table(
-            title="调解人员工作量",
-            headers=["姓名", "身份", "月末在办案件", "本月达成协议", "本月调解记录"],
-            rows=[[w.name, w.roles, w.open_at_end, w.agreed, w.sessions] for w in report.workload],
-            totals=[
-                "合计",
-                None,
-                sum(w.open_at_end for w in report.workload),
-                sum(w.agreed for w in report.workload),
-                sum(w.sessions for w in report.workload),
-            ],
-            formats=["text", "text", "int", "int", "int"],
-        )
-    )
-    tables.append(
-        Table(
-            title="月度趋势",
-            headers=["月份", "受理数", "调解成功数"],
-            rows=[[p.month.key, p.accepted, p.success] for p in report.trend],
-            totals=["合计", sum(p.accepted for p in report.trend), sum(p.success for p in report.trend)],
-            formats=["text", "int", "int"],
-        )
-    )
-    for table in tables:
-        table.caption = caption
-    return tables
-
-
-def _dash(value: Cell) -> Cell:
-    return DASH if value is None else value
-
-
-def _summary_cells(line: SummaryLine) -> list[Cell]:
-    return [line.current, line.previous, line.mom, line.last_year, line.yoy]
-
-
-def _breakdown_table(title: str, label: str, rows: Iterable[Row]) -> Table:
-    rows = list(rows)
-    acc, succ, fail = (sum(getattr(r, a) for r in rows) for a in ("accepted", "success", "failure"))
-    total_rate = percent(succ, succ + fail)
-    return Table(
-        title=title,
-        headers=[label, "受理数", "调解成功数", "调解不成功数", "成功率(%)"],
-        rows=[
-            [r.label, r.accepted, r.success, r.failure, DASH if r.success_rate is None else r.success_rate]
-            for r in rows
-        ],
-        totals=["合计", acc, succ, fail, DASH if total_rate is None else total_rate],
-        formats=["text", "int", "int", "int", "rate"],
-    )
 
 
 # --- the month's case list -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from services.memo import per_transaction
 from services.permissions import may_administer
 from services.workdays import calendar_for
 from workflow import Actor, Policy, load_policy
+from workflow.text import say
 from workflow.triage import DEFAULT_POLICY
 
 POLICY_KEY = "policy"
@@ -37,13 +38,16 @@ def _read_policy(session: Session) -> Policy:
 def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:
     """Store new policy values (admin only, with a reason kept in the audit log)."""
     if not may_administer(actor):
-        raise Invalid("只有系统管理员可以修改分级规则。")
+        raise Invalid(say("只有系统管理员可以修改分级规则。"))
     if not reason.strip():
-        raise Invalid("修改分级规则须填写理由。", field="reason")
+        raise Invalid(say("修改分级规则须填写理由。"), field="reason")
     try:
         policy = file_policy().with_values(values)
     except (ValueError, TypeError, ArithmeticError) as exc:
-        raise Invalid(f"分级规则的数值无效：{exc}") from exc
+        raise Invalid(say("分级规则的数值无效：%(why)s", why=exc)) from exc
+    for name in ("major_amount", "general_amount"):
+        if not getattr(policy, name).is_finite():  # NaN or infinity: every later triage would fail on it
+            raise Invalid(say("金额须为有效数字。"), field=name)
     with writing(session):
         row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
         row.value = {k: v for k, v in policy.as_dict().items() if k in values}

@@ -29,19 +29,19 @@ from models import (
     User,
     UserCommunity,
 )
-from services import clock, tally
+from services import clock
 from services.permissions import may_search_pii, visible_condition
+from services.statistics import live_counts
 from workflow import Actor, Role, State, Tier
 from workflow.roles import TIER_ROLES
-from workflow.states import CLOCK_RUNNING, TERMINAL
+from workflow.text import Text, _
 
-SORTS: dict[str, str] = {
-    "newest": "最新登记",
-    "oldest": "最早登记",
-    "deadline": "期限最近",
-    "accepted": "最近受理",
+SORTS: dict[str, Text] = {
+    "newest": _("最新登记"),
+    "oldest": _("最早登记"),
+    "deadline": _("期限最近"),
+    "accepted": _("最近受理"),
 }
-OPEN_STATES: tuple[str, ...] = tuple(s.value for s in State if s not in TERMINAL)
 MAX_SEARCH = 60
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -119,7 +119,7 @@ def search_condition(q: str, *, pii: bool = False) -> ColumnElement[bool] | None
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
     return and_(
-        col(Case.state).in_([s.value for s in CLOCK_RUNNING]),
+        col(Case.state).in_(State.clock_values()),
         col(Case.deadline).is_not(None),
         col(Case.deadline) < today,
     )
@@ -128,7 +128,7 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
 def due_within_condition(today: date, days: int) -> ColumnElement[bool]:
     """Open on the mediation clock, the deadline not passed and at most ``days`` days away."""
     return and_(
-        col(Case.state).in_([s.value for s in CLOCK_RUNNING]),
+        col(Case.state).in_(State.clock_values()),
         col(Case.deadline) >= today,
         col(Case.deadline) <= today + timedelta(days=days),
     )
@@ -194,7 +194,9 @@ def _counts(
         if communities is not None and flt.community_id not in communities:
             return {}
         communities = frozenset({flt.community_id})
-    return tally.counts(session, communities, category=flt.category, tier=flt.tier, severity=flt.severity)
+    return live_counts.counts(
+        session, communities, category=flt.category, tier=flt.tier, severity=flt.severity
+    )
 
 
 def _page_of(
@@ -258,7 +260,7 @@ def _queue_branches(actor: Actor, today: date) -> list[ColumnElement[bool]]:
     open; for staff, the steps staff take (register → accept, assign, follow-up visit)."""
     parts: list[ColumnElement[bool]] = []
     if actor.has(*TIER_ROLES):
-        parts.append(and_(col(Case.assignee_id) == actor.id, col(Case.state).in_(OPEN_STATES)))
+        parts.append(and_(col(Case.assignee_id) == actor.id, col(Case.state).in_(State.open_values())))
     if actor.has(Role.STAFF):
         follow_up_due = exists().where(
             col(Agreement.case_id) == col(Case.id),

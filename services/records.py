@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from models import Agreement, CaseEvent, FollowUp, JudicialConfirmation, Party, SessionRecord
 from services.inputs import IntakeInput
 from workflow import Outcome, State, TriageResult
+from workflow.triage import REASONS_SEPARATOR
 
 
 class Row(NamedTuple):
@@ -92,7 +93,7 @@ def new_case_values(
         "risk_level": data.risk_level,
         "reported_to": data.reported_to.strip() or None,
         "severity_computed": result.severity.value,
-        "triage_reasons": "；".join(result.reasons),
+        "triage_reasons": REASONS_SEPARATOR.join(result.reasons),
         "state": State.REGISTERED.value,
         "registered_at": now,
         "updated_at": now,

@@ -26,14 +26,14 @@ from sqlmodel import Session, col, select
 
 from models import Delivery, InboxMessage, ReminderPreference, User
 from services import clock
-from services.clock import cn_date
 from services.db import writing
-from services.desk import Desk, desk_for
+from services.desk import DATE_LABELS, Desk, desk_for, section_title, when
 from services.errors import Invalid
 from services.permissions import actor_for
 from services.reminders_channels import Channel, DeliveryFailed, Outgoing
 from workflow import Role
-from workflow.text import _, say
+from workflow.text import _, say, say_n
+from workflow.text import day as text_day
 
 CHANNEL_LABELS = {"inbox": _("站内消息"), "email": _("电子邮件"), "webhook": _("短信/工作群")}
 PENDING, SENDING, SENT, FAILED, SUPERSEDED = "pending", "sending", "sent", "failed", "superseded"
@@ -43,6 +43,14 @@ STATUS_LABELS = {
     SENT: _("已送达"),
     FAILED: _("失败"),
     SUPERSEDED: _("已被新提醒取代"),
+}
+# Why a delivery failed, as the log keeps it (``<why>: <detail>``); failure_text puts it in words.
+FAILURES = {
+    "smtp_unreachable": _("邮件未送出"),
+    "smtp_refused": _("邮件服务器拒收"),
+    "webhook_refused": _("webhook 拒绝"),
+    "webhook_failed": _("webhook 多次尝试未送达"),
+    "not_configured": _("未配置此渠道"),
 }
 STALE_SENDING = timedelta(hours=1)  # longer than any send takes: the run that claimed it has died
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -57,47 +65,133 @@ class Digest:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class DigestLine:
+    case_id: int
+    number: str | None
+    category: str
+    date_label: str
+    when: str  # 2026年11月30日（还剩 3 天）
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    title: str
+    total: int
+    lines: list[DigestLine]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.lines)
+
+
+@dataclass(frozen=True)
+class DigestCount:
+    name: str
+    overdue: int
+    due_soon: int
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """A stored digest in the current language: the inbox shows it, the email and the webhook send it."""
+
+    day: date
+    subject: str
+    total: int
+    sections: list[DigestSection]
+    counts: list[DigestCount]
+    counts_title: str
+
+
+def read_digest(data: Mapping[str, Any]) -> DigestView:
+    """The digest stored in ``InboxMessage.data``, in words of the current language."""
+    day = date.fromisoformat(data["day"])
+    sections = []
+    for s in data["sections"]:
+        lines = []
+        for i in s["items"]:
+            when_day = date.fromisoformat(i["day"])
+            lines.append(
+                DigestLine(
+                    i["case_id"],
+                    i["number"],
+                    i["category"],
+                    str(DATE_LABELS[s["key"]]),
+                    when(s["key"], when_day, (when_day - day).days),
+                )
+            )
+        sections.append(DigestSection(s["key"], section_title(s["key"], s["days"]), s["total"], lines))
+    counts = [DigestCount(c["name"], c["overdue"], c["due_soon"]) for c in data["communities"]]
+    subject = say_n(
+        "【人民调解】%(day)s 待办提醒（%(num)s 件）",
+        "【人民调解】%(day)s 待办提醒（%(num)s 件）",
+        data["total"],
+        day=text_day(day),
+    )
+    days = data["due_soon_days"]
+    counts_title = say_n("【各社区超期及 %(num)s 日内到期】", "【各社区超期及 %(num)s 日内到期】", days)
+    return DigestView(day, subject, data["total"], sections, counts, counts_title)
+
+
+def _text(view: DigestView, display_name: str, site_url: str) -> str:
+    """The digest as plain text (email, webhook): case numbers only, no parties' names or numbers."""
+    lines = [say("%(name)s，您好：", name=display_name), "", say("%(day)s 的待办：", day=text_day(view.day))]
+    for s in view.sections:
+        lines += ["", say_n("【%(title)s】%(num)s 件", "【%(title)s】%(num)s 件", s.total, title=s.title)]
+        for i in s.lines:
+            lines.append(f"- {i.number or say('待受理')} · {i.category} · {i.date_label} {i.when}")
+        if s.more:
+            lines.append(say_n("  另有 %(num)s 件，请登录查看。", "  另有 %(num)s 件，请登录查看。", s.more))
+    if view.counts:
+        lines += ["", view.counts_title]
+        for c in view.counts:
+            counted = say(
+                "%(name)s：超期 %(overdue)s 件，即将到期 %(soon)s 件",
+                name=c.name,
+                overdue=c.overdue,
+                soon=c.due_soon,
+            )
+            lines.append(f"- {counted}")
+    if site_url:
+        lines += ["", say("打开工作台：%(url)s", url=site_url.rstrip("/") + "/")]
+    return "\n".join(lines) + "\n"
+
+
 def digest_of(desk: Desk, display_name: str, site_url: str = "") -> Digest | None:
     """The desk as a message (no parties' names or numbers: it may leave the site); None when empty."""
     if desk.empty:
         return None
-    lines = [say("%(name)s，您好：", name=display_name), "", say("%(day)s 的待办：", day=cn_date(desk.today))]
-    sections = []
-    for s in desk.waiting:
-        lines += ["", say("【%(title)s】%(n)s 件", title=s.title, n=s.total)]
-        items = []
-        for i in s.items:
-            what = f"{i.category} · {s.date_label} {cn_date(i.day)}（{s.left_text(i)}）"
-            lines.append(f"- {i.number or say('待受理')} · {what}")
-            items.append({"case_id": i.case_id, "number": i.number, "day": i.day.isoformat(), "text": what})
-        if s.more:
-            lines.append(say("  另有 %(n)s 件，请登录查看。", n=s.more))
-        sections.append({"key": s.key, "title": s.title, "total": s.total, "items": items})
     counts = [c for c in desk.communities or [] if c.overdue or c.due_soon]
-    if counts:
-        lines += ["", say("【各社区超期及 %(days)s 日内到期】", days=desk.due_soon_days)]
-        for c in counts:
-            lines.append(
-                say(
-                    "- %(name)s：超期 %(overdue)s 件，即将到期 %(soon)s 件",
-                    name=c.name,
-                    overdue=c.overdue,
-                    soon=c.due_soon,
-                )
-            )
-    if site_url:
-        lines += ["", say("打开工作台：%(url)s", url=site_url.rstrip("/") + "/")]
-    total = sum(s.total for s in desk.waiting) + sum(c.overdue + c.due_soon for c in counts)
-    subject = say("【人民调解】%(day)s 待办提醒（%(n)s 件）", day=cn_date(desk.today), n=total)
     data = {
-        "sections": sections,
+        "day": desk.today.isoformat(),
+        "due_soon_days": desk.due_soon_days,
+        "total": sum(s.total for s in desk.waiting) + sum(c.overdue + c.due_soon for c in counts),
+        "sections": [
+            {
+                "key": s.key,
+                "days": s.days,
+                "total": s.total,
+                "items": [
+                    {
+                        "case_id": i.case_id,
+                        "number": i.number,
+                        "category": i.category,
+                        "day": i.day.isoformat(),
+                    }
+                    for i in s.items
+                ],
+            }
+            for s in desk.waiting
+        ],
         "communities": [
             {"id": c.community_id, "name": c.name, "overdue": c.overdue, "due_soon": c.due_soon}
             for c in counts
         ],
-        "due_soon_days": desk.due_soon_days,
     }
-    return Digest(subject, "\n".join(lines) + "\n", data)
+    view = read_digest(data)
+    return Digest(view.subject, _text(view, display_name, site_url), data)
 
 
 # --- the run ------------------------------------------------------------------------------------------
@@ -252,7 +346,7 @@ def _deliver(session: Session, delivery_id: int, channels: Mapping[str, Channel]
     channel = channels.get(name)
     attempts, problem = 1, ""
     if channel is None:
-        problem = say("未配置此渠道。")
+        problem = f"not_configured: {name}"
     else:
         try:
             attempts = channel.send(out)
@@ -268,9 +362,15 @@ def _deliver(session: Session, delivery_id: int, channels: Mapping[str, Channel]
             row.sent_at = row.updated_at
         session.add(row)
     if problem:
-        report.failed.append((username, name, problem))
+        report.failed.append((username, name, failure_text(problem)))
     else:
         report.sent[name] += 1
+
+
+def failure_text(error: str) -> str:
+    """A delivery log's ``<why>: <detail>`` in words of the current language."""
+    why, _sep, detail = error.partition(": ")
+    return say("%(why)s：%(detail)s", why=FAILURES[why], detail=detail) if why in FAILURES else error
 
 
 # --- the inbox ----------------------------------------------------------------------------------------

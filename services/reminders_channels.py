@@ -30,11 +30,12 @@ DELIVERY_HEADER = "X-Tiaojie-Delivery"
 
 
 class DeliveryFailed(Exception):
-    """A channel could not deliver; the message says why (kept in the delivery log)."""
+    """A channel could not deliver: why (a key of services.reminders.FAILURES) and the technical detail,
+    kept in the delivery log as ``<why>: <detail>`` and put in words when shown."""
 
-    def __init__(self, message: str, attempts: int = 1) -> None:
-        super().__init__(message)
-        self.attempts = attempts
+    def __init__(self, why: str, detail: str, attempts: int = 1) -> None:
+        super().__init__(f"{why}: {detail}")
+        self.why, self.detail, self.attempts = why, detail, attempts
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,9 @@ class EmailChannel:
             refused = self._connect().send_message(message)
         except (OSError, smtplib.SMTPException) as err:
             self.close()
-            raise DeliveryFailed(f"邮件未送出（{self.host}:{self.port}）：{err}") from None
+            raise DeliveryFailed("smtp_unreachable", f"{self.host}:{self.port} {err}") from None
         if refused:
-            raise DeliveryFailed(f"邮件服务器拒收：{refused}")
+            raise DeliveryFailed("smtp_refused", str(refused))
         return 1
 
     def close(self) -> None:
@@ -199,10 +200,10 @@ class WebhookChannel:
             except urllib.error.HTTPError as err:
                 problem = f"HTTP {err.code}"
                 if err.code < 500 and err.code != 429:
-                    raise DeliveryFailed(f"webhook 拒绝（{problem}）", attempt) from None
+                    raise DeliveryFailed("webhook_refused", problem, attempt) from None
             except (OSError, urllib.error.URLError) as err:
                 problem = str(getattr(err, "reason", err))
-        raise DeliveryFailed(f"webhook 未送达（{self.tries} 次尝试，最后一次：{problem}）", self.tries)
+        raise DeliveryFailed("webhook_failed", f"{self.tries} × {problem}", self.tries)
 
     def close(self) -> None:
         return None

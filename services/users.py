@@ -12,6 +12,7 @@ from models import AdminEvent, Community, LoginAttempt, User, UserCommunity
 from services.db import writing
 from services.errors import Invalid
 from workflow import Role
+from workflow.text import say
 
 DEFAULT_HASH_METHOD = "scrypt"
 MIN_PASSWORD = 8
@@ -31,9 +32,9 @@ def parse_roles(roles: Iterable[str]) -> list[str]:
         try:
             out.append(Role(role.strip()).value)
         except ValueError:
-            raise Invalid(f"未知角色：{role}", field="roles") from None
+            raise Invalid(say("未知角色：%(role)s", role=role), field="roles") from None
     if not out:
-        raise Invalid("至少选择一个角色。", field="roles")
+        raise Invalid(say("至少选择一个角色。"), field="roles")
     return sorted(set(out))
 
 
@@ -42,7 +43,7 @@ def community_ids_by_short_name(session: Session, short_names: Iterable[str]) ->
     for name in short_names:
         community = session.exec(select(Community).where(Community.short_name == name.strip())).first()
         if community is None or community.id is None:
-            raise Invalid(f"未知社区：{name}", field="communities")
+            raise Invalid(say("未知社区：%(name)s", name=name), field="communities")
         ids.append(community.id)
     return ids
 
@@ -61,13 +62,13 @@ def create_user(
     """A new active account; refuses a taken username or a short password."""
     username = username.strip()
     if not username or len(username) > 50:
-        raise Invalid("用户名须为 1–50 个字符。", field="username")
+        raise Invalid(say("用户名须为 1–50 个字符。"), field="username")
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"密码至少 {MIN_PASSWORD} 位。", field="password")
+        raise Invalid(say("密码至少 %(n)s 位。", n=MIN_PASSWORD), field="password")
     role_values = parse_roles(roles)
     with writing(session):
         if session.exec(select(User).where(User.username == username)).first():
-            raise Invalid("用户名已存在。", field="username")
+            raise Invalid(say("用户名已存在。"), field="username")
         user = User(
             username=username,
             display_name=display_name.strip() or username,
@@ -103,7 +104,7 @@ def update_user(
     with writing(session):
         user = session.get(User, user_id)
         if user is None:
-            raise Invalid("用户不存在。")
+            raise Invalid(say("用户不存在。"))
         changes: dict[str, object] = {}
         if display_name is not None and display_name.strip() != user.display_name:
             user.display_name = display_name.strip()
@@ -143,11 +144,11 @@ def set_password(
 ) -> None:
     """A new password (own change or admin reset): every session ends, failed logins are forgotten."""
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"密码至少 {MIN_PASSWORD} 位。", field="password")
+        raise Invalid(say("密码至少 %(n)s 位。", n=MIN_PASSWORD), field="password")
     with writing(session):
         user = session.get(User, user_id)
         if user is None:
-            raise Invalid("用户不存在。")
+            raise Invalid(say("用户不存在。"))
         user.password_hash = hash_password(password, hash_method)
         session.add(user)
         session.add(AdminEvent(actor_id=actor_id, action="set_password", target=user.username))
@@ -180,7 +181,7 @@ def _set_communities(session: Session, user: User, community_ids: Iterable[int])
     session.exec(delete(UserCommunity).where(col(UserCommunity.user_id) == user.id))  # type: ignore[call-overload]
     for cid in sorted(set(community_ids)):
         if session.get(Community, cid) is None:
-            raise Invalid("社区不存在。", field="communities")
+            raise Invalid(say("社区不存在。"), field="communities")
         session.add(UserCommunity(user_id=user.id, community_id=cid))
 
 

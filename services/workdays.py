@@ -11,6 +11,7 @@ from services.db import writing
 from services.errors import Invalid
 from services.permissions import may_administer
 from workflow import Actor
+from workflow.text import say
 from workflow.workdays import WorkCalendar, package_knows
 
 NOTE_MAX = 100
@@ -44,10 +45,10 @@ def set_override(
 ) -> HolidayOverride:
     """Mark one day a working day or a day off (admin only; recorded in the audit log)."""
     if not may_administer(actor):
-        raise Invalid("只有系统管理员可以修改节假日安排。")
+        raise Invalid(say("只有系统管理员可以修改节假日安排。"))
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise Invalid(f"说明最多 {NOTE_MAX} 个字。", field="note")
+        raise Invalid(say("说明最多 %(n)s 个字。", n=NOTE_MAX), field="note")
     with writing(session):
         row = session.get(HolidayOverride, day) or HolidayOverride(day=day, working=working)
         row.working, row.note, row.created_by_id = working, note, actor.id
@@ -66,10 +67,10 @@ def set_override(
 def delete_override(*, session: Session, actor: Actor, day: date) -> None:
     """Remove a day's override: the package (or Monday to Friday) decides again."""
     if not may_administer(actor):
-        raise Invalid("只有系统管理员可以修改节假日安排。")
+        raise Invalid(say("只有系统管理员可以修改节假日安排。"))
     with writing(session):
         row = session.get(HolidayOverride, day)
         if row is None:
-            raise Invalid("该日期没有录入的安排。")
+            raise Invalid(say("该日期没有录入的安排。"))
         session.delete(row)
         session.add(AdminEvent(actor_id=actor.id, action="delete_holiday", target=day.isoformat()))

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import col, select
@@ -23,6 +24,7 @@ from services.categories import (
     update_category,
 )
 from services.communities import create_community, update_community
+from services.db import DatabaseTrouble
 from services.errors import Invalid
 from services.permissions import may_administer
 from services.policy import current_policy, update_policy
@@ -41,23 +43,24 @@ from web.admin_forms import (
 )
 from web.auth import current_actor, renew_login
 from web.database import db
+from web.errors import form_again
 from workflow import Role
 from workflow.roles import ROLE_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 ACTION_LABELS = {
-    "create_user": "新建用户",
-    "update_user": "修改用户",
-    "set_password": "设置密码",
-    "create_community": "新建社区",
-    "update_community": "修改社区",
-    "create_category": "新增纠纷类型",
-    "update_category": "修改纠纷类型",
-    "seed_categories": "导入默认纠纷类型",
-    "update_policy": "修改分级规则",
-    "set_holiday": "设置节假日安排",
-    "delete_holiday": "删除节假日安排",
+    "create_user": _l("新建用户"),
+    "update_user": _l("修改用户"),
+    "set_password": _l("设置密码"),
+    "create_community": _l("新建社区"),
+    "update_community": _l("修改社区"),
+    "create_category": _l("新增纠纷类型"),
+    "update_category": _l("修改纠纷类型"),
+    "seed_categories": _l("导入默认纠纷类型"),
+    "update_policy": _l("修改分级规则"),
+    "set_holiday": _l("设置节假日安排"),
+    "delete_holiday": _l("删除节假日安排"),
 }
 
 
@@ -111,7 +114,9 @@ def _communities() -> list[Community]:
 
 
 def _community_choices() -> list[SelectChoice]:
-    return options((c.id, f"{c.name}（{c.short_name}）") for c in _communities())
+    return options(
+        (c.id, _("%(name)s（%(short)s）", name=c.name, short=c.short_name)) for c in _communities()
+    )
 
 
 def _memberships() -> dict[int, list[int]]:
@@ -146,8 +151,12 @@ def users() -> str:
 def user_new() -> Any:
     form = UserCreateForm()
     form.communities.choices = _community_choices()
+
+    def page() -> str:
+        return render_template("admin/user_form.html", form=form, user=None)
+
     if not form.validate_on_submit():
-        return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+        return page(), 422 if form.errors else 200
     password = form.password.data or new_password()
     try:
         user = create_user(
@@ -162,7 +171,9 @@ def user_new() -> Any:
         )
     except Invalid as why:
         _show_invalid(form, why)
-        return render_template("admin/user_form.html", form=form, user=None), 422
+        return page(), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, page)
     shown = None if form.password.data else password
     return _password_page(user, shown, _("已创建用户。"))
 
@@ -201,6 +212,8 @@ def user_edit(user_id: int) -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return render_template("admin/user_form.html", **page), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: render_template("admin/user_form.html", **page))
     flash(_("已保存用户 %(name)s。", name=user.username), "success")
     return redirect(url_for("admin.users"), 303)
 
@@ -258,6 +271,10 @@ def communities() -> str:
 @bp.route("/communities/new", methods=["GET", "POST"])
 def community_new() -> Any:
     form = CommunityForm()
+
+    def page() -> str:
+        return render_template("admin/community_form.html", form=form, community=None)
+
     if form.validate_on_submit():
         try:
             create_community(
@@ -269,12 +286,12 @@ def community_new() -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已新建社区。"), "success")
             return redirect(url_for("admin.communities"), 303)
-    return render_template(
-        "admin/community_form.html", form=form, community=None
-    ), 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 @bp.route("/communities/<int:community_id>", methods=["GET", "POST"])
@@ -283,6 +300,10 @@ def community_edit(community_id: int) -> Any:
     if community is None:
         abort(404)
     form = CommunityForm(obj=community)
+
+    def page() -> str:
+        return render_template("admin/community_form.html", form=form, community=community)
+
     if form.validate_on_submit():
         try:
             update_community(
@@ -295,11 +316,12 @@ def community_edit(community_id: int) -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已保存社区。"), "success")
             return redirect(url_for("admin.communities"), 303)
-    page = render_template("admin/community_form.html", form=form, community=community)
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 # --- categories -----------------------------------------------------------------------------------------
@@ -332,6 +354,8 @@ def category_new() -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return _categories_page(form, 422)
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: _categories_page(form)[0])
     flash(_("已新增纠纷类型。"), "success")
     return redirect(url_for("admin.categories"), 303)
 
@@ -359,6 +383,12 @@ def _category_or_404(category_id: int) -> Category:
 def category_edit(category_id: int) -> Any:
     category = _category_or_404(category_id)
     form = CategoryEditForm(obj=category)
+
+    def page() -> str:
+        return render_template(
+            "admin/category_form.html", form=form, category=category, title=_("修改纠纷类型")
+        )
+
     if form.validate_on_submit():
         try:
             update_category(
@@ -370,11 +400,12 @@ def category_edit(category_id: int) -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("已保存纠纷类型。"), "success")
             return redirect(url_for("admin.categories"), 303)
-    page = render_template("admin/category_form.html", form=form, category=category, title=_("修改纠纷类型"))
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 @bp.post("/categories/<int:category_id>/activate")
@@ -412,6 +443,13 @@ def policy() -> Any:
     for name in ("major_categories", "general_categories"):
         extra = [c for c in current[name] if c not in choices]
         getattr(form, name).choices = options((c, c) for c in [*choices, *extra])
+
+    def page() -> str:
+        history = _events(50, "update_policy")
+        return render_template(
+            "admin/policy.html", form=form, current=current, history=history, title=_("分级规则")
+        )
+
     if form.validate_on_submit():
         try:
             update_policy(
@@ -422,17 +460,12 @@ def policy() -> Any:
             )
         except Invalid as why:
             _show_invalid(form, why)
+        except DatabaseTrouble as trouble:
+            return form_again(trouble, page)
         else:
             flash(_("分级规则已修改，之后登记的纠纷按新规则分级。"), "success")
             return redirect(url_for("admin.policy"), 303)
-    page = render_template(
-        "admin/policy.html",
-        form=form,
-        current=current,
-        history=_events(50, "update_policy"),
-        title=_("分级规则"),
-    )
-    return page, 422 if form.errors else 200
+    return page(), 422 if form.errors else 200
 
 
 from web import desk_admin  # noqa: E402,F401  (holiday overrides and the delivery log live on this blueprint)

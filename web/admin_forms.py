@@ -23,7 +23,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from web.case_forms import CnDecimalField
 from workflow.roles import ROLE_LABELS
+from workflow.text import listing
 from workflow.workdays import LAST_DAY_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
@@ -134,8 +136,12 @@ def _days(label: Any) -> IntegerField:
     )
 
 
+class AmountField(CnDecimalField):
+    invalid = _l("请填写有效的数字金额。")
+
+
 def _amount(label: Any) -> DecimalField:
-    return DecimalField(
+    return AmountField(
         label,
         places=2,
         validators=[
@@ -214,7 +220,7 @@ class PolicyForm(FlaskForm):
     def validate_general_categories(self, field: Field) -> None:
         both = set(field.data or []) & set(self.major_categories.data or [])
         if both:
-            raise ValidationError(_l("同一纠纷类型不能同时列为较大和一般：") + "、".join(sorted(both)))
+            raise ValidationError(_l("同一纠纷类型不能同时列为较大和一般：") + listing(sorted(both)))
 
     def policy_values(self) -> dict[str, Any]:
         """The values for services.policy.update_policy (all of them, as it stores what it is given)."""

@@ -17,12 +17,14 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User
 from services.auth import LoginLimits, LoginRefused, authenticate
+from services.db import DatabaseTrouble
 from services.errors import Invalid
 from services.permissions import actor_for
 from services.reminders import preference, set_channels
 from services.reminders_channels import channels_from
 from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user
 from web.database import db
+from web.errors import form_again
 from web.i18n import LOCALE_NAMES
 from web.security import safe_redirect
 from workflow import Actor
@@ -281,6 +283,8 @@ def change_channels() -> Any:
     except Invalid as why:
         form.email.errors = [why.message]
         return _settings_page(channels_form=form), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: _settings_page(channels_form=form))
     flash(_("提醒方式已保存。"), "success")
     return redirect(url_for("auth.settings"), 303)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
+from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -31,17 +32,22 @@ from services import clock
 from services.cases import IntakeInput, PartyInput
 from services.validation import id_number_problem, is_mobile
 from workflow import RiskLevel
-from workflow.fields import MAX_AMOUNT
+from workflow.fields import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT
 from workflow.fields import Field as SpecField
+from workflow.text import say
 from workflow.triggers import PARTY_ROLES, TRIGGERS, Trigger
 
 MAX_PARTIES = 20
+
+
 RISK_CHOICES = tuple((r.value, r.label) for r in RiskLevel)
 
 
-def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
-    """Select options from (value, label) pairs."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
+def options(pairs: Iterable[tuple[Any, Any]], *, keep: bool = False) -> list[SelectChoice]:
+    """Select options from (value, label) pairs; ``keep``: labels people typed (names, categories),
+    marked so the English page test leaves them alone."""
+    render_kw = {"data-i18n-keep": True} if keep else {}
+    return [SelectChoice(str(value), label, render_kw=dict(render_kw)) for value, label in pairs]
 
 
 def _strip(value: Any) -> Any:
@@ -53,7 +59,7 @@ def _upper(value: Any) -> Any:
 
 
 class ChoiceField(SelectField):
-    """A select whose bad or forged values get a Chinese message."""
+    """A select whose bad or forged values get a message of ours (in the page's language)."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
@@ -61,39 +67,55 @@ class ChoiceField(SelectField):
                 self.data = self.coerce(valuelist[0])
             except (ValueError, TypeError):
                 self.data = None
-                raise ValueError("选项无效，请重新选择。") from None
+                raise ValueError(gettext("选项无效，请重新选择。")) from None
 
     def pre_validate(self, form: Any) -> None:
         if self.data in (None, "") and not self.flags.required:
             return
         allowed = {self.coerce(value) for value, *_ in (self.choices or []) if value not in ("", None)}
         if self.data not in allowed:
-            raise ValidationError("选项无效，请重新选择。")
+            raise ValidationError(gettext("选项无效，请重新选择。"))
 
 
 class _PlainMessage:
-    """A field whose unparsable input gets ``invalid`` (in Chinese) instead of the library's message."""
+    """A field whose unparsable input gets ``invalid`` (ours, translated) instead of the library's message."""
 
-    invalid = ""
+    invalid: Any = ""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)  # type: ignore[misc]
         except ValueError:
             self.data = None
-            raise ValueError(self.invalid) from None
+            raise ValueError(str(self.invalid)) from None
 
 
 class CnDateField(_PlainMessage, DateField):
-    invalid = "日期格式不正确，请按“年-月-日”填写。"
+    """A date; years outside FIRST_YEAR..LAST_YEAR are typing mistakes, refused before any date arithmetic."""
+
+    invalid = _l("日期格式不正确，请按“年-月-日”填写。")
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(say("日期超出范围（%(first)s–%(last)s 年）。", first=FIRST_YEAR, last=LAST_YEAR))
 
 
 class CnDecimalField(_PlainMessage, DecimalField):
-    invalid = "请填写有效的数字金额。"
+    """An amount; NaN and infinities are not numbers a user means."""
+
+    invalid = _l("请填写有效的数字金额。")
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid)
 
 
 class CnIntegerField(_PlainMessage, IntegerField):
-    invalid = "请填写整数。"
+    invalid = _l("请填写整数。")
 
 
 def _optional_int(value: Any) -> int | None:
@@ -108,7 +130,7 @@ def length(label: Any, max_length: int) -> Length:
 
 def check_mobile(_form: Any, field: Field) -> None:
     if field.data and not is_mobile(field.data):
-        raise ValidationError("手机号码格式不正确：须为 11 位大陆手机号码。")
+        raise ValidationError(gettext("手机号码格式不正确：须为 11 位大陆手机号码。"))
 
 
 def check_id_number(_form: Any, field: Field) -> None:
@@ -123,61 +145,74 @@ def check_id_number(_form: Any, field: Field) -> None:
 class PartyForm(Form):
     """One party; a plain Form (the outer form carries the CSRF token)."""
 
-    role = ChoiceField("身份", choices=options(PARTY_ROLES), default="applicant")
+    role = ChoiceField(_l("身份"), choices=options(PARTY_ROLES), default="applicant")
     name = StringField(
-        "姓名", filters=[_strip], validators=[DataRequired("请填写当事人姓名。"), length("姓名", 50)]
+        _l("姓名"),
+        filters=[_strip],
+        validators=[DataRequired(_l("请填写当事人姓名。")), length(_l("姓名"), 50)],
     )
-    phone = StringField("手机号码", filters=[_strip], validators=[length("手机号码", 20), check_mobile])
+    phone = StringField(
+        _l("手机号码"), filters=[_strip], validators=[length(_l("手机号码"), 20), check_mobile]
+    )
     id_number = StringField(
-        "身份证号码", filters=[_upper], validators=[length("身份证号码", 18), check_id_number]
+        _l("身份证号码"), filters=[_upper], validators=[length(_l("身份证号码"), 18), check_id_number]
     )
-    address_xiaoqu = StringField("小区", filters=[_strip], validators=[length("小区", 100)])
-    address_building = StringField("楼栋", filters=[_strip], validators=[length("楼栋", 50)])
-    address_room = StringField("室", filters=[_strip], validators=[length("室", 20)])
+    address_xiaoqu = StringField(_l("小区"), filters=[_strip], validators=[length(_l("小区"), 100)])
+    address_building = StringField(_l("楼栋"), filters=[_strip], validators=[length(_l("楼栋"), 50)])
+    address_room = StringField(_l("室"), filters=[_strip], validators=[length(_l("室"), 20)])
 
 
 class IntakeForm(FlaskForm):
-    community_id = ChoiceField("社区", coerce=_optional_int, validators=[InputRequired("请选择社区。")])
-    category = ChoiceField("纠纷类型", validators=[InputRequired("请选择纠纷类型。")])
-    source = ChoiceField("案件来源", validators=[InputRequired("请选择案件来源。")])
+    community_id = ChoiceField(
+        lazy_pgettext("one", "社区"), coerce=_optional_int, validators=[InputRequired(_l("请选择社区。"))]
+    )
+    category = ChoiceField(
+        lazy_pgettext("one", "纠纷类型"), validators=[InputRequired(_l("请选择纠纷类型。"))]
+    )
+    source = ChoiceField(_l("案件来源"), validators=[InputRequired(_l("请选择案件来源。"))])
     facts = TextAreaField(
-        "纠纷简要情况",
+        _l("纠纷简要情况"),
         filters=[_strip],
-        validators=[DataRequired("请填写纠纷简要情况。"), length("纠纷简要情况", 5000)],
+        validators=[DataRequired(_l("请填写纠纷简要情况。")), length(_l("纠纷简要情况"), 5000)],
     )
     claimed_amount = CnDecimalField(
-        "争议金额（元）",
+        _l("争议金额（元）"),
         places=2,
         validators=[
             Optional(),
-            NumberRange(min=0, max=MAX_AMOUNT, message="争议金额须在 0 至 10 亿元之间。"),
+            NumberRange(min=0, max=MAX_AMOUNT, message=_l("争议金额须在 0 至 10 亿元之间。")),
         ],
     )
     people_involved = CnIntegerField(
-        "涉及人数",
+        _l("涉及人数"),
         default=0,
-        validators=[Optional(), NumberRange(min=0, max=100000, message="涉及人数须在 0 至 100000 之间。")],
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message=_l("涉及人数须在 0 至 100000 之间。")),
+        ],
     )
-    injury = BooleanField("有人身伤害需就医")
-    risk_level = ChoiceField("激化风险", choices=options(RISK_CHOICES), default="none")
+    injury = BooleanField(_l("有人身伤害需就医"))
+    risk_level = ChoiceField(_l("激化风险"), choices=options(RISK_CHOICES), default="none")
     reported_to = StringField(
-        "已报告的单位（红色风险必填）", filters=[_strip], validators=[length("已报告的单位", 200)]
+        _l("已报告的单位（红色风险必填）"), filters=[_strip], validators=[length(_l("已报告的单位"), 200)]
     )
-    place_xiaoqu = StringField("纠纷发生地：小区", filters=[_strip], validators=[length("小区", 100)])
-    place_building = StringField("纠纷发生地：楼栋", filters=[_strip], validators=[length("楼栋", 50)])
+    place_xiaoqu = StringField(_l("纠纷发生地：小区"), filters=[_strip], validators=[length(_l("小区"), 100)])
+    place_building = StringField(
+        _l("纠纷发生地：楼栋"), filters=[_strip], validators=[length(_l("楼栋"), 50)]
+    )
     parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES)
-    add_party = SubmitField("添加当事人")
-    submit = SubmitField("登记")
+    add_party = SubmitField(_l("添加当事人"))
+    submit = SubmitField(_l("登记"))
 
     def validate_reported_to(self, field: Field) -> None:
         if self.risk_level.data == RiskLevel.RED.value and not field.data:
-            raise ValidationError("红色风险须记录已报告的公安机关或有关部门（法 §25）。")
+            raise ValidationError(gettext("红色风险须记录已报告的公安机关或有关部门（法 §25）。"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         roles = {entry.form.role.data for entry in self.parties}
         if "applicant" not in roles or "respondent" not in roles:
-            self.form_errors.append("至少须有一名申请人和一名被申请人。")
+            self.form_errors.append(gettext("至少须有一名申请人和一名被申请人。"))
             ok = False
         return ok
 
@@ -221,9 +256,11 @@ def intake_form(
         form = IntakeForm(formdata=None, data={"parties": [{"role": "applicant"}, {"role": "respondent"}]})
     else:
         form = IntakeForm(formdata=formdata)
-    form.community_id.choices = options([("", "请选择社区"), *communities])
-    form.category.choices = options([("", "请选择纠纷类型"), *[(c, c) for c in categories]])
-    form.source.choices = options((s, s) for s in sources)
+    form.community_id.choices = options([("", gettext("请选择社区"))]) + options(communities, keep=True)
+    form.category.choices = options([("", gettext("请选择纠纷类型"))]) + options(
+        ((c, c) for c in categories), keep=True
+    )
+    form.source.choices = options(((s, s) for s in sources), keep=True)
     return form
 
 
@@ -325,7 +362,7 @@ def trigger_form(
     """A trigger's form; ``formdata`` None gives a blank one for this case version."""
     cls = trigger_form_class(trigger)
     form = cls(formdata=formdata, data=None if formdata is not None else {"version": version})
-    user_choices = options([("", _l("请选择")), *[(u.id, u.display_name) for u in users]])
+    user_choices = options([("", _l("请选择"))]) + options(((u.id, u.display_name) for u in users), keep=True)
     for f in TRIGGERS[trigger].fields:
         if f.kind == "user":
             form[f.name].choices = user_choices

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +13,7 @@ from models import Case, User
 from services import clock
 from services.cases import apply, facts_of
 from services.categories import active_categories
+from services.db import DatabaseTrouble
 from services.errors import NotFound, StaleCase
 from services.permissions import communities_for, has_queue, sees_full_pii, visible_case
 from services.policy import current_policy
@@ -32,9 +32,11 @@ from services.validation import mask_id_number, mask_phone
 from web import display
 from web.auth import current_actor
 from web.case_forms import TriggerForm, trigger_form
+from web.converters import db_id
 from web.database import db
+from web.errors import form_again
 from workflow import ENGINE, TRIGGERS, Availability, Refused, RiskLevel, Severity, State, Tier
-from workflow.clocks import confirmation_window_closes, left_text
+from workflow.clocks import confirmation_window_closes, dated_left
 from workflow.triggers import END
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -76,8 +78,8 @@ def _filter_from_args() -> CaseFilter:
         tier=_one_of(args.get("tier"), Tier),
         severity=_one_of(args.get("severity"), Severity),
         category=(args.get("category") or "").strip()[:20] or None,
-        community_id=args.get("community_id", type=int),
-        assignee_id=args.get("assignee_id", type=int),
+        community_id=args.get("community_id", type=db_id),
+        assignee_id=args.get("assignee_id", type=db_id),
         overdue=args.get("overdue") in ("1", "y", "on"),
         due_within=_days(args.get("due_within")),
         month=month if parse_month(month) else None,
@@ -110,7 +112,7 @@ def index() -> str:
     )
     return render_template(
         "cases/list.html",
-        title="案件列表",
+        title=_("案件列表"),
         page=page,
         flt=flt,
         month_error=month_error,
@@ -138,7 +140,7 @@ def mine() -> Any:
         page=request.args.get("page", 1, type=int) or 1,
         size=int(current_app.config.get("PAGE_SIZE", 20)),
     )
-    return render_template("cases/mine.html", title="我的案件", page=page, args={})
+    return render_template("cases/mine.html", title=_("我的案件"), page=page, args={})
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -248,15 +250,15 @@ def render_case(
     return html, status
 
 
-def _confirmation_closes(record: CaseRecord) -> tuple[date, str] | None:
-    """The last day to apply for judicial confirmation (and how far off), while the case can still."""
+def _confirmation_closes(record: CaseRecord) -> str | None:
+    """The last day to apply for judicial confirmation and how far off, while the case can still."""
     agreement = record.agreement
     if agreement is None or record.case.state != State.AGREED.value:
         return None
     if any(j.agreement_id == agreement.id for j in record.confirmations):
         return None
     closes = confirmation_window_closes(agreement.effective_on, current_policy(db()))
-    return closes, left_text((closes - clock.local_date()).days)
+    return dated_left(closes, (closes - clock.local_date()).days)
 
 
 @bp.get("/<int:case_id>")
@@ -312,6 +314,9 @@ def act(case_id: int) -> Any:
         return render_case(fresh, failed=form, problem=f"{stale.message}{kept}", status=409)
     except NotFound:
         abort(404)
+    except DatabaseTrouble as trouble:
+        db().rollback()
+        return form_again(trouble, lambda: render_case(load_case(case_id), failed=form)[0])
     except Refused as refused:
         if refused.field and refused.field in form:
             form[refused.field].errors = [*form[refused.field].errors, refused.message]

@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from services.desk import desk_for
 from services.reminders import inbox as inbox_messages
-from services.reminders import mark_read, unread_count
+from services.reminders import mark_read, read_digest, unread_count
 from web.auth import current_actor
 from web.database import db
 
@@ -28,7 +29,8 @@ def home() -> str:
 @bp.get("/inbox")
 @login_required
 def inbox() -> str:
-    messages = inbox_messages(db(), current_user.id)
+    """The daily digests, newest first, in the page's language (they are stored as data, not text)."""
+    messages = [(m, read_digest(m.data)) for m in inbox_messages(db(), current_user.id)]
     return render_template("desk/inbox.html", title=_("消息"), messages=messages)
 
 
@@ -45,7 +47,7 @@ def read(message_id: int) -> Response:
 @login_required
 def read_all() -> Response:
     changed = mark_read(session=db(), user_id=current_user.id)
-    flash(_("已将 %(n)s 条消息标为已读。", n=changed), "success")
+    flash(ngettext("已将 %(num)s 条消息标为已读。", "已将 %(num)s 条消息标为已读。", changed), "success")
     return redirect(url_for(".inbox"), 303)
 
 

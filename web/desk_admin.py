@@ -18,13 +18,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from services import clock
+from services.db import DatabaseTrouble
 from services.errors import Invalid
-from services.reminders import CHANNEL_LABELS, STATUS_LABELS, delivery_log
+from services.reminders import CHANNEL_LABELS, STATUS_LABELS, delivery_log, failure_text
 from services.workdays import all_overrides, delete_override, set_override, uncovered_years
 from web.admin import _events, _show_invalid, bp
 from web.auth import current_actor
 from web.case_forms import CnDateField
 from web.database import db
+from web.display import cn_date
+from web.errors import form_again
 from workflow.workdays import package_years
 
 
@@ -78,7 +81,9 @@ def holiday_set() -> Any:
     except Invalid as why:
         _show_invalid(form, why)
         return _holidays_page(form, 422)
-    flash(_("已保存 %(day)s 的安排。", day=form.day.data.isoformat()), "success")
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: _holidays_page(form)[0])
+    flash(_("已保存 %(day)s 的安排。", day=cn_date(form.day.data)), "success")
     return redirect(url_for("admin.holidays"), 303)
 
 
@@ -93,7 +98,7 @@ def holiday_delete(day: str) -> Response:
     except Invalid as why:
         flash(why.message, "error")
     else:
-        flash(_("已删除 %(day)s 的安排。", day=day), "success")
+        flash(_("已删除 %(day)s 的安排。", day=cn_date(which)), "success")
     return redirect(url_for("admin.holidays"), 303)
 
 
@@ -108,5 +113,6 @@ def deliveries() -> str:
         status=status,
         statuses=STATUS_LABELS,
         channels=CHANNEL_LABELS,
+        failure=failure_text,
         title=_("提醒发送记录"),
     )

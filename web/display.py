@@ -1,4 +1,9 @@
-"""How case data reads on screen and on paper: Chinese dates, labels, money, masked identifiers."""
+"""How case data reads on screen and on paper: dates, labels, money, masked identifiers.
+
+Dates and words follow the page's language: 2026年11月29日 on a Chinese page (as Chinese offices write
+them), 29 Nov 2026 on an English one. The legal papers are rendered in Chinese whatever the language
+(web.documents), so the same filters print them as Chinese offices do.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
+from markupsafe import Markup, escape
+
 from services import clock
-from services.clock import cn_date
 from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
-from workflow.clocks import days_left, left_text
+from workflow.clocks import dated_left, days_left
 from workflow.fields import Field, label_of
+from workflow.text import Text, day, translate
+from workflow.triage import read_reasons
 from workflow.triggers import (
     AGREEMENT_KINDS,
     CONFIRMATION_RESULTS,
@@ -23,15 +32,24 @@ from workflow.triggers import (
     TRIGGERS,
 )
 
-EVENT_LABELS = {"register": "登记"}
+EVENT_LABELS = {"register": lazy_gettext("登记")}
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿", "兆")
 
 
+def cn_date(value: date | datetime | None) -> str:
+    """2026年11月23日, or 23 Nov 2026 on an English page (a datetime is taken in Beijing time first)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = clock.local(value).date()
+    return day(value)
+
+
 def cn_datetime(value: datetime | None) -> str:
-    """2026年11月23日 14:05, Beijing time."""
+    """2026年11月23日 14:05 (23 Nov 2026 14:05 in English), Beijing time."""
     if value is None:
         return "—"
     moment = clock.local(value)
@@ -65,22 +83,26 @@ def risk_label(value: str | None) -> str:
 
 def trigger_label(value: str) -> str:
     trigger = TRIGGERS.get(value)
-    return str(trigger.label) if trigger else EVENT_LABELS.get(value, value)
+    return str(trigger.label) if trigger else str(EVENT_LABELS.get(value, value))
 
 
 # What stands in for the case number before one is issued (受理 issues it): distinct words for a case
 # waiting for a decision and one refused, used wherever a case is named by its number.
-NO_NUMBER = {State.REGISTERED.value: "待受理", State.NOT_ACCEPTED.value: "不予受理"}
+NO_NUMBER = {
+    State.REGISTERED.value: lazy_gettext("待受理"),
+    State.NOT_ACCEPTED.value: State.NOT_ACCEPTED.label,
+}
+NEVER_NUMBERED = lazy_gettext("未受理")
 
 
 def case_number(case: Any) -> str:
     """The case number, else 待受理 (registered), 不予受理 (not accepted) or 未受理 (withdrawn before)."""
-    return str(case.number or NO_NUMBER.get(case.state, "未受理"))
+    return str(case.number or NO_NUMBER.get(case.state, NEVER_NUMBERED))
 
 
 def money(value: Decimal | None) -> str:
-    """1,200.00 元"""
-    return "—" if value is None else f"{value:,.2f} 元"
+    """1,200.00 元 (1,200.00 yuan in English)"""
+    return "—" if value is None else gettext("%(amount)s 元", amount=f"{value:,.2f}")
 
 
 def _four_digits(n: int) -> str:
@@ -136,46 +158,52 @@ def money_upper(value: Decimal | None) -> str:
 
 
 def countdown(deadline: date | None, state: str) -> str:
-    """还剩 N 天 / 今日到期 / 已超期 N 天, only while the mediation clock runs."""
+    """2026年11月30日（还剩 N 天 / 今日到期 / 已超期 N 天）, only while the mediation clock runs."""
     if deadline is None:
         return "—"
     if State(state).terminal or state in (State.AGREED.value, State.DEFAULTED.value):
-        return f"{cn_date(deadline)}（已停止计时）"
+        return gettext("%(date)s（已停止计时）", date=cn_date(deadline))
     left = days_left(deadline, clock.local_date())
     assert left is not None
-    return f"{cn_date(deadline)}（{left_text(left)}）"
+    return dated_left(deadline, left)
 
 
 def is_overdue(deadline: date | None, state: str) -> bool:
     return _overdue(State(state), deadline, clock.local_date())
 
 
+def keep(value: Any) -> Markup:
+    """Words people typed (a name, a place, a note), shown as typed in every language: marked
+    ``data-i18n-keep``, the mark tests/e2e/test_english.py skips."""
+    return Markup("<span data-i18n-keep>%s</span>") % value
+
+
 def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """The event's key data as (label, text) pairs, with choices shown by their Chinese label."""
+    """The event's key data as (label, text) pairs: choices by their label, typed text kept as typed."""
     if not isinstance(data, dict):
         return []
     spec = TRIGGERS.get(trigger)
     out: list[tuple[str, str]] = []
     if spec is None:
         if data.get("severity"):
-            out.append(("分级", severity_label(data["severity"])))
+            out.append((gettext("分级"), severity_label(data["severity"])))
         if data.get("tier"):
-            out.append(("建议层级", tier_label(data["tier"])))
+            out.append((gettext("建议层级"), tier_label(data["tier"])))
         return out
     for f in spec.fields:
         if f.name in ("note", "reason") or f.name not in data or f.kind == "user":
             continue
         out.append((str(f.label), _field_text(f, data[f.name])))
-    for key, label in (("number", "案号"), ("tier", "承办层级")):
+    for key, label in (("number", gettext("案号")), ("tier", gettext("承办层级"))):
         if data.get(key):
-            out.append((label, tier_label(data[key]) if key == "tier" else str(data[key])))
+            out.append((label, tier_label(data[key]) if key == "tier" else keep(data[key])))
     return out
 
 
 def _field_text(f: Field, value: Any) -> str:
     kind = f.kind
     if kind == "bool":
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if kind == "choice":
         return f.choice_label(value)
     if kind == "date":
@@ -185,7 +213,23 @@ def _field_text(f: Field, value: Any) -> str:
             return str(value)
     if kind == "money":
         return money(Decimal(str(value)))
-    return str(value)
+    return keep(value)
+
+
+def shown(value: Any) -> Markup:
+    """A label as the page shows it, people's words in it marked ``data-i18n-keep``: a ``Text`` is ours,
+    translated, the words filled into it (a category, a street) kept as typed (numbers are ours); a
+    plain string is people's words."""
+    if isinstance(value, Text):
+        params = {k: keep(v) if any(c.isalpha() for c in str(v)) else v for k, v in value.params.items()}
+        translated = Markup(escape(translate(value.msgid, value.context)))
+        return translated % params if params else translated
+    return keep(value)
+
+
+def triage_reasons(stored: str | None) -> Markup:
+    """The reasons a case stores for its severity, in the page's language (a category name kept)."""
+    return Markup(escape(gettext("；"))).join(shown(reason) for reason in read_reasons(stored or ""))
 
 
 def clauses(text: str | None) -> list[str]:
@@ -206,6 +250,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money": money,
     "money_upper": money_upper,
     "countdown": countdown,
+    "overdue": is_overdue,
+    "triage_reasons": triage_reasons,
+    "shown": shown,
     "party_role": lambda v: label_of(PARTY_ROLES, v),
     "agreement_kind": lambda v: label_of(AGREEMENT_KINDS, v),
     "satisfaction": lambda v: label_of(SATISFACTION, v),

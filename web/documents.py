@@ -1,8 +1,14 @@
-"""Printable documents of a case: the mediation agreement (调解协议书) and the file cover (卷宗封面及目录)."""
+"""Printable documents of a case: the mediation agreement (调解协议书) and the file cover (卷宗封面及目录).
+
+They are Chinese legal papers: the paper is in Chinese whatever the language of the site (its words,
+dates, labels and amounts), only the page around it (navigation, print button) follows the language.
+"""
 
 from __future__ import annotations
 
 from flask import abort, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from services.case_file import contents, mediator_of, mediator_signatory, result_of
@@ -18,12 +24,14 @@ def agreement(case_id: int) -> str:
     record = case_record(db(), case)
     if record.agreement is None:
         abort(404)
+    with force_locale("zh"):
+        signatory = mediator_signatory(record)
     return render_template(
         "documents/agreement.html",
-        title="调解协议书",
+        title=_("调解协议书"),
         r=record,
         a=record.agreement,
-        signatory=mediator_signatory(record),
+        signatory=signatory,
         **pii_shown(case),
     )
 
@@ -33,11 +41,13 @@ def agreement(case_id: int) -> str:
 def case_file(case_id: int) -> str:
     case = load_case(case_id)
     record = case_record(db(), case)
+    with force_locale("zh"):
+        result = result_of(record)
     return render_template(
         "documents/file.html",
-        title="卷宗封面及目录",
+        title=_("卷宗封面及目录"),
         r=record,
         items=contents(record),
-        result=result_of(record),
+        result=result,
         mediator=mediator_of(record),
     )

@@ -1,10 +1,22 @@
-"""Error pages: every error a user can cause gets a clear page, never a bare 500."""
+"""Error pages: every error a user can cause gets a clear page, never a bare 500; a database that is busy,
+away, read-only or full gets 503 with ``Retry-After`` and a page that renders without it."""
 
-from flask import Flask, render_template
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, flash, render_template, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from services.db import DatabaseTrouble
+from web.database import close_session
+from web.extensions import LOCALES
 
 MESSAGES = {
     400: _l("请求无效。"),
@@ -18,18 +30,63 @@ MESSAGES = {
 }
 
 
+def error_page(code: int, message: Any) -> tuple[str, int]:
+    """The error page in the site's frame; without the frame when drawing it fails (it reads the user
+    from the database)."""
+    try:
+        return render_template("error.html", code=code, message=message), code
+    except DatabaseTrouble as trouble:
+        current_app.logger.warning("error page without the site's frame: %s", trouble.detail)
+    except Exception:
+        current_app.logger.exception("error page without the site's frame")
+    return bare_page(code, message), code
+
+
+def bare_page(code: int, message: Any) -> str:
+    """The error page with nothing that reads the database: no user, no menu, the language of the browser
+    session, and none of the context processors (Flask-Login's loads the user)."""
+    close_session()  # a session whose connection failed must not be used again in this request
+    locale = session.get("locale")
+    with force_locale(locale if locale in LOCALES else "zh"):
+        template = current_app.jinja_env.get_template("error.html")
+        return template.render(code=code, message=str(message), bare=True)
+
+
+def unavailable(trouble: DatabaseTrouble, body: str | None = None) -> Response:
+    """503 with ``Retry-After``: ``body`` (the form again, with what was typed), else the error page."""
+    response = current_app.make_response((body if body is not None else bare_page(503, trouble.message), 503))
+    response.headers["Retry-After"] = str(trouble.retry_after)
+    return response
+
+
+def form_again(trouble: DatabaseTrouble, page: Callable[[], str]) -> Response:
+    """After a database fault in a form's POST: the form again with what was typed and why nothing was
+    saved (503); the plain 503 page when even the form cannot be shown."""
+    current_app.logger.warning("database: %s", trouble.detail)
+    try:
+        flash(str(trouble.message), "error")  # the user's language may be read from the database
+        return unavailable(trouble, page())
+    except DatabaseTrouble:
+        session.pop("_flashes", None)
+        return unavailable(trouble)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError) -> tuple[str, int]:
-        message = _("表单已过期或缺少安全令牌，请刷新页面后重新提交。")
-        return render_template("error.html", code=400, message=message), 400
+        return error_page(400, _("表单已过期或缺少安全令牌，请刷新页面后重新提交。"))
+
+    @app.errorhandler(DatabaseTrouble)
+    def database_trouble(err: DatabaseTrouble) -> Response:
+        app.logger.warning("database: %s", err.detail)
+        return unavailable(err)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> tuple[str, int]:
         code = err.code or 500
-        return render_template("error.html", code=code, message=MESSAGES.get(code, err.description)), code
+        return error_page(code, MESSAGES.get(code, err.description))
 
     @app.errorhandler(Exception)
     def server_error(err: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error")
-        return render_template("error.html", code=500, message=MESSAGES[500]), 500
+        return error_page(500, MESSAGES[500])

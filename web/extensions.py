@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request, session
-from flask_babel import Babel, gettext
+from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
@@ -49,10 +49,10 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = lazy_gettext("请先登录。")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.localize_callback = gettext
+    login_manager.localize_callback = str  # the lazy message, in the request's language
     babel.init_app(app, locale_selector=select_locale, default_timezone="Asia/Shanghai")
     app.before_request(require_login)
     app.context_processor(what_user_may)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from services.cases import SOURCES, intake
+from services.db import DatabaseTrouble
 from services.errors import Invalid
 from services.permissions import communities_for, may_register
 from services.policy import current_policy
@@ -15,6 +17,7 @@ from web.auth import current_actor
 from web.case_forms import MAX_PARTIES, IntakeForm, intake_form
 from web.cases import acting_user, bp, categories
 from web.database import db
+from web.errors import form_again
 
 
 def _form(formdata: Any = None) -> IntakeForm:
@@ -32,7 +35,7 @@ def _form(formdata: Any = None) -> IntakeForm:
 
 
 def _page(form: IntakeForm, status: int = 200) -> tuple[str, int]:
-    return render_template("cases/new.html", title="登记纠纷", form=form, max_parties=MAX_PARTIES), status
+    return render_template("cases/new.html", title=_("登记纠纷"), form=form, max_parties=MAX_PARTIES), status
 
 
 def _attach(form: IntakeForm, why: Invalid) -> None:
@@ -56,7 +59,7 @@ def new() -> Any:
         if len(form.parties) < MAX_PARTIES:
             form.parties.append_entry({"role": "respondent"})
         else:
-            form.form_errors.append(f"当事人最多 {MAX_PARTIES} 名。")
+            form.form_errors.append(_("当事人最多 %(n)s 名。", n=MAX_PARTIES))
         return _page(form)
     if not form.validate():
         return _page(form, 422)
@@ -65,5 +68,8 @@ def new() -> Any:
     except Invalid as why:
         _attach(form, why)
         return _page(form, 422)
-    flash("纠纷已登记。请核对分级结果，决定受理或不予受理。", "success")
+    except DatabaseTrouble as trouble:
+        db().rollback()
+        return form_again(trouble, lambda: _page(form)[0])
+    flash(_("纠纷已登记。请核对分级结果，决定受理或不予受理。"), "success")
     return redirect(url_for("cases.show", case_id=case.id), 303)

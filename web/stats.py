@@ -1,4 +1,7 @@
-"""Statistics page and the monthly exports (report and case list, CSV and XLSX)."""
+"""Statistics page and the monthly exports (report and case list, CSV and XLSX).
+
+The page follows the site's language; the exported files are always in Chinese (services.exports).
+"""
 
 from __future__ import annotations
 
@@ -7,32 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, make_response, render_template, request, send_file
+from flask_babel import force_locale, gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from services.errors import Forbidden, Invalid
-from services.exports import (
-    Table,
-    case_table,
-    cases_filename,
-    report_filename,
-    report_tables,
-    to_csv,
-    to_xlsx,
-)
-from services.months import FIRST, LAST
+from services.exports import Table, case_table, cases_filename, to_csv, to_xlsx
 from services.permissions import may_view_statistics
-from services.statistics import (
-    Indicator,
-    Month,
-    Report,
-    Scope,
-    monthly_report,
-    percent,
-    resolve_scope,
-    scope_choices,
-)
+from services.statistics.months import FIRST, LAST, Month
+from services.statistics.report import Indicator, Report, monthly_report, total_row
+from services.statistics.report_tables import report_filename, report_tables
+from services.statistics.scope import Scope, resolve_scope, scope_choices
 from web.auth import current_actor
+from web.converters import db_id
 from web.database import db
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -45,7 +35,7 @@ MIMETYPES = {
 
 @bp.context_processor
 def helpers() -> dict[str, Any]:
-    return {"fig": fig, "delta": delta, "pct": pct, "rate": percent}
+    return {"fig": fig, "delta": delta, "pct": pct, "total_row": total_row}
 
 
 def fig(value: int | Decimal | None, indicator: Indicator) -> str:
@@ -59,7 +49,7 @@ def fig(value: int | Decimal | None, indicator: Indicator) -> str:
 def delta(value: Decimal | None, indicator: Indicator) -> str:
     if value is None:
         return "—"
-    return f"{value:+}个百分点" if indicator.kind == "rate" else f"{value:+}%"
+    return gettext("%(change)s个百分点", change=f"{value:+}") if indicator.kind == "rate" else f"{value:+}%"
 
 
 def pct(value: Decimal | None) -> str:
@@ -76,13 +66,25 @@ def _month_and_scope() -> tuple[Month, Scope]:
         month = Month.parse(raw_month) if raw_month else Month.of()
     except Invalid as why:
         abort(make_response(render_template("error.html", code=400, message=why.message), 400))
+    key = request.args.get("scope")
+    kind, _, ident = (key or "").strip().partition(":")
+    if kind == "community" and not _is_db_id(ident):
+        abort(404)  # no such community (and no number a query could take)
     try:
-        scope = resolve_scope(db(), actor, request.args.get("scope"))
+        scope = resolve_scope(db(), actor, key)
     except Forbidden:
         abort(403)
     except Invalid:
         abort(404)
     return month, scope
+
+
+def _is_db_id(text: str) -> bool:
+    try:
+        db_id(text)
+    except ValueError:
+        return False
+    return True
 
 
 def chart_data(report: Report) -> dict[str, Any]:
@@ -93,12 +95,13 @@ def chart_data(report: Report) -> dict[str, Any]:
             "accepted": [p.accepted for p in report.trend],
             "success": [p.success for p in report.trend],
         },
+        "names": {"accepted": gettext("受理数"), "success": gettext("调解成功数")},
         "categories": {
-            "labels": [r.label for r in report.categories if r.accepted],
+            "labels": [str(r.label) for r in report.categories if r.accepted],
             "accepted": [r.accepted for r in report.categories if r.accepted],
         },
         "tiers": {
-            "labels": [r.label for r in report.tiers],
+            "labels": [str(r.label) for r in report.tiers],
             "accepted": [r.accepted for r in report.tiers],
         },
     }
@@ -117,12 +120,12 @@ def index() -> str:
         choices=scope_choices(db(), current_actor()),
         charts=chart_data(report),
         months=(FIRST, LAST),
-        title="统计报表",
+        title=gettext("统计报表"),
     )
 
 
 def _download(tables: list[Table], name: str, ext: str) -> Response:
-    data = to_csv(tables) if ext == "csv" else to_xlsx(tables)
+    data = to_csv(tables) if ext == "csv" else to_xlsx(tables)  # the caller holds force_locale("zh")
     response = send_file(io.BytesIO(data), mimetype=MIMETYPES[ext], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -132,12 +135,14 @@ def _download(tables: list[Table], name: str, ext: str) -> Response:
 @login_required
 def export(ext: str) -> Response:
     month, scope = _month_and_scope()
-    report = monthly_report(db(), scope, month)
-    return _download(report_tables(report), report_filename(report, ext), ext)
+    with force_locale("zh"):  # the monthly report is filed in Chinese
+        report = monthly_report(db(), scope, month)
+        return _download(report_tables(report), report_filename(report, ext), ext)
 
 
 @bp.get("/cases.<any(csv, xlsx):ext>")
 @login_required
 def cases(ext: str) -> Response:
     month, scope = _month_and_scope()
-    return _download([case_table(db(), scope, month)], cases_filename(scope, month, ext), ext)
+    with force_locale("zh"):  # the case list is filed in Chinese
+        return _download([case_table(db(), scope, month)], cases_filename(scope, month, ext), ext)

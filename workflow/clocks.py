@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from workflow.states import State
-from workflow.text import say
+from workflow.text import day, say, say_n
 from workflow.triage import DEFAULT_POLICY, Policy
 
 
@@ -61,9 +61,19 @@ def days_left(deadline: date | None, today: date) -> int | None:
 
 
 def left_text(left: int) -> str:
-    """还剩 N 天 / 今日到期 / 已超期 N 天: a date against today, as the desk and the lists say it."""
+    """还剩 N 天 / 今日到期 / 已超期 N 天: a date against today, as the desk and the case page say it."""
     if left < 0:
-        return say("已超期 %(days)s 天", days=-left)
+        return say_n("已超期 %(num)s 天", "已超期 %(num)s 天", -left)
     if left == 0:
         return say("今日到期")
-    return say("还剩 %(days)s 天", days=left)
+    return say_n("还剩 %(num)s 天", "还剩 %(num)s 天", left)
+
+
+def dated(when: date, words: str) -> str:
+    """2026年11月30日（words）: a date and what it means."""
+    return say("%(date)s（%(words)s）", date=day(when), words=words)
+
+
+def dated_left(deadline: date, left: int) -> str:
+    """2026年11月30日（还剩 3 天）: a last day and how far it is."""
+    return dated(deadline, left_text(left))

@@ -17,7 +17,8 @@ from workflow.errors import Refused
 from workflow.facts import Actor, CaseFacts
 from workflow.fields import Field
 from workflow.roles import TIER_ROLES, Role, Tier
-from workflow.text import Text, _, say
+from workflow.text import Text, _, listing, say
+from workflow.text import day as _day
 from workflow.triage import DEFAULT_POLICY, Policy, RiskLevel
 
 
@@ -168,7 +169,7 @@ def agreement_complete(fields: tuple[Field, ...]) -> Guard:
             return None
         if ctx.data.get("kind") == "oral":
             return say("口头协议须记录协议内容（法 §28）。"), missing[0].name
-        labels = "、".join(str(f.label) for f in missing)
+        labels = listing(f.label for f in missing)
         return say("书面调解协议须载明（法 §29）：%(labels)s。", labels=labels), missing[0].name
 
     return Guard("agreement_complete", _("协议内容完整"), check)
@@ -177,7 +178,7 @@ def agreement_complete(fields: tuple[Field, ...]) -> Guard:
 def _due_not_before_effective(ctx: Context) -> Answer:
     due, effective = ctx.data.get("performance_due"), ctx.data.get("effective_on")
     if due and effective and due < effective:
-        return say("履行期限不能早于协议生效日期（%(day)s）。", day=_cn(effective))
+        return say("履行期限不能早于协议生效日期（%(day)s）。", day=_day(effective))
     return None
 
 
@@ -198,10 +199,12 @@ def _within_confirmation_window(ctx: Context) -> Answer:
     if applied > closes:
         days = ctx.policy.confirmation_days
         return say(
-            "协议生效已超过 %(days)s 日（%(closes)s 截止），不能申请司法确认。", days=days, closes=_cn(closes)
+            "协议生效已超过 %(days)s 日（%(closes)s 截止），不能申请司法确认。",
+            days=days,
+            closes=_day(closes),
         )
     if applied < effective:
-        return say("申请日期不能早于协议生效日期（%(day)s）。", day=_cn(effective))
+        return say("申请日期不能早于协议生效日期（%(day)s）。", day=_day(effective))
     return None
 
 
@@ -265,10 +268,6 @@ not_performed = Guard("not_performed", _("未履行"), _not_performed, field="pe
 
 
 # --- dates of things that already happened ------------------------------------------------------
-def _cn(day: date) -> str:
-    return say("%(y)s年%(m)s月%(d)s日", y=day.year, m=day.month, d=day.day)
-
-
 def happened(field: str, label: Text) -> Guard:
     """A date of something that already happened: not after today (Beijing), not before registration."""
 
@@ -277,10 +276,10 @@ def happened(field: str, label: Text) -> Guard:
         if day is None:
             return None
         if day > ctx.today:
-            return say("%(label)s不能晚于今天（%(today)s）。", label=label, today=_cn(ctx.today))
+            return say("%(label)s不能晚于今天（%(today)s）。", label=label, today=_day(ctx.today))
         registered = ctx.facts.registered_on
         if registered is not None and day < registered:
-            return say("%(label)s不能早于案件登记日期（%(day)s）。", label=label, day=_cn(registered))
+            return say("%(label)s不能早于案件登记日期（%(day)s）。", label=label, day=_day(registered))
         return None
 
     return Guard(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from workflow.text import Text, _
+from workflow.text import Text, _, _p
 
 
 class State(StrEnum):
@@ -46,14 +46,14 @@ class State(StrEnum):
 
 STATE_LABELS: dict[State, Text] = {
     State.REGISTERED: _("已登记"),
-    State.NOT_ACCEPTED: _("不予受理"),
+    State.NOT_ACCEPTED: _p("state", "不予受理"),
     State.ACCEPTED: _("已受理"),
     State.ASSIGNED: _("已指派"),
     State.MEDIATING: _("调解中"),
     State.AGREED: _("已达成协议"),
     State.DEFAULTED: _("未履行"),
     State.CLOSED: _("已结案"),
-    State.TERMINATED: _("终止调解"),
+    State.TERMINATED: _p("state", "终止调解"),
     State.WITHDRAWN: _("已撤回"),
 }
 

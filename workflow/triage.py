@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import Any
 
 from workflow.errors import Refused
 from workflow.roles import Tier
-from workflow.text import Text, _
+from workflow.text import Text, _, say
 from workflow.workdays import BASE_CALENDAR, LastDay, WorkCalendar
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
@@ -168,6 +169,31 @@ class TriageResult:
     computed: Severity | None = None
 
 
+# Why a complaint got its severity. A case stores its reasons in Chinese, joined with "；" (the texts
+# below, filled in); ``read_reasons`` reads them back so a page can show them in the reader's language.
+AMOUNT = _("争议金额 ≥ %(amount)s 元")
+INJURY = _("人身伤害需就医")
+CROWD = _("涉及 %(people)s 人以上（群体性）")
+RED_RISK = _("激化风险红色")
+CATEGORY = _("纠纷类型：%(category)s")
+PARTIES = _("当事人 %(parties)s 方以上")
+ORANGE_RISK = _("激化风险橙色")
+REPEAT = _("同一当事人或地址 %(days)s 日内有案")
+NOTHING_MORE = _("一般邻里小纠纷")
+REASONS: tuple[Text, ...] = (
+    AMOUNT,
+    INJURY,
+    CROWD,
+    RED_RISK,
+    CATEGORY,
+    PARTIES,
+    ORANGE_RISK,
+    REPEAT,
+    NOTHING_MORE,
+)
+REASONS_SEPARATOR = "；"
+
+
 def triage(facts: TriageFacts, policy: Policy = DEFAULT_POLICY) -> TriageResult:
     """Grade severity; the first matching row of the policy table wins."""
     major = _major_reasons(facts, policy)
@@ -176,35 +202,54 @@ def triage(facts: TriageFacts, policy: Policy = DEFAULT_POLICY) -> TriageResult:
     general = _general_reasons(facts, policy)
     if general:
         return _result(Severity.GENERAL, general)
-    return _result(Severity.MINOR, ["一般邻里小纠纷"])
+    return _result(Severity.MINOR, [NOTHING_MORE.source])
 
 
 def _major_reasons(facts: TriageFacts, policy: Policy) -> list[str]:
     amount = facts.claimed_amount or Decimal(0)
     checks = (
-        (amount >= policy.major_amount, f"争议金额 ≥ {policy.major_amount:,} 元"),
-        (facts.injury, "人身伤害需就医"),
-        (facts.people_involved >= policy.major_people, f"涉及 {policy.major_people} 人以上（群体性）"),
-        (facts.risk_level is RiskLevel.RED, "激化风险红色"),
-        (facts.category in policy.major_categories, f"纠纷类型：{facts.category}"),
+        (amount >= policy.major_amount, AMOUNT.of(amount=f"{policy.major_amount:,}")),
+        (facts.injury, INJURY),
+        (facts.people_involved >= policy.major_people, CROWD.of(people=policy.major_people)),
+        (facts.risk_level is RiskLevel.RED, RED_RISK),
+        (facts.category in policy.major_categories, CATEGORY.of(category=facts.category)),
     )
-    return [reason for hit, reason in checks if hit]
+    return [reason.source for hit, reason in checks if hit]
 
 
 def _general_reasons(facts: TriageFacts, policy: Policy) -> list[str]:
     amount = facts.claimed_amount or Decimal(0)
     recent = facts.days_since_related_case
     checks = (
-        (amount >= policy.general_amount, f"争议金额 ≥ {policy.general_amount:,} 元"),
-        (facts.parties >= policy.general_parties, f"当事人 {policy.general_parties} 方以上"),
-        (facts.risk_level is RiskLevel.ORANGE, "激化风险橙色"),
-        (
-            recent is not None and recent <= policy.repeat_days,
-            f"同一当事人或地址 {policy.repeat_days} 日内有案",
-        ),
-        (facts.category in policy.general_categories, f"纠纷类型：{facts.category}"),
+        (amount >= policy.general_amount, AMOUNT.of(amount=f"{policy.general_amount:,}")),
+        (facts.parties >= policy.general_parties, PARTIES.of(parties=policy.general_parties)),
+        (facts.risk_level is RiskLevel.ORANGE, ORANGE_RISK),
+        (recent is not None and recent <= policy.repeat_days, REPEAT.of(days=policy.repeat_days)),
+        (facts.category in policy.general_categories, CATEGORY.of(category=facts.category)),
     )
-    return [reason for hit, reason in checks if hit]
+    return [reason.source for hit, reason in checks if hit]
+
+
+def _pattern(reason: Text) -> re.Pattern[str]:
+    parts = re.split(r"%\((\w+)\)s", reason.msgid)  # text, name, text, name, ..., text
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)) + r"\Z"
+    )
+
+
+_PATTERNS = tuple((reason, _pattern(reason)) for reason in REASONS)
+
+
+def read_reasons(stored: str) -> list[Text]:
+    """The reasons a case stores, each as the text it was written from (shown in the reader's language).
+
+    A piece that none of the texts wrote (it cannot happen today) is kept as it is.
+    """
+    out = []
+    for piece in filter(None, (p.strip() for p in stored.split(REASONS_SEPARATOR))):
+        found = next(((r, m) for r, p in _PATTERNS if (m := p.match(piece))), None)
+        out.append(found[0].of(**found[1].groupdict()) if found else Text(piece))
+    return out
 
 
 def _result(severity: Severity, reasons: list[str]) -> TriageResult:
@@ -216,7 +261,7 @@ def override(result: TriageResult, severity: Severity, reason: str | None) -> Tr
     if severity is result.severity:
         return result
     if not reason or not reason.strip():
-        raise Refused("override_reason_required", "调整严重程度须填写理由。", field="override_reason")
+        raise Refused("override_reason_required", say("调整严重程度须填写理由。"), field="override_reason")
     return replace(
         result,
         severity=severity,

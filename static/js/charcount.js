@@ -1,7 +1,13 @@
 // A live character count under every textarea with a maxlength, saying when the limit is hit: the browser
 // cuts pasted text at maxlength without a word. The server checks the same limit for clients without JS.
+// Its words come from the script tag's data-text (templates/base.html), in the page's language.
 (function () {
   "use strict";
+  var words = JSON.parse(document.currentScript.getAttribute("data-text"));
+
+  function say(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
 
   function setUp(field) {
     var max = parseInt(field.getAttribute("maxlength"), 10);
@@ -19,16 +25,16 @@
 
     function show() {
       var length = field.value.length;
-      var text = length + " / " + max + " 字";
+      var text = say(words.count, { length: length, max: max });
       var state = "";
       if (length > max) {
-        text += "，超出 " + (length - max) + " 字，请删减后再提交";
+        text += say(words.over, { n: length - max });
         state = "over";
       } else if (dropped > 0) {
-        text += "，已达上限：粘贴的文字有 " + dropped + " 字超出上限，没有输入";
+        text += say(words.dropped, { n: dropped });
         state = "over";
       } else if (length === max) {
-        text += "，已达上限，不能再输入";
+        text += words.full;
         state = "full";
       }
       note.textContent = text;

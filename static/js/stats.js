@@ -1,4 +1,5 @@
-/* Draw the statistics charts from the JSON embedded in the page (no inline scripts). */
+/* Draw the statistics charts from the JSON embedded in the page (no inline scripts); the series' names
+   come with it, in the page's language. */
 (function () {
   "use strict";
   var source = document.getElementById("stats-data");
@@ -24,8 +25,8 @@
     data: {
       labels: data.trend.labels,
       datasets: [
-        { label: "受理数", data: data.trend.accepted, borderColor: red, backgroundColor: red, tension: 0.2 },
-        { label: "调解成功数", data: data.trend.success, borderColor: green, backgroundColor: green, tension: 0.2 }
+        { label: data.names.accepted, data: data.trend.accepted, borderColor: red, backgroundColor: red, tension: 0.2 },
+        { label: data.names.success, data: data.trend.success, borderColor: green, backgroundColor: green, tension: 0.2 }
       ]
     },
     options: Object.assign({ scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }, common)
@@ -41,7 +42,7 @@
     type: "bar",
     data: {
       labels: data.categories.labels,
-      datasets: [{ label: "受理数", data: data.categories.accepted, backgroundColor: red }]
+      datasets: [{ label: data.names.accepted, data: data.categories.accepted, backgroundColor: red }]
     },
     options: Object.assign({ indexAxis: "y", plugins: { legend: { display: false } },
       scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } }, common)
@@ -51,7 +52,7 @@
     type: "doughnut",
     data: {
       labels: data.tiers.labels,
-      datasets: [{ label: "受理数", data: data.tiers.accepted, backgroundColor: palette.slice(0, data.tiers.labels.length) }]
+      datasets: [{ label: data.names.accepted, data: data.tiers.accepted, backgroundColor: palette.slice(0, data.tiers.labels.length) }]
     },
     options: common
   });

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, col, select
 
@@ -29,7 +31,18 @@ AGREED_TERMS = "被申请人于晚十时后不再播放音乐，并赔偿申请�
 PERFORMANCE = "现金一次性支付，在社区调解室当面交付，三日内履行完毕。"
 
 
-def test_minor_case_from_intake_to_closed(ui: UI, cast: Cast, session: Session) -> None:
+SCREENS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    # A volunteer recording an agreement on a phone (390 px), as real use does.
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_minor_case_from_intake_to_closed(
+    open_ui: Callable[..., UI], cast: Cast, session: Session, screen: str
+) -> None:
+    ui = open_ui(**SCREENS[screen])
     page = ui.page
     today = clock.local_date()
     year = today.year

@@ -4,8 +4,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, col, func, select
 
 from models import Case, CaseEvent, Community, User
-from services import tally
 from services.demo import generate
+from services.statistics import live_counts
 from workflow import State
 
 
@@ -45,8 +45,8 @@ def test_demo_data_is_consistent(engine: Engine, session: Session) -> None:
     assert (bad_versions, last_state_mismatch, duplicate_numbers, agreement_dates_differ) == (0, 0, 0, 0)
     with_follow_up = select(func.count()).select_from(Case).where(col(Case.follow_up_due).is_not(None))
     assert session.exec(with_follow_up).one() > 0
-    assert tally.stored(session) == tally.recounted(session)
-    assert sum(tally.stored(session).values()) == 1500
+    assert live_counts.stored(session) == live_counts.recounted(session)
+    assert sum(live_counts.stored(session).values()) == 1500
     chains = session.exec(select(CaseEvent).order_by(col(CaseEvent.case_id), col(CaseEvent.id))).all()
     previous: dict[int, str] = {}
     for event in chains:

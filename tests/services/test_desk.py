@@ -94,7 +94,10 @@ def test_member_overdue_by_one_day_not_zero(session: Session, factory: Factory) 
     }
     assert on_the_day.id in section(d, "due_soon")
     overdue = next(s for s in d.sections if s.key == "overdue")
-    assert [overdue.left_text(i) for i in overdue.items] == ["已超期 10 天", "已超期 1 天"]
+    assert [overdue.when(i) for i in overdue.items] == [
+        "2026年11月10日（已超期 10 天）",
+        "2026年11月19日（已超期 1 天）",
+    ]
 
 
 def test_member_sees_only_their_own_cases_and_only_open_clocks(session: Session, factory: Factory) -> None:
@@ -204,7 +207,7 @@ def test_staff_sections(session: Session, factory: Factory) -> None:
     d = desk(session, factory.staff(), now=NOW)
     assert section(d, "waiting") == {waited_25h.id: (TODAY - timedelta(days=1), -1)}
     waiting = next(s for s in d.sections if s.key == "waiting")
-    assert waiting.left_text(waiting.items[0]) == "已等待 1 天"
+    assert waiting.when(waiting.items[0]) == "2026年11月19日（已等待 1 天）"
     assert waited_23h.id not in section(d, "waiting")
     assert set(section(d, "unassigned")) == {unassigned.id}
     assert set(section(d, "community_overdue")) == {overdue.id}

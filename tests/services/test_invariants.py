@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from models import Agreement, Case, CaseEvent
-from services import tally
 from services.cases import apply
 from services.errors import ServiceError
+from services.statistics import live_counts
 from tests.factories import Factory, trigger_data
 from workflow import Refused, State
 from workflow.triggers import TRIGGERS
@@ -61,7 +61,7 @@ def test_random_triggers_keep_the_invariants(factory: Factory, session: Session,
 
 def _check(session: Session) -> None:
     session.expire_all()
-    assert tally.stored(session) == tally.recounted(session)
+    assert live_counts.stored(session) == live_counts.recounted(session)
     numbers: set[tuple[int, int, int]] = set()
     for case in session.exec(select(Case)).all():
         events = session.exec(

@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 
 from models import Case, InboxMessage, User
 from services import clock
-from services.clock import cn_date
 from services.reminders import remind
 from tests.factories import Factory, bj
 from tests.web.case_helpers import distinct_parties, login, text, token_in
+from web.display import cn_date
 
 TODAY = clock.local_date()
 
@@ -129,7 +129,9 @@ def test_inbox_unread_count_and_mark_read(
     assert 'data-testid="unread"' in page and re.search(r'data-testid="unread"[^>]*>2<', page)
     inbox = text(client.get("/inbox"))
     ids = [int(i) for i in re.findall(r'data-message="(\d+)"', inbox)]
-    assert len(ids) == 2 and "【我承办的超期案件】" in inbox
+    assert len(ids) == 2 and "<h3>我承办的超期案件" in inbox
+    late = cn_date(TODAY - timedelta(days=1))
+    assert f"{late}（已超期 1 天）" in inbox and f"{late}（今日到期）" in inbox  # as of each digest's day
     resp = client.post(f"/inbox/{ids[0]}/read", data={"csrf_token": token_in(inbox)})
     assert resp.status_code == 303
     assert re.search(r'data-testid="unread"[^>]*>1<', text(client.get("/")))
@@ -174,3 +176,27 @@ def test_the_brand_and_the_nav_lead_to_the_desk(client: FlaskClient, factory: Fa
     page = text(client.get("/cases/"))
     assert '<a class="brand" href="/">' in page and '<a href="/">工作台</a>' in page
     assert client.get("/inbox").status_code == 200
+
+
+def test_the_desk_and_the_inbox_in_english_count_days_in_english(
+    client: FlaskClient, factory: Factory, app_session: Session
+) -> None:
+    from tests.web.test_i18n import _in_english
+
+    one = due_on(factory, TODAY - timedelta(days=1))
+    ten = due_on(factory, TODAY - timedelta(days=10))
+    soon = due_on(factory, TODAY + timedelta(days=1))
+    volunteer = factory.member("volunteer")
+    _digest(app_session)
+    _in_english(client, volunteer)
+    page = text(client.get("/"))
+    overdue, due_soon = rows(section(page, "overdue")), rows(section(page, "due_soon"))
+    assert overdue[one.id].strip().endswith("(1 day overdue)")
+    assert overdue[ten.id].strip().endswith("(10 days overdue)")
+    assert due_soon[soon.id].strip().endswith("(1 day left)") and "My overdue cases" in page
+    inbox = text(client.get("/inbox"))
+    assert "[People&#39;s mediation] To do on" in inbox and "(3 cases)" in inbox
+    assert "(10 days overdue)" in inbox and "My cases due within 3 days" in inbox
+    assert not re.search(
+        r"[\u4e00-\u9fff]", re.sub(r"<[^>]+data-i18n-keep[^>]*>[^<]*<", "", inbox.split("<main")[1])
+    )

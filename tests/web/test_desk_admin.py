@@ -173,3 +173,19 @@ def test_the_policy_page_sets_each_clocks_last_day_and_the_escalation(
     login(client, leader)
     desk = text(client.get("/"))
     assert 'data-section="escalated"' in desk and "超期 2 天以上的案件" in desk
+
+
+def test_a_database_fault_gives_the_holiday_form_back_as_typed(db_url: str) -> None:
+    from tests.dbfaults import returns
+    from tests.web.test_faults import BUSY, is_unavailable_page, lock_held, site
+
+    with site(db_url) as (app, factory):
+        client = app.test_client()
+        login(client, factory.user("admin", communities=[]))
+        typed = {"csrf_token": token_from(client, "/admin/holidays"), "day": "2027-10-01", "kind": "off",
+                 "note": "锁期间的国庆节"}  # fmt: skip
+        with lock_held(db_url, "holiday_override"):
+            kept = returns(lambda: client.post("/admin/holidays", data=typed))
+            is_unavailable_page(kept, BUSY, "5")
+            assert 'value="2027-10-01"' in text(kept) and 'value="锁期间的国庆节"' in text(kept)
+        assert client.post("/admin/holidays", data=typed).status_code == 303

@@ -43,7 +43,7 @@ def test_header_has_user_name_settings_language_and_logout(client, factory):
     user = factory.staff()
     login(client, user)
     page = text(client.get("/workflow"))
-    assert f'<span class="user-name">{user.display_name}</span>' in page
+    assert f'<span class="user-name" data-i18n-keep>{user.display_name}</span>' in page
     assert 'href="/settings"' in page
     assert re.search(
         r'<form method="post" action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token"', page

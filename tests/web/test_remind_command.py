@@ -174,3 +174,18 @@ def test_digest_links_use_the_site_url(
     with smtp_server(mail_port) as box:
         configured_app.test_cli_runner().invoke(args=["remind"])
     assert "https://tiaojie.test/" in box.mails[0].message.get_content()
+
+
+def test_a_database_fault_gives_the_channels_back_as_typed(db_url: str) -> None:
+    from tests.dbfaults import returns
+    from tests.web.test_faults import BUSY, is_unavailable_page, lock_held, site
+
+    with site(db_url, MAIL_SERVER="127.0.0.1") as (app, factory):
+        client = app.test_client()
+        login(client, factory.member("volunteer"))
+        chosen = {"csrf_token": token_from(client, "/settings"), "by_email": "y", "email": "lock@example.cn"}
+        with lock_held(db_url, "reminder_preference"):
+            kept = returns(lambda: client.post("/settings/reminders", data=chosen))
+            is_unavailable_page(kept, BUSY, "5")
+            assert 'value="lock@example.cn"' in text(kept) and "checked" in tag(text(kept), "by_email")
+        assert client.post("/settings/reminders", data=chosen).status_code == 303

@@ -99,6 +99,21 @@ def test_admin_sees_all_and_a_street(client, factory, two) -> None:  # type: ign
     assert re.search(r'data-indicator="accepted">.*?class="num">1<', text(resp), re.S)
 
 
+def test_breakdown_totals_are_the_sums_and_the_rate_of_the_sums(client, factory, two) -> None:  # type: ignore[no-untyped-def]
+    """合计 adds the rows up; its 成功率 is that of the sums (2 of 3), not the mean of the rows' (75%)."""
+    for community, last in ((two["a"], "terminate"), (two["b"], "record_agreement")):
+        case = factory.case("registered", community=community, now=bj(2026, 10, 6))
+        for trigger in ("accept", "assign", "notify_rights", "start_mediation", last):
+            case = factory.fire(case, trigger, now=bj(2026, 10, 7))
+    login(client, factory.user("admin", communities=[]))
+    html = text(page(client, month=OCT, scope="all"))
+    table = re.search(r'data-table="by-community">(.*?)</table>', html, re.S)[1]
+    rows = re.findall(r'<t[hd][^>]*data-label="([^"]+)"[^>]*>([^<]*)<', table)
+    cells = {label: value for label, value in rows[-5:]}  # the 合计 row, last in the table
+    assert cells == {"社区": "合计", "受理数": "5", "调解成功": "2", "调解不成功": "1", "成功率": "66.7%"}
+    assert ("成功率", "50.0%") in rows and ("成功率", "100.0%") in rows  # A 1 of 2, B 1 of 1
+
+
 @pytest.mark.parametrize("role", ["volunteer", "mediator", "judge"])
 @pytest.mark.parametrize("url", ["/stats/", "/stats/export.csv", "/stats/export.xlsx", "/stats/cases.csv"])
 def test_case_workers_are_refused(client, factory, two, role, url) -> None:  # type: ignore[no-untyped-def]

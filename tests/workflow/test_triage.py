@@ -133,3 +133,20 @@ def test_override_needs_a_reason() -> None:
 def test_override_to_same_severity_needs_no_reason() -> None:
     computed = triage(facts())
     assert override(computed, Severity.MINOR, None) == computed
+
+
+def test_stored_reasons_read_back_as_the_texts_they_were_written_from() -> None:
+    """A case stores its reasons in Chinese; reading them back gives each text with its values."""
+    from workflow.triage import CATEGORY, REASONS_SEPARATOR, read_reasons
+
+    result = triage(
+        facts(claimed_amount=Decimal("2500.50"), parties=3, category="婚姻家庭", days_since_related_case=9)
+    )
+    stored = REASONS_SEPARATOR.join(result.reasons)
+    assert stored == "争议金额 ≥ 1,000 元；当事人 3 方以上；同一当事人或地址 180 日内有案；纠纷类型：婚姻家庭"
+    read = read_reasons(stored)
+    assert [r.source for r in read] == list(result.reasons)
+    assert read[-1].msgid == CATEGORY.msgid and read[-1].params == {"category": "婚姻家庭"}
+    assert [r.source for r in read_reasons("一般邻里小纠纷")] == ["一般邻里小纠纷"]
+    assert [r.msgid for r in read_reasons("不知从何而来；")] == ["不知从何而来"]  # kept as it is
+    assert read_reasons("") == []

@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
-from services import month_close
 from services.db import session_factory
 from services.demo import DEMO_PASSWORD, generate
+from services.statistics import kept_months
 from services.users import hash_password
 from web.database import engine
 
@@ -39,7 +39,7 @@ def demo_data(cases: int, seed: int, if_empty: bool) -> None:
         password_hash=hash_password(DEMO_PASSWORD, current_app.config["PASSWORD_HASH_METHOD"]),
     )
     with session_factory(eng)() as session:
-        closed = month_close.close_all(session)
+        closed = kept_months.close_all(session)
     took = time.perf_counter() - started
     click.echo(
         f"已生成 {summary.cases} 件案件、{summary.events} 条事件、{summary.communities} 个社区、"

@@ -9,10 +9,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from services import month_close
 from services.errors import Invalid
-from services.exports import case_table, report_tables, to_csv, to_xlsx
-from services.statistics import Month, monthly_report, scope_of_community
+from services.exports import case_table, to_csv, to_xlsx
+from services.statistics import kept_months
+from services.statistics.months import Month
+from services.statistics.report import monthly_report
+from services.statistics.report_tables import report_tables
+from services.statistics.scope import scope_of_community
 from web.database import db
 
 stats = AppGroup("stats", help="Monthly mediation statistics (人民调解月报).")
@@ -42,7 +45,7 @@ def export(month_text: str, fmt: str, out: Path, short_name: str | None, case_li
 @stats.command("close")
 def close() -> None:
     """Keep the figures of every month that is over and not kept yet (run monthly, e.g. on the 1st)."""
-    taken = month_close.close_all(db())
+    taken = kept_months.close_all(db())
     if taken:
         click.echo(f"已定稿 {len(taken)} 个月的统计：{taken[0]} 至 {taken[-1]}。")
     else:

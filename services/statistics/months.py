@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from services import clock
 from services.errors import Invalid
+from workflow.text import month_title, say
 
 
 @dataclass(frozen=True, order=True)
@@ -22,11 +23,20 @@ class Month:
         """``2026-10`` → Month; anything else raises Invalid with a message for the user."""
         match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise Invalid(f"月份格式不正确：{text or '（空）'}，应为 YYYY-MM，例如 2026-10。", field="month")
+            shown = text or say("（空）")
+            raise Invalid(
+                say("月份格式不正确：%(text)s，应为 YYYY-MM，例如 2026-10。", text=shown), field="month"
+            )
         month = cls(int(match.group(1)), int(match.group(2)))
         if not FIRST <= month <= LAST:
             raise Invalid(
-                f"月份超出范围：{month.key}。可查询 {FIRST.title}至{LAST.title}的统计。", field="month"
+                say(
+                    "月份超出范围：%(month)s。可查询 %(first)s至%(last)s的统计。",
+                    month=month.key,
+                    first=FIRST.title,
+                    last=LAST.title,
+                ),
+                field="month",
             )
         return month
 
@@ -65,7 +75,8 @@ class Month:
 
     @property
     def title(self) -> str:
-        return f"{self.year}年{self.month}月"
+        """2026年10月 (Oct 2026 on an English page)."""
+        return month_title(self.year, self.month)
 
     def closed(self, now: datetime) -> bool:
         """Whether the month is over at ``now`` (its figures can no longer gain events)."""

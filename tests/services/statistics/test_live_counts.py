@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from services import clock, tally
+from services import clock
 from services.cases import apply
 from services.permissions import actor_for
 from services.queries import CaseFilter, _conditions, list_cases, state_counts
+from services.statistics import live_counts
 from tests.factories import Factory
 from tests.web.case_helpers import distinct_parties
 
@@ -21,22 +22,22 @@ def test_intake_and_every_transition_keep_the_tally(factory: Factory, session: S
     factory.case("registered", parties=distinct_parties())
     escalated = factory.case("mediating", parties=distinct_parties())
     factory.fire(escalated, "escalate")
-    assert tally.stored(session) == tally.recounted(session)
-    assert sum(tally.stored(session).values()) == 4
+    assert live_counts.stored(session) == live_counts.recounted(session)
+    assert sum(live_counts.stored(session).values()) == 4
 
 
 def test_a_severity_override_moves_the_case_to_its_new_cell(factory: Factory, session: Session) -> None:
     case = factory.case("registered", parties=distinct_parties())
     factory.fire(case, "accept", severity="major", override_reason="涉及人数可能增加")
-    cells = tally.stored(session)
+    cells = live_counts.stored(session)
     assert [key.severity for key in cells] == ["major"]
     assert [key.tier for key in cells] == ["judge"]
-    assert cells == tally.recounted(session)
+    assert cells == live_counts.recounted(session)
 
 
 def test_a_refused_or_failed_transition_leaves_the_tally_alone(factory: Factory, session: Session) -> None:
     case = factory.case("registered", parties=distinct_parties())
-    before = tally.stored(session)
+    before = live_counts.stored(session)
     with pytest.raises(Exception):  # noqa: B017  (the workflow's refusal: assign before accept)
         factory.fire(case, "assign")
     with pytest.raises(Exception):  # noqa: B017  (a stale version)
@@ -49,18 +50,18 @@ def test_a_refused_or_failed_transition_leaves_the_tally_alone(factory: Factory,
             expected_version=case.version - 1,
         )
     session.expire_all()
-    assert tally.stored(session) == before == tally.recounted(session)
+    assert live_counts.stored(session) == before == live_counts.recounted(session)
 
 
 def test_rebuild_recounts_from_the_cases(factory: Factory, session: Session) -> None:
     factory.case("closed", parties=distinct_parties())
     factory.case("accepted", parties=distinct_parties())
-    kept = tally.stored(session)
+    kept = live_counts.stored(session)
     session.execute(text("UPDATE case_tally SET n = n + 5"))
-    assert tally.stored(session) != kept
-    tally.rebuild(session)
+    assert live_counts.stored(session) != kept
+    live_counts.rebuild(session)
     session.commit()
-    assert tally.stored(session) == kept
+    assert live_counts.stored(session) == kept
 
 
 FILTERS = [

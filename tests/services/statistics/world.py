@@ -1,4 +1,4 @@
-"""The small statistics fixture whose every figure was worked out by hand (tests/services/test_statistics.py).
+"""The small statistics fixture whose every figure was worked out by hand (tests/services/statistics/).
 
 Times are written in Beijing time (bj); October 2026 runs from 2026-09-30 16:00 UTC to 2026-10-31 16:00 UTC.
 Community A (幸福社区) holds most cases; B is in the same street, C in another street.
@@ -31,7 +31,8 @@ from datetime import timedelta
 from typing import Any
 
 from services.cases import PartyInput
-from services.statistics import Month, Scope
+from services.statistics.months import Month
+from services.statistics.scope import Scope
 from tests.factories import bj
 
 OCT = Month(2026, 10)

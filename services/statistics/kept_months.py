@@ -1,4 +1,4 @@
-"""Closed months' tallies (models.MonthSnapshot): taken once, read back, dropped by a late entry.
+"""Kept months (月报定稿): a closed month's tallies (models.MonthSnapshot), taken once, read back.
 
 A month is closed once its last moment has passed. Its figures then depend only on what is already
 recorded, except for entries dated inside it after the fact (a follow-up's visit day, a judicial
@@ -21,11 +21,12 @@ from models import Case, Community, MonthSnapshot
 from services import clock
 from services.db import dialect_insert, writing
 from services.memo import per_transaction
-from services.month_tally import Communities, MonthTally, compute
-from services.months import Month
+from services.statistics.month_figures import MonthTally, compute
+from services.statistics.months import Month
+from services.statistics.scope import Communities
 
 
-def load(session: Session, month: Month, communities: Communities) -> dict[int, MonthTally] | None:
+def load(session: Session, communities: Communities, month: Month) -> dict[int, MonthTally] | None:
     """The month's tallies of every community in ``communities``, or None when any is not taken yet."""
     wanted = set(communities) if communities is not None else set(_all_communities(session))
     stmt = select(MonthSnapshot.community_id, MonthSnapshot.data).where(MonthSnapshot.month == month.key)
@@ -37,7 +38,7 @@ def load(session: Session, month: Month, communities: Communities) -> dict[int, 
     return {cid: found[cid] for cid in wanted}
 
 
-def kept_at(session: Session, month: Month, communities: Communities) -> datetime | None:
+def kept_at(session: Session, communities: Communities, month: Month) -> datetime | None:
     """When the month's kept figures of these communities were taken (the latest), if kept."""
     stmt = select(func.max(MonthSnapshot.taken_at)).where(MonthSnapshot.month == month.key)
     if communities is not None:
@@ -46,7 +47,7 @@ def kept_at(session: Session, month: Month, communities: Communities) -> datetim
 
 
 def take(
-    session: Session, month: Month, communities: Communities, now: datetime | None = None
+    session: Session, communities: Communities, month: Month, now: datetime | None = None
 ) -> dict[int, MonthTally]:
     """Compute the closed month's tallies for ``communities`` (None: all) and keep them.
 
@@ -63,7 +64,7 @@ def take(
     if rows:
         with writing(session):
             session.execute(dialect_insert(session)(MonthSnapshot).values(rows).on_conflict_do_nothing())
-    kept = load(session, month, communities)
+    kept = load(session, communities, month)
     return kept if kept is not None else {cid: tallies.get(cid, MonthTally()) for cid in ids}
 
 
@@ -78,8 +79,8 @@ def _row(month: Month, community_id: int, tally: MonthTally, now: datetime) -> d
     }
 
 
-def accepted_and_agreed(
-    session: Session, months: Iterable[Month], communities: Communities
+def kept_accepted_and_agreed(
+    session: Session, communities: Communities, months: Iterable[Month]
 ) -> dict[Month, tuple[int, int]]:
     """受理 and 成功 of the kept months among ``months`` (summed over the communities), in one query."""
     by_key = {m.key: m for m in months}
@@ -99,15 +100,15 @@ def accepted_and_agreed(
     return {by_key[m]: (int(a), int(s)) for m, a, s, n in session.exec(stmt) if n == wanted}
 
 
-def tallies(
-    session: Session, month: Month, communities: Communities, now: datetime | None = None
+def month_tallies(
+    session: Session, communities: Communities, month: Month, now: datetime | None = None
 ) -> dict[int, MonthTally]:
     """The month's tallies: kept ones for a closed month (taken now if missing), else computed live."""
     now = now or clock.now()
     if not month.closed(now):
         return compute(session, communities, month)
-    kept = load(session, month, communities)
-    return kept if kept is not None else take(session, month, communities, now)
+    kept = load(session, communities, month)
+    return kept if kept is not None else take(session, communities, month, now)
 
 
 def close_all(session: Session, now: datetime | None = None) -> list[Month]:
@@ -123,7 +124,7 @@ def close_all(session: Session, now: datetime | None = None) -> list[Month]:
             select(func.count()).select_from(MonthSnapshot).where(MonthSnapshot.month == month.key)
         ).one()
         if int(kept) < len(communities):
-            take(session, month, None, now)
+            take(session, None, month, now)
             taken.append(month)
         month = month.shift(1)
     return taken

@@ -1,8 +1,8 @@
 """One month's figures per community, in a dozen grouped queries (the SQL of the monthly report).
 
 Every query groups by community, so the figures of any scope (a community, a street, all) are the sum
-of its communities' ``MonthTally``; the same tallies are what services.month_close keeps for a month
-that is over. The figures are defined in services.statistics. No database date functions are used:
+of its communities' ``MonthTally``; the same tallies are what kept_months keeps for a month that is
+over. The figures are defined in report's docstring. No database date functions are used:
 months are UTC ranges, so the same SQL runs on SQLite and PostgreSQL.
 """
 
@@ -22,7 +22,6 @@ from sqlalchemy import (
     distinct,
     func,
     or_,
-    true,
     type_coerce,
     union_all,
 )
@@ -33,13 +32,12 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from models import Agreement, Case, CaseEvent, FollowUp, JudicialConfirmation
-from services.months import Month
-from workflow.states import CLOCK_RUNNING, State
+from services.statistics.months import Month
+from services.statistics.scope import Communities, within
+from workflow.states import State
+from workflow.triggers import HOLDER_TRIGGERS
 
-OPEN_WITH_ASSIGNEE = (State.ASSIGNED.value, State.MEDIATING.value, State.AGREED.value, State.DEFAULTED.value)
-RUNNING = tuple(s.value for s in CLOCK_RUNNING)
 HIGH_RISK = ("orange", "red")
-ASSIGNEE_TRIGGERS = ("assign", "reassign", "escalate", "delegate")
 SATISFIED = ("satisfied", "basically")
 DIMENSIONS = ("category", "source", "tier")
 COUNTS = (
@@ -58,7 +56,6 @@ COUNTS = (
     "prevented_cases",
     "prevented_people",
 )
-Communities = frozenset[int] | None
 
 
 @dataclass
@@ -120,30 +117,29 @@ def merged(tallies: Iterable[MonthTally]) -> MonthTally:
 
 
 # --- SQL helpers ---------------------------------------------------------------------------
-class days_between(FunctionElement[float]):
-    """Elapsed days from ``start`` to ``end`` (two timestamp columns), per dialect."""
+class sql_days_between(FunctionElement[float]):
+    """SQL: elapsed days from ``start`` to ``end`` (two timestamp columns), per dialect.
+
+    The same measure as ``clock.days_between`` (two Python datetimes), computed in the database.
+    """
 
     type = Float()
     inherit_cache = True
-    name = "days_between"
+    name = "sql_days_between"
 
 
-@compiles(days_between, "sqlite")
-def _days_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = list(element.clauses)
+@compiles(sql_days_between, "sqlite")
+def _days_sqlite(element: sql_days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = list(element.clauses)
     return f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
 
 
-@compiles(days_between, "postgresql")
-def _days_postgresql(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = list(element.clauses)
+@compiles(sql_days_between, "postgresql")
+def _days_postgresql(element: sql_days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = list(element.clauses)
     return (
         f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 86400.0)"
     )
-
-
-def within(column: Any, communities: Communities) -> ColumnElement[bool]:
-    return true() if communities is None else col(column).in_(sorted(communities))
 
 
 def _in_month(column: Any, month: Month) -> ColumnElement[bool]:
@@ -202,7 +198,7 @@ def _assignee_at(case_id: Any, end: datetime) -> Any:
         .where(
             col(CaseEvent.case_id) == case_id,
             col(CaseEvent.at) < end,
-            col(CaseEvent.trigger).in_(ASSIGNEE_TRIGGERS),
+            col(CaseEvent.trigger).in_(HOLDER_TRIGGERS),
         )
         .order_by(col(CaseEvent.id).desc())
         .limit(1)
@@ -278,7 +274,7 @@ def compute(session: Session, communities: Communities, month: Month) -> dict[in
         count(cid, "confirmed", n)
     agreed = _agreed_cases(month, communities)
     for cid, days in session.exec(
-        select(Case.community_id, days_between(agreed.c.at, col(Case.accepted_at)))
+        select(Case.community_id, sql_days_between(col(Case.accepted_at), agreed.c.at))
         .select_from(agreed)
         .join(Case, col(Case.id) == agreed.c.case_id)
     ):
@@ -391,16 +387,19 @@ def _prevented(session: Session, communities: Communities, month: Month, count: 
 
 
 def _month_end(session: Session, communities: Communities, month: Month, of: Any, count: Any) -> None:
-    """Cases open at month end: overdue ones, and each assignee's open cases, in one pass."""
+    """Cases open at month end: overdue ones, and each assignee's open cases, in one pass.
+
+    Only an assigned case has an assignee: accept names none, and escalate/delegate clear it.
+    """
     rows = _open_at_end(month, communities)
     late = func.coalesce(rows.c.deadline < month.last_day, False).label("late")
     stmt = core_select(rows.c.community_id, rows.c.state, rows.c.assignee_id, late, func.count()).group_by(
         rows.c.community_id, rows.c.state, rows.c.assignee_id, late
     )
     for cid, state, assignee, is_late, n in session.execute(stmt):
-        if state in RUNNING and is_late:
+        if state in State.clock_values() and is_late:
             count(cid, "overdue", n)
-        if state in OPEN_WITH_ASSIGNEE and assignee is not None:
+        if state in State.open_values() and assignee is not None:
             _add_into(of(cid).workload, int(assignee), (int(n), 0, 0))
 
 

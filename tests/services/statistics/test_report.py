@@ -1,28 +1,16 @@
-"""Monthly statistics against a small fixture whose every figure was worked out by hand.
+"""The monthly report against a small fixture whose every figure was worked out by hand.
 
 The fixture (``world``) and the table of its cases, k1 to kc, with what each counts for in October 2026,
-are in tests/services/stats_world.py.
+are in tests/services/statistics/world.py.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
-
-from models import Community
-from services.errors import Forbidden, Invalid
-from services.permissions import actor_for
-from services.statistics import (
-    Month,
-    figures,
-    monthly_report,
-    resolve_scope,
-    scope_of_community,
-    trend,
-)
-from tests.services.stats_world import OCT
+from services.statistics.months import Month
+from services.statistics.report import figures, monthly_report, trend
+from tests.services.statistics.world import OCT
 
 
 def test_october_every_figure_by_hand(session, world) -> None:  # type: ignore[no-untyped-def]
@@ -120,68 +108,3 @@ def test_trend_of_twelve_months(session, world) -> None:  # type: ignore[no-unty
     assert by_month["2026-09"] == (4, 1)
     assert by_month["2026-10"] == (4, 4)
     assert sum(p.accepted for p in points) == 9  # the 2025-10 case is outside the window
-
-
-def test_street_and_all_scopes(session, factory, world) -> None:  # type: ignore[no-untyped-def]
-    admin = actor_for(session, factory.user("admin", communities=[]))
-    street = resolve_scope(session, admin, "street:幸福街道")
-    assert street.community_ids == {world["a"].id, world["b"].id}
-    f = figures(session, street, OCT)
-    assert (f.accepted, f.success, f.amount) == (5, 5, Decimal("101265.43"))  # + kb
-    everything = resolve_scope(session, admin, "all")
-    assert figures(session, everything, OCT).accepted == 6  # + kc
-
-
-def test_scope_is_intersected_with_what_the_user_sees(session, factory, world) -> None:  # type: ignore[no-untyped-def]
-    staff_a = actor_for(session, factory.staff(world["a"]))
-    street = resolve_scope(session, staff_a, "street:幸福街道")
-    assert street.community_ids == {world["a"].id}
-    assert figures(session, street, OCT).accepted == 4  # B's case stays out
-    mine = resolve_scope(session, staff_a, "all")
-    assert mine.community_ids == {world["a"].id}
-    with pytest.raises(Forbidden):
-        resolve_scope(session, staff_a, f"community:{world['b'].id}")
-    with pytest.raises(Forbidden):
-        resolve_scope(session, staff_a, "street:和平街道")
-
-
-@pytest.mark.parametrize("role", ["volunteer", "mediator", "judge"])
-def test_case_workers_may_not_see_statistics(session, factory, role) -> None:  # type: ignore[no-untyped-def]
-    a = factory.community()
-    with pytest.raises(Forbidden):
-        resolve_scope(session, actor_for(session, factory.user(role, communities=[a])), f"community:{a.id}")
-
-
-@pytest.mark.parametrize("key", ["community:999", "community:x", "street:无此街道", "town:1", "community:"])
-def test_unknown_scopes_are_refused(session, factory, key) -> None:  # type: ignore[no-untyped-def]
-    admin = actor_for(session, factory.user("admin", communities=[]))
-    with pytest.raises(Invalid):
-        resolve_scope(session, admin, key)
-
-
-@pytest.mark.parametrize("text", ["2026-13", "2026-0", "abc", "", "2026/10", "26-10", "2026-10-01"])
-def test_bad_months_are_refused(text: str) -> None:
-    with pytest.raises(Invalid, match="月份"):
-        Month.parse(text)
-
-
-@pytest.mark.parametrize("text", ["1999-01", "1999-12", "2100-01", "9999-12"])
-def test_months_out_of_range_say_so(text: str) -> None:
-    with pytest.raises(Invalid, match=f"月份超出范围：{text}。可查询 2000年1月至2099年12月的统计。"):
-        Month.parse(text)
-
-
-def test_month_parsing_and_bounds() -> None:
-    m = Month.parse("2026-10")
-    assert m == OCT and str(m) == "2026-10" and m.title == "2026年10月"
-    assert m.bounds == (datetime(2026, 9, 30, 16, tzinfo=UTC), datetime(2026, 10, 31, 16, tzinfo=UTC))
-    assert m.shift(-10) == Month(2025, 12) and m.shift(3) == Month(2027, 1)
-    assert m.last_day.day == 31
-
-
-def test_scope_for_the_command_line(session, world) -> None:  # type: ignore[no-untyped-def]
-    assert scope_of_community(session, "幸福").community_ids == {world["a"].id}
-    assert scope_of_community(session, None).community_ids is None
-    with pytest.raises(Invalid, match="无此"):
-        scope_of_community(session, "无此")
-    assert isinstance(world["a"], Community)

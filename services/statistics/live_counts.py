@@ -1,4 +1,4 @@
-"""The per-state case tally (models.CaseTally): kept with every case change, read by the case list.
+"""Live counts per state for the case list (models.CaseTally), kept with every case change.
 
 ``move`` runs inside the write transaction that changes the case, so the tally and the cases commit
 or roll back together. ``rebuild`` recounts from ``case`` (bulk loads, and a check for drift).

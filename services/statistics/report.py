@@ -1,10 +1,11 @@
-"""Monthly statistics of mediation work (人民调解月报) for a community, a street, or all.
+"""The monthly report (人民调解月报) of a scope: its figures, 环比/同比, breakdowns, workload and trend.
 
-Months are calendar months in Beijing time, turned into UTC ranges by ``clock.month_bounds``; no
-database date functions are used, so the same queries run on SQLite and PostgreSQL. The SQL lives in
-services.month_tally: a dozen GROUP BY queries per month, grouped by community, so a scope's figures
-are the sum of its communities'. A month that is over is computed once and kept (services.month_close,
-月报定稿); its report then reads a few rows. The current month is computed on every request.
+The figures come from the month's tallies per community (month_figures: a dozen GROUP BY queries
+per month, grouped by community, so a scope's figures are the sum of its communities'). A month that
+is over is computed once and kept (kept_months, 月报定稿); its report then reads a few rows. The
+current month is computed on every request. Months are calendar months in Beijing time, turned into
+UTC ranges (months.Month.bounds); no database date functions are used, so the same queries run on
+SQLite and PostgreSQL.
 
 Definitions (M = the month, [start, end) its UTC range, dates are Beijing dates):
 
@@ -49,106 +50,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, select
 
 from models import Community, User
-from services import clock, month_close
+from services import clock
 from services.cases import SOURCES
-from services.errors import Forbidden, Invalid
-from services.month_tally import MonthTally, accepted_and_agreed, compute, merged
-from services.months import Month
-from services.permissions import communities_for, may_view_statistics
 from services.policy import current_policy
-from workflow import Actor, Role, Tier
+from services.statistics import kept_months
+from services.statistics.month_figures import MonthTally, accepted_and_agreed, compute, merged
+from services.statistics.months import Month
+from services.statistics.scope import Scope
+from workflow import Role, Tier
+from workflow.text import Text, _, listing
 
 ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
 
-__all__ = ["Month", "Report", "Row", "Scope", "figures", "monthly_report", "trend"]
-
-
-# --- scope ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scope:
-    """Which communities a report covers; ``community_ids`` None means every community."""
-
-    kind: str  # community | street | all
-    key: str  # as in URLs: community:<id>, street:<name>, all
-    label: str
-    community_ids: frozenset[int] | None
-
-    def condition(self, column: Any) -> ColumnElement[bool]:
-        if self.community_ids is None:
-            return true()
-        return col(column).in_(sorted(self.community_ids))
-
-
-def resolve_scope(session: Session, actor: Actor, key: str | None) -> Scope:
-    """The scope named by ``key``, intersected with what the actor may see.
-
-    Raises Forbidden when the actor may not see statistics or the scope (never an empty report of
-    someone else's community), Invalid when the key names nothing.
-    """
-    if not may_view_statistics(actor):
-        raise Forbidden("您无权查看统计报表。")
-    key = (key or "").strip() or "all"
-    mine = actor.community_ids
-    if key == "all":
-        if mine is None:
-            return Scope("all", "all", "全部社区", None)
-        if not mine:
-            raise Forbidden("您不属于任何社区，无法查看统计。")
-        return Scope("all", "all", "全部可见社区", frozenset(mine))
-    kind, _, value = key.partition(":")
-    if kind == "community":
-        try:
-            community = session.get(Community, int(value))
-        except ValueError:
-            community = None
-        if community is None or community.id is None:
-            raise Invalid("社区不存在。", field="scope")
-        if not actor.in_community(community.id):
-            raise Forbidden("您无权查看该社区的统计。")
-        return Scope("community", key, community.name, frozenset({community.id}))
-    if kind == "street" and value:
-        found = session.exec(select(Community.id).where(Community.street == value)).all()
-        ids = frozenset(i for i in found if i is not None)
-        if not ids:
-            raise Invalid("街道不存在。", field="scope")
-        visible = ids if mine is None else ids & mine
-        if not visible:
-            raise Forbidden("您无权查看该街道的统计。")
-        return Scope("street", key, value, visible)
-    raise Invalid("统计范围无效。", field="scope")
-
-
-def scope_of_community(session: Session, short_name: str | None) -> Scope:
-    """The scope for the command line: one community by short name, or all (no access check)."""
-    if not short_name:
-        return Scope("all", "all", "全部社区", None)
-    community = session.exec(select(Community).where(Community.short_name == short_name)).first()
-    if community is None or community.id is None:
-        raise Invalid(f"找不到简称为「{short_name}」的社区。", field="community")
-    return Scope("community", f"community:{community.id}", community.name, frozenset({community.id}))
-
-
-@dataclass(frozen=True)
-class ScopeChoice:
-    key: str
-    label: str
-
-
-def scope_choices(session: Session, actor: Actor) -> list[ScopeChoice]:
-    """The scopes this actor may pick: all, each street they see, each community they see."""
-    communities = sorted(communities_for(session, actor), key=lambda c: c.street)
-    choices = [ScopeChoice("all", "全部社区" if actor.community_ids is None else "全部可见社区")]
-    streets = sorted({c.street for c in communities if c.street})
-    choices += [ScopeChoice(f"street:{s}", f"{s}（街道）") for s in streets]
-    choices += [ScopeChoice(f"community:{c.id}", c.name) for c in communities]
-    return choices
+UNDECIDED = _("未定")
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -156,6 +75,11 @@ def percent(part: int, whole: int) -> Decimal | None:
     if whole == 0:
         return None
     return (Decimal(100 * part) / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def success_rate(success: int, failure: int) -> Decimal | None:
+    """成功率: 成功 / (成功 + 不成功), per cent; None when both are 0."""
+    return percent(success, success + failure)
 
 
 def one_decimal(value: float | Decimal | None) -> Decimal | None:
@@ -191,7 +115,7 @@ class Figures:
 
     @property
     def success_rate(self) -> Decimal | None:
-        return percent(self.success, self.success + self.failure)
+        return success_rate(self.success, self.failure)
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
@@ -209,33 +133,33 @@ class Figures:
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    label: str
-    unit: str
+    label: Text
+    unit: str | Text
     kind: str = "count"  # count | amount | rate | days
     basis: str = ""  # the unrounded figure 环比/同比 are computed from, when the shown one is rounded
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("accepted", "受理数", "件"),
-    Indicator("success", "调解成功数", "件"),
-    Indicator("failure", "调解不成功数", "件"),
-    Indicator("success_rate", "调解成功率", "%", "rate"),
-    Indicator("agreements", "达成协议数", "份"),
-    Indicator("written", "其中：书面协议", "份"),
-    Indicator("oral", "其中：口头协议", "份"),
-    Indicator("amount", "协议涉及金额", "元", "amount"),
+    Indicator("accepted", _("受理数"), _("件")),
+    Indicator("success", _("调解成功数"), _("件")),
+    Indicator("failure", _("调解不成功数"), _("件")),
+    Indicator("success_rate", _("调解成功率"), "%", "rate"),
+    Indicator("agreements", _("达成协议数"), _("份")),
+    Indicator("written", _("其中：书面协议"), _("份")),
+    Indicator("oral", _("其中：口头协议"), _("份")),
+    Indicator("amount", _("协议涉及金额"), _("元"), "amount"),
     # A growth rate does not depend on the unit: the 万元 row's is the 元 row's, not that of rounded 万元.
-    Indicator("amount_wan", "协议涉及金额", "万元", "amount", basis="amount"),
-    Indicator("performed", "履行数", "件"),
-    Indicator("confirmed", "司法确认数", "件"),
-    Indicator("escalations", "上报升级数", "次"),
-    Indicator("overdue", "月末超期未结数", "件"),
-    Indicator("avg_days", "平均调解用时", "天", "days"),
-    Indicator("median_days", "调解用时中位数", "天", "days"),
-    Indicator("prevented_cases", "防止民转刑", "件"),
-    Indicator("prevented_people", "防止民转刑涉及人数", "人"),
-    Indicator("follow_ups", "回访数", "次"),
-    Indicator("satisfaction_rate", "回访满意率", "%", "rate"),
+    Indicator("amount_wan", _("协议涉及金额"), _("万元"), "amount", basis="amount"),
+    Indicator("performed", _("履行数"), _("件")),
+    Indicator("confirmed", _("司法确认数"), _("件")),
+    Indicator("escalations", _("上报升级数"), _("次")),
+    Indicator("overdue", _("月末超期未结数"), _("件")),
+    Indicator("avg_days", _("平均调解用时"), _("天"), "days"),
+    Indicator("median_days", _("调解用时中位数"), _("天"), "days"),
+    Indicator("prevented_cases", _("防止民转刑"), _("件")),
+    Indicator("prevented_people", _("防止民转刑涉及人数"), _("人")),
+    Indicator("follow_ups", _("回访数"), _("次")),
+    Indicator("satisfaction_rate", _("回访满意率"), "%", "rate"),
 )
 
 
@@ -296,14 +220,20 @@ class Row:
     """One line of a breakdown table."""
 
     key: str
-    label: str
+    label: str | Text
     accepted: int = 0
     success: int = 0
     failure: int = 0
 
     @property
     def success_rate(self) -> Decimal | None:
-        return percent(self.success, self.success + self.failure)
+        return success_rate(self.success, self.failure)
+
+
+def total_row(rows: Iterable[Row]) -> Row:
+    """The 合计 line of a breakdown table: the sums, and the success rate of the sums."""
+    rows = list(rows)
+    return Row("", _("合计"), *(sum(getattr(r, a) for r in rows) for a in ("accepted", "success", "failure")))
 
 
 @dataclass
@@ -316,7 +246,7 @@ class WorkloadRow:
     sessions: int = 0
 
 
-def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str]]) -> list[Row]:
+def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str | Text]]) -> list[Row]:
     """Rows in the given order (every one, zeros included), then any other keys found ("" is 未定)."""
     rows = []
     known = set()
@@ -324,7 +254,7 @@ def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str]]) -> lis
         known.add(key)
         rows.append(Row(key, label, *counts.get(key, [0, 0, 0])))
     for key in sorted(k for k in counts if k not in known):
-        rows.append(Row(key, key or "未定", *counts[key]))
+        rows.append(Row(key, key or UNDECIDED, *counts[key]))
     return rows
 
 
@@ -355,7 +285,7 @@ def _workload_rows(session: Session, counts: dict[int, list[int]]) -> list[Workl
 
 def _role_labels(user: User) -> str:
     labels = [str(Role(r).label) for r in user.role_list if r in {t.value for t in Tier}]
-    return "、".join(labels)
+    return listing(labels)
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -371,11 +301,13 @@ def trend(
 ) -> list[TrendPoint]:
     """Accepted and successful cases in each of the ``months`` months ending with ``month``.
 
-    Months already kept (services.month_close) are read from there, the others counted in two queries.
+    Months already kept (kept_months) are read from there, the others counted in two queries.
     """
     now = now or clock.now()
     span = [month.shift(i - months + 1) for i in range(months)]
-    points = month_close.accepted_and_agreed(session, [m for m in span if m.closed(now)], scope.community_ids)
+    points = kept_months.kept_accepted_and_agreed(
+        session, scope.community_ids, [m for m in span if m.closed(now)]
+    )
     missing = [m for m in span if m not in points]
     if missing:
         counted = accepted_and_agreed(
@@ -428,14 +360,14 @@ def monthly_report(
 ) -> Report:
     """The month's report: figures with 环比/同比, breakdown tables, workload and the trend.
 
-    A month that is over is read from its kept tallies (taken on first use, services.month_close);
-    the current month is computed from the records.
+    A month that is over is read from its kept tallies (taken on first use, kept_months); the
+    current month is computed from the records.
     """
     now = now or clock.now()
-    tallies = month_close.tallies(session, month, scope.community_ids, now)
+    tallies = kept_months.month_tallies(session, scope.community_ids, month, now)
     total = merged(tallies.values())
     previous, last_year = (
-        merged(month_close.tallies(session, m, scope.community_ids, now).values())
+        merged(kept_months.month_tallies(session, scope.community_ids, m, now).values())
         for m in (month.shift(-1), month.shift(-12))
     )
     return Report(
@@ -446,9 +378,9 @@ def monthly_report(
         last_year=figures_of(month.shift(-12), last_year),
         categories=_rows(total.breakdowns["category"], [(c, c) for c in current_policy(session).categories]),
         sources=_rows(total.breakdowns["source"], [(s, s) for s in SOURCES]),
-        tiers=_rows(total.breakdowns["tier"], [(t.value, str(t.label)) for t in Tier]),
+        tiers=_rows(total.breakdowns["tier"], [(t.value, t.label) for t in Tier]),
         communities=_community_rows(session, scope, tallies),
         workload=_workload_rows(session, total.workload),
         trend=trend(session, scope, month, trend_months, now=now),
-        kept_at=month_close.kept_at(session, month, scope.community_ids) if month.closed(now) else None,
+        kept_at=kept_months.kept_at(session, scope.community_ids, month) if month.closed(now) else None,
     )

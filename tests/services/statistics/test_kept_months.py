@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 from sqlmodel import col, func, select
 
 from models import Case, MonthSnapshot
-from services import month_close
-from services.month_tally import accepted_and_agreed, compute, merged
-from services.statistics import Month, figures, monthly_report, trend
-from tests.services.stats_world import OCT
+from services.statistics import kept_months
+from services.statistics.month_figures import accepted_and_agreed, compute, merged
+from services.statistics.months import Month
+from services.statistics.report import figures, monthly_report, trend
+from tests.services.statistics.world import OCT
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)  # October and September are over; November is not
 
@@ -19,7 +20,7 @@ def cases_of(session, community) -> list[Case]:  # type: ignore[no-untyped-def]
     return list(session.exec(select(Case).where(Case.community_id == community.id).order_by(col(Case.id))))
 
 
-def kept_months(session) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
+def kept_rows(session) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
     return {(m, c) for m, c in session.exec(select(MonthSnapshot.month, MonthSnapshot.community_id))}
 
 
@@ -27,7 +28,7 @@ def test_report_keeps_the_closed_months_it_reads(session, world) -> None:  # typ
     scope = world["scope_a"]
     a = world["a"].id
     first = monthly_report(session, scope, OCT, now=NOW)
-    assert kept_months(session) == {("2026-10", a), ("2026-09", a), ("2025-10", a)}
+    assert kept_rows(session) == {("2026-10", a), ("2026-09", a), ("2025-10", a)}
     again = monthly_report(session, scope, OCT, now=NOW)
     assert again == first
     assert first.current == figures(session, scope, OCT)  # kept figures equal the ones computed now
@@ -37,7 +38,7 @@ def test_report_keeps_the_closed_months_it_reads(session, world) -> None:  # typ
 def test_current_month_is_computed_not_kept(session, world) -> None:  # type: ignore[no-untyped-def]
     report = monthly_report(session, world["scope_a"], Month(2026, 11), now=NOW)
     assert report.current.accepted == 1  # k3, accepted 11-01 00:10 Beijing time
-    assert not any(m == "2026-11" for m, _ in kept_months(session))
+    assert not any(m == "2026-11" for m, _ in kept_rows(session))
 
 
 def test_a_kept_month_stays_as_filed(session, factory, world) -> None:  # type: ignore[no-untyped-def]
@@ -60,19 +61,19 @@ def test_a_late_follow_up_reopens_its_month(session, factory, world) -> None:  #
     before = monthly_report(session, scope, OCT, now=NOW).current
     k9 = next(c for c in cases_of(session, world["a"]) if c.people_involved == 12)
     factory.fire(k9, "follow_up", visited_on=date(2026, 10, 30), satisfaction="satisfied", performed=True)
-    assert ("2026-10", world["a"].id) not in kept_months(session)
+    assert ("2026-10", world["a"].id) not in kept_rows(session)
     after = monthly_report(session, scope, OCT, now=NOW).current
     assert (after.follow_ups, after.performed) == (before.follow_ups + 1, before.performed + 1)
-    assert ("2026-10", world["a"].id) in kept_months(session)
+    assert ("2026-10", world["a"].id) in kept_rows(session)
 
 
 def test_close_all_takes_each_closed_month_once(session, world) -> None:  # type: ignore[no-untyped-def]
-    taken = month_close.close_all(session, now=NOW)
+    taken = kept_months.close_all(session, now=NOW)
     assert taken[0] == Month(2025, 10) and taken[-1] == OCT  # from the first acceptance to last month
     assert len(taken) == 13
     rows = session.exec(select(func.count()).select_from(MonthSnapshot)).one()
     assert rows == 13 * 3  # every community, empty months included
-    assert month_close.close_all(session, now=NOW) == []
+    assert kept_months.close_all(session, now=NOW) == []
     span = [OCT.shift(i - 11) for i in range(12)]
     counted = accepted_and_agreed(session, world["scope_a"].community_ids, span)
     kept = trend(session, world["scope_a"], OCT, now=NOW)  # every month read from the kept rows
@@ -84,12 +85,12 @@ def test_close_all_takes_each_closed_month_once(session, world) -> None:  # type
 
 def test_taking_a_month_twice_keeps_the_first(session, world) -> None:  # type: ignore[no-untyped-def]
     a = world["a"].id
-    first = month_close.take(session, OCT, frozenset({a}), NOW)
+    first = kept_months.take(session, frozenset({a}), OCT, NOW)
     assert first[a].counts["accepted"] == 4
     row = session.exec(select(MonthSnapshot)).one()
     row.data = {**row.data, "counts": {**row.data["counts"], "accepted": 99}}  # mark the kept row
     session.add(row)
     session.commit()
-    again = month_close.take(session, OCT, frozenset({a}), NOW)  # a second request at the same time
+    again = kept_months.take(session, frozenset({a}), OCT, NOW)  # a second request at the same time
     assert session.exec(select(func.count()).select_from(MonthSnapshot)).one() == 1
     assert again[a].counts["accepted"] == 99  # what is kept, not its own computation
