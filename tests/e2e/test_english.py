@@ -182,6 +182,8 @@ def world(seed: Factory, session: Session) -> World:
         """A case of parties of their own (no earlier case of theirs makes it 一般 and a mediator's)."""
         return seed.case(state, community, parties=distinct_parties(), **overrides)
 
+    today = clock.local_date()
+    days_ago = lambda n: clock.day_start_utc(today - timedelta(days=n)) + timedelta(hours=10)  # noqa: E731
     cases = {
         "registered": case("registered"),
         "registered_major": case("registered", **major),
@@ -194,13 +196,11 @@ def world(seed: Factory, session: Session) -> World:
         "terminated": case("terminated"),
         "not_accepted": case("not_accepted"),
         "withdrawn": case("withdrawn"),
-        "mediator_mediating": case("mediating", **general),
-        "judge_assigned": case("assigned", **major),
+        "mediator_mediating": case("mediating", now=days_ago(28), **general),  # due soon
+        "judge_assigned": case("assigned", now=days_ago(31), **major),  # overdue
     }
     seed.fire(cases["agreed"], "record_judicial_confirmation")
     # on the desks' clocks: overdue, due soon, a confirmation window closing, waiting for acceptance
-    today = clock.local_date()
-    days_ago = lambda n: clock.day_start_utc(today - timedelta(days=n)) + timedelta(hours=10)  # noqa: E731
     cases["overdue"] = case("assigned", now=days_ago(33))
     cases["due_soon"] = case("mediating", now=days_ago(28))
     cases["window_closing"] = case("agreed", now=days_ago(29))
@@ -235,12 +235,27 @@ def walk_cases(ui: UI, session: Session, world: World, names: tuple[str, ...]) -
         check_english(ui, session, f"case page, {name}")
 
 
+DESK_ROWS = {
+    "staff": "waiting",
+    "volunteer": "overdue",
+    "mediator": "due_soon",
+    "judge": "overdue",
+    "leader": "escalated",
+    "admin": "communities",
+}
+
+
 def walk_common(ui: UI, session: Session, role: str) -> None:
     """Pages every role has: the desk, the inbox, the case list (filtered, with a bad month), workflow,
     settings, errors."""
     ui.goto("/")
+    if role in DESK_ROWS:  # the walk's world puts cases on this desk: its words are checked too
+        expect(ui.page.locator(f'section[data-section="{DESK_ROWS[role]}"] tbody tr').first).to_be_visible()
     check_english(ui, session, "desk")
     ui.goto("/inbox")
+    if role != "admin":  # every other role of the walk has something on its desk, so a digest (an
+        # administrator sees the communities' counts on the desk only)
+        expect(ui.page.locator("li[data-message] h3").first).to_be_visible()
     check_english(ui, session, "inbox")
     ui.goto("/cases/?due_within=3")
     check_english(ui, session, "case list, due soon")
