@@ -8,10 +8,12 @@ from models.event import CaseEvent
 from models.ledger import ImportedNumberCounter, LedgerImport, LedgerMapping, LedgerRow, LedgerUpload
 from models.party import Party
 from models.records import Agreement, FollowUp, JudicialConfirmation, SessionRecord
+from models.reminders import Delivery, InboxMessage, ReminderPreference
 from models.settings import Category, Setting
 from models.snapshot import MonthSnapshot
 from models.tally import CaseTally
 from models.user import LoginAttempt, User, UserCommunity
+from models.workdays import HolidayOverride
 
 __all__ = [
     "AdminEvent",
@@ -24,8 +26,11 @@ __all__ = [
     "CaseTally",
     "Category",
     "Community",
+    "Delivery",
     "FollowUp",
+    "HolidayOverride",
     "ImportedNumberCounter",
+    "InboxMessage",
     "JudicialConfirmation",
     "LedgerImport",
     "LedgerMapping",
@@ -34,6 +39,7 @@ __all__ = [
     "LoginAttempt",
     "MonthSnapshot",
     "Party",
+    "ReminderPreference",
     "SessionRecord",
     "Setting",
     "User",

@@ -45,7 +45,6 @@ from workflow import (
     Actor,
     CaseFacts,
     Outcome,
-    Policy,
     Refused,
     RiskLevel,
     Severity,
@@ -239,7 +238,7 @@ def apply(
         outcome = ENGINE.with_policy(policy).fire(
             facts_of(session, case), who, trigger, data, today=clock.local_date(now), candidate=candidate
         )
-        _record(session, case, outcome, who, now, policy)
+        _record(session, case, outcome, who, now)
         live_counts.move(session, before, live_counts.key_of(case))
     return case
 
@@ -263,9 +262,7 @@ def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] |
     return actor_for(session, user) if user else None
 
 
-def _record(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
+def _record(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime) -> None:
     """Write the outcome: the case's new values, the trigger's records, and the event."""
     assert case.id is not None
     values = case_values(outcome, now)
@@ -278,7 +275,7 @@ def _record(
     session.add(case)
     agreement = latest_agreement(session, case.id) if outcome.trigger in _NEEDS_AGREEMENT else None
     where = Where(case.id, case.community_id, who.id, now, agreement.id if agreement else None)
-    rows = record_rows(outcome, where, policy)
+    rows = record_rows(outcome, where)
     decided = {"number": case.number, "tier": case.tier, "deadline": case.deadline}
     decided["computed"] = case.severity_computed
     rows.append(event_row(outcome, where, event_data(outcome, decided)))

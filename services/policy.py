@@ -11,6 +11,7 @@ from services.errors import Invalid
 from services.file_marks import mark_ended_cases, rule_of
 from services.memo import per_transaction
 from services.permissions import may_administer
+from services.workdays import calendar_for
 from workflow import Actor, Policy, load_policy
 from workflow.text import say
 from workflow.triage import DEFAULT_POLICY
@@ -24,14 +25,15 @@ def file_policy() -> Policy:
 
 
 def current_policy(session: Session) -> Policy:
-    """The policy in force (read once per transaction)."""
+    """The policy in force (read once per transaction), with the working days in force."""
     return per_transaction(session, "policy", lambda: _read_policy(session))
 
 
 def _read_policy(session: Session) -> Policy:
     row = session.get(Setting, POLICY_KEY)
     base = file_policy()
-    return base.with_values(row.value) if row and row.value else base
+    policy = base.with_values(row.value) if row and row.value else base
+    return policy.with_calendar(calendar_for(session))
 
 
 def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:

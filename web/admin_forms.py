@@ -14,6 +14,7 @@ from wtforms import (
     Field,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -28,6 +29,7 @@ from web.case_forms import CnDecimalField
 from workflow.papers import PAPER_KINDS
 from workflow.roles import ROLE_LABELS
 from workflow.text import listing
+from workflow.workdays import LAST_DAY_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 
@@ -157,6 +159,22 @@ def _amount(label: Any) -> DecimalField:
 PAPER_CHOICES = options((k.key, k.label) for k in PAPER_KINDS)
 
 
+def _last_day(label: Any) -> RadioField:
+    """How a clock's last day is fixed (workflow.workdays.LastDay)."""
+    return RadioField(
+        label,
+        choices=options((rule.value, text) for rule, text in LAST_DAY_LABELS.items()),
+        validators=[InputRequired(_l("请选择期限的计算方式。"))],
+    )
+
+
+def _count(label: Any, low: int, high: int, message: Any) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[InputRequired(_l("请填写天数。")), NumberRange(min=low, max=high, message=message)],
+    )
+
+
 class PolicyForm(FlaskForm):
     major_amount = _amount(_l("较大纠纷：争议金额达到（元）"))
     general_amount = _amount(_l("一般纠纷：争议金额达到（元）"))
@@ -191,6 +209,13 @@ class PolicyForm(FlaskForm):
     file_close_oral = MultiCheckboxField(_l("口头协议结案须附"), choices=PAPER_CHOICES)
     file_terminate = MultiCheckboxField(_l("终止调解须附"), choices=PAPER_CHOICES)
     file_attach_after_end = BooleanField(_l("案件结束后仍可添加材料"))
+    mediation_last_day = _last_day(_l("调解期限的最后一日"))
+    confirmation_last_day = _last_day(_l("申请司法确认期限的最后一日"))
+    follow_up_last_day = _last_day(_l("回访期限的最后一日"))
+    due_soon_days = _count(_l("工作台与每日提醒：即将到期指几日内到期（日）"), 0, 30, _l("须为 0–30 日。"))
+    escalate_overdue_days = _count(
+        _l("超期多少日报领导（日，0 为不报）"), 0, 365, _l("须为 0–365 日，0 为不报。")
+    )
     reason = TextAreaField(
         _l("修改理由"),
         validators=[
@@ -239,4 +264,9 @@ POLICY_FIELDS = (
     "file_close_oral",
     "file_terminate",
     "file_attach_after_end",
+    "mediation_last_day",
+    "confirmation_last_day",
+    "follow_up_last_day",
+    "due_soon_days",
+    "escalate_overdue_days",
 )

@@ -14,6 +14,7 @@ from workflow.errors import Refused
 from workflow.papers import FILE_CHECKS, WARN, check_kinds
 from workflow.roles import Tier
 from workflow.text import Text, _, say
+from workflow.workdays import BASE_CALENDAR, LastDay, WorkCalendar
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
@@ -84,6 +85,18 @@ class Policy:
         """The signed papers a case needs in its file to end this way (workflow.papers.ENDINGS)."""
         return tuple(getattr(self, f"file_{ending}", ()))
 
+    # How each clock's last day is fixed (workflow.workdays.LastDay).
+    mediation_last_day: LastDay = LastDay.CALENDAR
+    confirmation_last_day: LastDay = LastDay.NEXT_WORKING_DAY
+    follow_up_last_day: LastDay = LastDay.CALENDAR
+    due_soon_days: int = 3  # the desk and the reminders: "due soon" is due within this many days
+    escalate_overdue_days: int = 0  # 0: off; else overdue this many days reaches the leaders
+    # The working days in force (services.workdays adds the administrator's overrides); not a value.
+    calendar: WorkCalendar = field(default=BASE_CALENDAR, compare=False, repr=False)
+
+    def with_calendar(self, calendar: WorkCalendar) -> Policy:
+        return replace(self, calendar=calendar)
+
     def with_values(self, values: dict[str, Any]) -> Policy:
         """A copy with some values replaced (as stored by the admin page)."""
         return replace(self, **_coerce(values))
@@ -105,7 +118,13 @@ class Policy:
             "categories": list(self.categories),
             "sources": list(self.sources),
             **{key: _file_value(getattr(self, key)) for key in _FILE_KEYS},
+            **{key: getattr(self, key).value for key in LAST_DAY_KEYS},
+            "due_soon_days": self.due_soon_days,
+            "escalate_overdue_days": self.escalate_overdue_days,
         }
+
+
+LAST_DAY_KEYS = ("mediation_last_day", "confirmation_last_day", "follow_up_last_day")
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
@@ -119,6 +138,8 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             out[key] = tuple(value)
         elif key in _FILE_KEYS:
             out[key] = _file_coerce(key, value)
+        elif key in LAST_DAY_KEYS:
+            out[key] = LastDay(value)
         else:
             out[key] = int(value)
     return out

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from workflow import guards as g
-from workflow.clocks import mediation_deadline
+from workflow.clocks import follow_up_due, mediation_deadline
 from workflow.facts import CaseFacts
 from workflow.fields import Field
 from workflow.guards import ASSIGNEE, CASE_JUDGE, STAFF, Context, Guard
@@ -183,6 +183,18 @@ def _file_left(ending: str) -> Effect:
     return effect
 
 
+def _agree(ctx: Context) -> dict[str, Any]:
+    """The agreement's clocks kept on the case too, so the desk finds them by index."""
+    data, effective = ctx.data, ctx.data["effective_on"]
+    due = follow_up_due(
+        oral=data["kind"] == "oral",
+        effective_on=effective,
+        performance_due=data.get("performance_due"),
+        policy=ctx.policy,
+    )
+    return {"agreement_effective_on": effective, "follow_up_due": due}
+
+
 def _setting(**values: Any) -> Effect:
     return lambda _ctx: dict(values)
 
@@ -326,6 +338,7 @@ _ENTRIES: tuple[Trigger, ...] = (
             g.happened("effective_on", _("生效日期")),
             g.due_not_before_effective,
         ),
+        effect=_agree,
         step=MAIN,
     ),
     Trigger(

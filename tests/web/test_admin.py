@@ -495,6 +495,11 @@ def _policy_data(client, **overrides) -> dict[str, Any]:
         "file_close_oral": [],
         "file_terminate": ["termination_notice"],
         "file_attach_after_end": "y",
+        "mediation_last_day": "calendar",
+        "confirmation_last_day": "next_working_day",
+        "follow_up_last_day": "calendar",
+        "due_soon_days": "3",
+        "escalate_overdue_days": "0",
         "reason": "区司法局通知调整标准",
     }
     data.update(overrides)
@@ -560,6 +565,10 @@ def test_policy_change_grades_the_next_intake(admin_client, factory, app_session
         ({"major_people": "1"}, "人数须为 2–10000"),
         ({"general_categories": ["不存在的类型"]}, "所选项目无效"),
         ({"major_categories": ["医疗"]}, "同一纠纷类型不能同时列为较大和一般"),
+        ({"due_soon_days": "-1"}, "须为 0–30 日"),
+        ({"escalate_overdue_days": "366"}, "须为 0–365 日"),
+        ({"confirmation_last_day": "sometimes"}, "不是有效的选择"),
+        ({"mediation_last_day": ""}, "请选择期限的计算方式"),
     ],
 )
 def test_policy_form_refuses_bad_input(admin_client, app_session, overrides, message):

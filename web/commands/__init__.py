@@ -18,3 +18,6 @@ def register(app: Flask) -> None:
     from web.commands import ledger
 
     app.cli.add_command(ledger.import_ledger)
+    from web.commands import remind
+
+    app.cli.add_command(remind.remind_command)
