@@ -1,11 +1,4 @@
-"""attachment and attachment_download; case.file_incomplete (ended with a required signed paper missing)
-
-Revision ID: 0010
-Revises: 0007
-Create Date: 2026-11-29
-"""
-from collections.abc import Sequence
-
+"""attachment and attachment_download; case.file_incomplete (ended with a required signed paper missing)"""
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -13,8 +6,6 @@ from alembic import op
 
 revision: str = '0010'
 down_revision: str | None = '0007'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

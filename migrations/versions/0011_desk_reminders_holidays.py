@@ -1,12 +1,7 @@
 """the work desk's indexes and the agreement's dates on the case, reminders (inbox messages, deliveries,
 channel choices) and holiday overrides
 
-Revision ID: 0011
-Revises: 0007
-Create Date: 2026-11-29
 """
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -14,8 +9,6 @@ from alembic import op
 
 revision: str = '0011'
 down_revision: str | None = '0010'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

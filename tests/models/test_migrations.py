@@ -62,6 +62,6 @@ def test_the_desk_migration_copies_each_cases_newest_agreement_dates(
     assert dates() == expected  # as record_agreement set them
     session.close()
     engine.dispose()
-    command.downgrade(alembic_config(db_url), "0007")
+    command.downgrade(alembic_config(db_url), "0010")  # the revision 0011 follows
     upgrade(db_url)
     assert dates() == expected  # as the migration filled them in
