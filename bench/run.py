@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import bindparam, text
 
-from bench import api_timings, app_timings, build, floor, report, throughput
+from bench import api_timings, app_timings, build, floor, remind, report, throughput
 from bench.subjects import Subjects, prepare
 from services.db import make_engine
 from services.schema import head_revision, upgrade
@@ -119,6 +119,8 @@ def measure(built: build.BuiltDatabase, args: argparse.Namespace) -> dict[str, A
             },
         }
         if not args.api_only:
+            # before the timed requests: the desk pages then show the unread count
+            result["remind"] = remind.run(url)
             timings, captured, accepted = app_timings.run(url, subjects, quick=args.quick)
             _check_accepted(url, accepted)
             print("  floor (driver only):", flush=True)

@@ -25,6 +25,14 @@ ADMIN = "bench_admin"
 PASSWORD = DEMO_PASSWORD
 MEMBER = "staff_xingfu"  # staff of 幸福社区: sees one community of eight
 EVENTS_ON_CASE_PAGE = 20
+# 工作台 (the home page) per role: demo users of 幸福社区 (the judge and the leader serve its street).
+DESK_USERS = {
+    "volunteer": "volunteer_xingfu_1",
+    "mediator": "mediator_xingfu",
+    "judge": "judge_xingfu",
+    "staff": MEMBER,
+    "leader": "leader_xingfu",
+}
 
 
 @dataclass
@@ -130,7 +138,7 @@ def intake_form(rng: random.Random, community_id: int, categories: list[str]) ->
     return {
         "community_id": str(community_id),
         "category": rng.choice(categories),
-        "source": "当事人申请",  # the first source of the default list (migration 0008 seeds it)
+        "source": "当事人申请",  # the first source of the default list (migration 0013 seeds it)
         "facts": "楼上漏水致楼下天花板受损，双方就维修费用协商未果，申请调解。",
         "claimed_amount": str(rng.randint(100, 20000)),
         "people_involved": "2",

@@ -23,8 +23,8 @@ def one_of(column: str, values: type[StrEnum], *, nullable: bool = False) -> Che
     )
 
 
-# Enumerated columns of the case (migration 0009). Its source (and category) are names from the
-# vocabulary, which admins edit: a trigger of migration 0009 refuses a new case whose source is not
+# Enumerated columns of the case (migration 0014). Its source (and category) are names from the
+# vocabulary, which admins edit: a trigger of migration 0014 refuses a new case whose source is not
 # one of the vocabulary's sources.
 CASE_CHECKS = (
     one_of("state", State),
@@ -41,14 +41,22 @@ class Case(SQLModel, table=True):
     __tablename__ = "case"
     __table_args__ = (
         UniqueConstraint("community_id", "number_year", "number_seq", name="uq_case_number"),
+        # A number is unique in its community, also one kept from an imported ledger (no year/seq).
+        Index("uq_case_community_number", "community_id", "number", unique=True),
         Index("ix_case_community_state", "community_id", "state", "id"),
         Index("ix_case_community_id", "community_id", "id"),
-        Index("ix_case_assignee_state", "assignee_id", "state"),
+        Index("ix_case_assignee_state_deadline", "assignee_id", "state", "deadline"),  # queue, desk
+        Index("ix_case_community_state_deadline", "community_id", "state", "deadline"),  # desk, leaders
+        # the desk: follow-up visits due and judicial-confirmation windows closing, as index ranges
+        Index("ix_case_assignee_state_follow_up", "assignee_id", "state", "follow_up_due"),
+        Index("ix_case_community_state_follow_up", "community_id", "state", "follow_up_due"),
+        Index("ix_case_assignee_state_effective", "assignee_id", "state", "agreement_effective_on"),
         Index("ix_case_community_accepted", "community_id", "accepted_at"),
         Index("ix_case_accepted", "accepted_at"),
         Index("ix_case_state_deadline", "state", "deadline"),
         Index("ix_case_community_category", "community_id", "category"),
         *CASE_CHECKS,
+        Index("ix_case_file_incomplete", "file_incomplete", "community_id", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -82,11 +90,18 @@ class Case(SQLModel, table=True):
     mediation_started: bool = False
     extensions: int = 0
     escalations: int = 0
+    # Ended (closed/terminated) with a signed paper the policy requires missing from its file: set when
+    # it ends, kept up to date as papers are attached or withdrawn (services.attachments) and set again
+    # for every ended case when the policy's rule changes (services.file_marks).
+    file_incomplete: bool = False
 
     registered_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
     accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     deadline: date | None = None
     agreed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # The newest agreement's effective date and follow-up date (set by record_agreement, as on the agreement).
+    agreement_effective_on: date | None = None
+    follow_up_due: date | None = None
     closed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), index=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
     created_by_id: int | None = Field(default=None, foreign_key="user.id")

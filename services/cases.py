@@ -11,7 +11,15 @@ from typing import Any
 from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, col, select
 
-from models import Agreement, Case, Community, JudicialConfirmation, TermKind, User
+from models import (
+    Agreement,
+    Case,
+    CaseEvent,
+    Community,
+    JudicialConfirmation,
+    TermKind,
+    User,
+)
 from services import clock
 from services.db import writing
 from services.errors import Invalid, NotFound, StaleCase
@@ -19,6 +27,7 @@ from services.inputs import MAX_ID, IntakeInput, PartyInput, checked
 from services.numbering import format_number, next_seq
 from services.permissions import actor_for, can_see, may_register
 from services.policy import current_policy
+from services.queries import papers_attached
 from services.records import (
     ExternalRef,
     Where,
@@ -37,13 +46,11 @@ from workflow import (
     Actor,
     CaseFacts,
     Outcome,
-    Policy,
     Refused,
     RiskLevel,
     Severity,
     State,
     Tier,
-    TriageFacts,
     Trigger,
     triage,
 )
@@ -77,19 +84,7 @@ def intake(
         if session.get(Community, data.community_id) is None:
             raise Invalid(say("社区不存在。"), field="community_id")
         days = days_since_related_case(session, data.parties, now, policy.repeat_days)
-        result = triage(
-            TriageFacts(
-                category=data.category,
-                category_id=category.id,
-                claimed_amount=data.claimed_amount,
-                injury=data.injury,
-                people_involved=data.people_count,
-                parties=len(data.parties),
-                risk_level=data.risk_level,
-                days_since_related_case=days,
-            ),
-            policy,
-        )
+        result = triage(data.triage_facts(days, category.id), policy)
         case = Case(**new_case_values(data, result, actor.id, now))
         session.add(case)
         session.flush()
@@ -104,8 +99,7 @@ def days_since_related_case(
     session: Session, parties: list[PartyInput], now: datetime, within_days: int
 ) -> int | None:
     """Days since the newest case of the same parties (phone or ID) or address, if within the window."""
-    phones = sorted({p.phone for p in parties if p.phone})
-    ids = sorted({p.id_number.upper() for p in parties if p.id_number})
+    phones, ids = party_keys(parties)
     addresses = {
         (p.address_xiaoqu, p.address_building, p.address_room)
         for p in parties
@@ -134,6 +128,13 @@ def days_since_related_case(
     if newest is None:
         return None
     return max(0, int(clock.days_between(_aware(newest), now)))
+
+
+def party_keys(parties: list[PartyInput]) -> tuple[list[str], list[str]]:
+    """The phones and ID numbers by which a case is the same parties' as another (the repeat-dispute rule)."""
+    phones = sorted({p.phone for p in parties if p.phone})
+    ids = sorted({p.id_number.upper() for p in parties if p.id_number})
+    return phones, ids
 
 
 def _aware(moment: datetime) -> datetime:
@@ -167,6 +168,7 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
         escalations=case.escalations,
         registered_on=clock.local_date(case.registered_at),
         accepted_on=clock.local_date(case.accepted_at) if case.accepted_at else None,
+        papers=frozenset(papers_attached(session, case.id)),
     )
 
 
@@ -212,9 +214,18 @@ def apply(
         outcome = ENGINE.with_policy(policy).fire(
             facts_of(session, case), who, trigger, data, today=clock.local_date(now), candidate=candidate
         )
-        _record(session, case, outcome, who, now, policy)
+        _record(session, case, outcome, who, now)
         live_counts.move(session, before, live_counts.key_of(case))
     return case
+
+
+def step_warnings(session: Session, case_id: int) -> list[str]:
+    """The warnings the case's last step recorded (a guard that only warned: a paper missing)."""
+    data = session.exec(
+        select(CaseEvent.data).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id).desc()).limit(1)
+    ).first()
+    warnings = data.get("warnings") if isinstance(data, dict) else None
+    return [str(w.get("message", "")) for w in warnings or [] if isinstance(w, dict)]
 
 
 def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] | None) -> Actor | None:
@@ -228,9 +239,7 @@ def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] |
     return actor_for(session, user) if user else None
 
 
-def _record(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
+def _record(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime) -> None:
     """Write the outcome: the case's new values, the trigger's records, and the event."""
     assert case.id is not None
     values = case_values(outcome, now)
@@ -243,7 +252,7 @@ def _record(
     session.add(case)
     agreement = latest_agreement(session, case.id) if outcome.trigger in _NEEDS_AGREEMENT else None
     where = Where(case.id, case.community_id, who.id, now, agreement.id if agreement else None)
-    rows = record_rows(outcome, where, policy)
+    rows = record_rows(outcome, where)
     decided = {"number": case.number, "tier": case.tier, "deadline": case.deadline}
     decided["computed"] = case.severity_computed
     rows.append(event_row(outcome, where, event_data(outcome, decided)))

@@ -1,46 +1,43 @@
 """Realistic demo data: communities, the 1+1+N teams and years of cases with their full records.
 
-Cases follow legal paths of the workflow: every distinct path is fired through the engine once
-(``ENGINE.fire``, every guard asked) before any case takes it. Each step of each case is then worked
-out by the engine's own effects (``ENGINE.unchecked``) and written as the rows ``services.records``
-builds for ``services.cases.apply`` — the same functions, bulk-inserted with executemany for speed.
+Cases follow legal paths of the workflow, walked and written by ``services.walks`` (shared with the
+ledger import): every distinct path is fired through the engine once (every guard asked) before any
+case takes it; each step is worked out by the engine's own effects and written as the rows
+``services.records`` builds for ``services.cases.apply``, bulk-inserted with executemany for speed.
 """
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pydantic_core import PydanticUndefined
-from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, text
+from sqlalchemy import Engine, text
 
-from models import Case, TermKind
-from models.types import Money
+from models import TermKind
 from services.clock import local
 from services.db import session_factory
 from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number
 from services.policy import current_policy
-from services.records import (
-    Row,
-    Where,
-    case_values,
-    event_data,
-    event_row,
-    new_case_values,
-    record_rows,
-    registration_rows,
-)
+from services.records import Where, new_case_values, registration_rows
 from services.statistics import live_counts
 from services.validation import id_check_digit
 from services.vocabulary import active_categories, active_sources, names_by_id
-from workflow import ENGINE, Actor, CaseFacts, Outcome, Role, Severity, State, Tier, TriageFacts, triage
-from workflow.engine import advance
+from services.walks import (
+    CASE_DEFAULTS,
+    BulkWriter,
+    Walk,
+    actor_for_step,
+    agreement_data,
+    real_trigger,
+    step_data,
+    verify_path,
+)
+from workflow import CaseFacts, State, Tier, triage
 from workflow.triage import DEFAULT_POLICY, RiskLevel
 
 STREETS: dict[str, list[tuple[str, str]]] = {
@@ -130,89 +127,6 @@ class DemoSummary:
     usernames: list[str]
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-
-
-class _Writer:
-    """Turns rows into driver values (by each column's type) and writes them in batches."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.sqlite = engine.dialect.name == "sqlite"
-        self.pending: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
-        self.plans: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Callable[[Any], Any]]]]] = {}
-
-    def marks(self, n: int) -> str:
-        return ", ".join(["?" if self.sqlite else "%s"] * n)
-
-    def dt(self, moment: datetime | None) -> Any:
-        """A UTC moment as the driver takes it (SQLite: the naive ISO text SQLAlchemy writes)."""
-        if moment is None:
-            return None
-        if moment.tzinfo is not UTC:
-            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-        return moment.isoformat(" ", "microseconds")[:26] if self.sqlite else moment
-
-    def day(self, value: date | None) -> Any:
-        if value is None:
-            return None
-        return value.isoformat() if self.sqlite else value
-
-    def flag(self, value: bool) -> Any:
-        return int(value) if self.sqlite else value
-
-    def _converter(self, column: Any) -> Callable[[Any], Any] | None:
-        """How a column's Python value goes to the driver (None: as it is)."""
-        kind = column.type
-        if isinstance(kind, Money):
-            return lambda v: None if v is None else int((Decimal(str(v)) * 100).to_integral_value())
-        if isinstance(kind, JSON):
-            return _JSON
-        if isinstance(kind, DateTime):
-            return self.dt if self.sqlite else None
-        if isinstance(kind, Date):
-            return self.day if self.sqlite else None
-        if isinstance(kind, Boolean):
-            return (lambda v: None if v is None else int(v)) if self.sqlite else None
-        return None
-
-    def add(self, row: Row) -> None:
-        values = row.values
-        key: tuple[str, tuple[str, ...]] = (str(row.model.__tablename__), tuple(values))
-        plan = self.plans.get(key)
-        if plan is None:
-            plan = self.plans[key] = self._plan(row)
-        cells = list(values.values())
-        for i, convert in plan[1]:
-            cells[i] = convert(cells[i])
-        self.pending[key].append(cells)
-
-    def _plan(self, row: Row) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
-        """The INSERT for rows of this shape, and which of their columns need converting."""
-        table = row.model.__table__  # type: ignore[attr-defined]
-        names = tuple(row.values)
-        quoted = ", ".join(f'"{n}"' for n in names)
-        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({self.marks(len(names))})'
-        self.pending[(table.name, names)] = []
-        converters = [(i, self._converter(table.c[n])) for i, n in enumerate(names)]
-        return sql, [(i, c) for i, c in converters if c is not None]
-
-    def __len__(self) -> int:
-        return sum(len(batch) for batch in self.pending.values())
-
-    def write(self, conn: Any) -> None:
-        """Insert what is pending, parent tables first (cases before their parties and events), straight
-        through the driver's executemany on the transaction's connection."""
-        order = ("case", "agreement")
-        keys = sorted(self.pending, key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k[0]))
-        cursor = conn.connection.cursor()
-        for key in keys:
-            if self.pending[key]:
-                cursor.executemany(self.plans[key][0], self.pending[key])
-                self.pending[key] = []
-        cursor.close()
-
-
 def _weighted(rng: random.Random, items: Sequence[tuple[str, int]]) -> str:
     return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
 
@@ -241,7 +155,7 @@ def _id_number(rng: random.Random) -> str:
 
 
 def _insert_people(
-    conn: Any, writer: _Writer, password_hash: str, now: datetime
+    conn: Any, writer: BulkWriter, password_hash: str, now: datetime
 ) -> tuple[dict[int, Team], list[str]]:
     teams: dict[int, Team] = {}
     usernames: list[str] = []
@@ -391,179 +305,13 @@ def _after_agreement(rng: random.Random) -> list[_Step]:
     return steps
 
 
-CENT = Decimal("0.01")
-_SEVERITY_OF = {Tier.VOLUNTEER: Severity.MINOR, Tier.MEDIATOR: Severity.GENERAL, Tier.JUDGE: Severity.MAJOR}
-_RISK_UP = {"none": "yellow", "yellow": "orange", "orange": "red", "red": "orange"}
-
-
-def _real(trigger: str) -> str:
-    return "follow_up" if trigger == "follow_up_failed" else trigger
-
-
-_FIXED: dict[str, dict[str, Any]] = {
-    "accept": {},
-    "reject": {
-        "reason_code": "handled_elsewhere",
-        "route_told": "已告知向人民法院起诉",
-        "note": "已由人民法院受理",
-    },
-    "record_refusal": {"who": "respondent", "reason": "被申请人明确拒绝调解"},
-    "start_mediation": {},
-    "escalate": {"reason": "调解未果，双方分歧较大，上报上一级调解"},
-    "delegate": {"reason": "案情较简单，交由社区调解员调解"},
-    "extend_deadline": {"consent": True, "note": "双方当事人同意延长调解期限"},
-    "terminate": {
-        "reason": "双方分歧较大，调解不成",
-        "notice_given": True,
-        "route_told": "可向人民法院提起诉讼",
-    },
-    "remediate": {"consent": True},
-}
-
-
-def _holder(trigger: str, assignee: int | None) -> dict[str, Any]:
-    data: dict[str, Any] = {"assignee_id": assignee}
-    if trigger == "reassign":
-        data |= {"reason_kind": "workload", "reason": "原承办人工作量较大，调整承办人"}
-    return data
-
-
-def _session_data(day: date) -> dict[str, Any]:
-    return {
-        "held_on": day,
-        "place": "社区人民调解室",
-        "attendees": "双方当事人、调解员",
-        "summary": "双方陈述各自意见，调解员释法说理",
-        "kind": "public",
-    }
-
-
-def _risk_data(facts: CaseFacts, day: date) -> dict[str, Any]:
-    level = _RISK_UP[facts.risk_level.value]
-    data: dict[str, Any] = {"level": level, "note": "调解中发现矛盾有激化迹象" if level != "orange" else ""}
-    if level == "red":
-        data |= {"reported_to": "辖区派出所", "reported_on": day}
-    return data
-
-
-def _withdraw_data(facts: CaseFacts) -> dict[str, Any]:
-    refused = facts.refusal_recorded
-    return {
-        "kind": "refused" if refused else "withdrew",
-        "who": "respondent" if refused else "applicant",
-        "reason": "一方当事人拒绝调解" if refused else "申请人撤回调解申请",
-    }
-
-
-def _follow_up_data(trigger: str, day: date, rng: random.Random) -> dict[str, Any]:
-    performed = trigger == "follow_up"
-    sat = "dissatisfied"
-    if performed:
-        sat = rng.choices(["satisfied", "basically", "dissatisfied"], weights=[80, 17, 3])[0]
-    notes = "协议已履行" if performed else "协议未按期履行"
-    method = rng.choice(("visit", "call"))
-    return {"visited_on": day, "method": method, "performed": performed, "satisfaction": sat, "notes": notes}
-
-
-def step_data(
-    trigger: str, facts: CaseFacts, today: date, rng: random.Random, assignee: int | None
-) -> dict[str, Any]:
-    """Realistic data for one step as a mediator enters it, typed as ``workflow.fields.clean`` types it."""
-    if trigger in _FIXED:
-        return dict(_FIXED[trigger])
-    if trigger in ("assign", "reassign"):
-        return _holder(trigger, assignee)
-    if trigger == "notify_rights":
-        return {"method": "written", "notified_on": today}
-    if trigger == "record_session":
-        return _session_data(today)
-    if trigger == "flag_risk":
-        return _risk_data(facts, today)
-    if trigger == "withdraw":
-        return _withdraw_data(facts)
-    if trigger == "record_judicial_confirmation":
-        result = "valid" if rng.random() < 0.9 else "invalid"
-        return {"joint": True, "applied_on": today, "court": "区人民法院", "result": result}
-    return _follow_up_data(trigger, today, rng)
-
-
-def _agreement_data(today: date, rng: random.Random, claimed: Decimal) -> dict[str, Any]:
-    oral = rng.random() < 0.25
-    amount = (claimed * Decimal(rng.choice((50, 70, 80, 100))) / 100).quantize(Decimal("1")).quantize(CENT)
-    data: dict[str, Any] = {"kind": "oral" if oral else "written", "effective_on": today}
-    if amount:
-        data["amount"] = amount
-    if oral:
-        return data | {"content": "双方口头约定赔偿并当场履行"}
-    due = today + timedelta(days=rng.randrange(3, 20))
-    return data | {
-        "facts": "纠纷事实清楚，双方各负相应责任",
-        "terms": "被申请人向申请人支付补偿款",
-        "performance": "现金一次性支付，于社区调解室",
-        "performance_due": due,
-    }
-
-
-def _verify_path(triggers: tuple[str, ...], tier: Tier) -> None:
-    """Fire a trigger sequence through the engine with every guard; raises Refused if it is not legal."""
-    staff = Actor(1, frozenset({Role.STAFF}), frozenset({1}))
-    members = {t: Actor(10 + i, frozenset({t.role}), frozenset({1})) for i, t in enumerate(Tier)}
-    today = date(2026, 1, 31)
-    facts = CaseFacts(State.REGISTERED, 1, severity=_SEVERITY_OF[tier], registered_on=today)
-    rng = random.Random(0)
-    for trig in triggers:
-        real = _real(trig)
-        tier_now = facts.tier or tier
-        pick = members[tier_now].id if real in ("assign", "reassign") else None
-        if real == "reassign":
-            pick = 99
-            members[tier_now] = Actor(99, frozenset({tier_now.role}), frozenset({1}))
-        if real == "record_agreement":
-            data = _agreement_data(today, rng, Decimal(1000))
-        else:
-            data = step_data(trig, facts, today, rng, pick)
-        assignee = next((a for a in members.values() if a.id == facts.assignee_id), None)
-        actor = _actor_for(real, facts, staff, assignee, members[Tier.JUDGE])
-        candidate = members[tier_now] if real in ("assign", "reassign") else None
-        out = ENGINE.fire(facts, actor, real, data, today=today, candidate=candidate)
-        facts = advance(facts, out, today)
-
-
-def _actor_for(trigger: str, facts: CaseFacts, staff: Any, assignee: Any, judge: Any) -> Any:
-    if trigger == "delegate":
-        return judge
-    if trigger in ("accept", "reject", "assign", "reassign") or assignee is None:
-        return staff
-    return assignee
-
-
 # --- generation -------------------------------------------------------------------------------
-
-# Every column of a new case that intake leaves to the model's defaults (flags, counters, version).
-CASE_DEFAULTS: dict[str, Any] = {
-    name: info.default for name, info in Case.model_fields.items() if info.default is not PydanticUndefined
-}
-
-
-@dataclass
-class _Walk:
-    """One case on its way through its planned steps."""
-
-    case_id: int
-    team: Team
-    facts: CaseFacts
-    values: dict[str, Any]
-    claimed: Decimal
-    now: datetime = datetime.min
-    today: date = date.min
-    agreement_id: int | None = None
-    version: int = 1
 
 
 class _CaseBuilder:
     """Builds one case's rows by walking its planned steps in time."""
 
-    def __init__(self, rng: random.Random, writer: _Writer, teams: dict[int, Team], now: datetime) -> None:
+    def __init__(self, rng: random.Random, writer: BulkWriter, teams: dict[int, Team], now: datetime) -> None:
         self.rng = rng
         self.people = [(_name(rng), _phone(rng), _id_number(rng)) for _ in range(20000)]
         self.w = writer
@@ -575,7 +323,6 @@ class _CaseBuilder:
         self.agreement_id = 0
         self.verified: set[tuple[tuple[str, ...], Tier]] = set()
         self.events = 0
-        self.actors: dict[int, Actor] = {}
         self.policy = DEFAULT_POLICY
         self.category_ids: dict[str, int] = {}
         self.categories = CATEGORIES
@@ -624,23 +371,11 @@ class _CaseBuilder:
 
     def build(self, case_id: int, community_id: int, registered: datetime) -> None:
         data = self.intake(community_id)
-        result = triage(
-            TriageFacts(
-                data.category,
-                data.claimed_amount,
-                data.injury,
-                data.people_count,
-                len(data.parties),
-                RiskLevel(data.risk_level),
-                None,
-                self.category_ids.get(data.category),
-            ),
-            self.policy,
-        )
+        result = triage(data.triage_facts(None, self.category_ids.get(data.category)), self.policy)
         plan = _plan(self.rng, result.tier)
         key = (tuple(st.trigger for st in plan), result.tier)
         if key not in self.verified:
-            _verify_path(*key)
+            verify_path(*key)
             self.verified.add(key)
         team = self.teams[community_id]
         values = {**CASE_DEFAULTS, "id": case_id, **new_case_values(data, result, team.staff[0], registered)}
@@ -651,19 +386,18 @@ class _CaseBuilder:
             risk_level=RiskLevel(data.risk_level),
             registered_on=local(registered).date(),
         )
-        walk = _Walk(case_id, team, facts, values, data.claimed_amount or Decimal(0), now=registered)
+        walk = Walk(case_id, facts, values, self.policy, now=registered)
         for row in registration_rows(data, result, Where(case_id, community_id, team.staff[0], registered)):
             self.w.add(row)
         self.events += 1
+        claimed = data.claimed_amount or Decimal(0)
         t = registered
         for step in plan:
             t = t + timedelta(days=step.days)
             if t >= self.now:
                 break
-            self._step(walk, step, t)
-        values["updated_at"] = walk.now
-        values["version"] = walk.version
-        self.w.add(Row(Case, values))
+            self._step(walk, team, claimed, step, t)
+        self.w.add(walk.case_row())
 
     def _amount(self) -> Decimal:
         r = self.rng.random()
@@ -673,58 +407,38 @@ class _CaseBuilder:
             return Decimal(self.rng.randrange(1000, 20000))
         return Decimal(self.rng.randrange(20000, 300000))
 
-    def _actor(self, user_id: int) -> Actor:
-        if user_id not in self.actors:
-            self.actors[user_id] = Actor(user_id, frozenset())
-        return self.actors[user_id]
-
-    def _step(self, walk: _Walk, step: _Step, t: datetime) -> None:
-        real = _real(step.trigger)
-        facts, team = walk.facts, walk.team
-        walk.now, walk.today = t, local(t).date()
+    def _step(self, walk: Walk, team: Team, claimed: Decimal, step: _Step, t: datetime) -> None:
+        real = real_trigger(step.trigger)
+        facts, today = walk.facts, local(t).date()
         tier = facts.tier or Tier.VOLUNTEER
         pick = None
         if real in ("assign", "reassign"):
             pool = [u for u in team.of(tier.value) if u != facts.assignee_id] or team.of(tier.value)
             pick = self.rng.choice(pool)
         if real == "record_agreement":
-            data = _agreement_data(walk.today, self.rng, walk.claimed)
+            data = agreement_data(today, self.rng, claimed)
         else:
-            data = step_data(step.trigger, facts, walk.today, self.rng, pick)
-        judge = team.judge[0]
-        actor_id = _actor_for(real, facts, team.staff[0], facts.assignee_id, judge)
-        outcome = ENGINE.unchecked(
-            facts, self._actor(actor_id), real, data, today=walk.today, to_state=step.dest
-        )
-        self._write(walk, outcome, actor_id)
-        walk.facts = advance(facts, outcome, walk.today)
-
-    def _write(self, walk: _Walk, outcome: Outcome, actor_id: int) -> None:
-        values = walk.values
-        values |= case_values(outcome, walk.now)
-        if outcome.trigger == "accept":
-            year = local(walk.now).year
-            key = (values["community_id"], year)
-            seq = self.counters[key] = self.counters.get(key, 0) + 1
-            number = format_number(year, self.short[values["community_id"]], seq)
-            values |= {"number_year": year, "number_seq": seq, "number": number}
-        where = Where(walk.case_id, values["community_id"], actor_id, walk.now, walk.agreement_id)
-        rows = record_rows(outcome, where, self.policy)
-        if outcome.trigger == "record_agreement":
+            data = step_data(step.trigger, facts, today, self.rng, pick)
+        actor_id = actor_for_step(real, facts, team.staff[0], facts.assignee_id, team.judge[0])
+        number = self._number(walk.values["community_id"], t) if real == "accept" else None
+        agreement_id = None
+        if real == "record_agreement":
             self.agreement_id += 1
-            walk.agreement_id = self.agreement_id
-            rows[0] = rows[0]._replace(values={"id": self.agreement_id, **rows[0].values})
-        decided = {
-            "number": values.get("number"),
-            "tier": values.get("tier"),
-            "deadline": values.get("deadline"),
-        }
-        decided["computed"] = values["severity_computed"]
-        rows.append(event_row(outcome, where, event_data(outcome, decided)))
+            agreement_id = self.agreement_id
+        rows = walk.step(
+            real, data, actor_id=actor_id, at=t, to_state=step.dest, number=number, agreement_id=agreement_id
+        )
         for row in rows:
             self.w.add(row)
-        walk.version += 1
         self.events += 1
+
+    def _number(self, community_id: int, at: datetime) -> dict[str, Any]:
+        """The next number of the community's year, counted here (written to case_counter at the end)."""
+        year = local(at).year
+        key = (community_id, year)
+        seq = self.counters[key] = self.counters.get(key, 0) + 1
+        number = format_number(year, self.short[community_id], seq)
+        return {"number_year": year, "number_seq": seq, "number": number}
 
 
 def _registration_times(rng: random.Random, n: int, now: datetime, months: int = 36) -> Iterator[datetime]:
@@ -746,7 +460,7 @@ def generate(
     """Fill an empty, migrated database with demo communities, users and ``cases`` cases."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     rng = random.Random(seed)
-    writer = _Writer(engine)
+    writer = BulkWriter(engine)
     with engine.begin() as conn:
         if conn.execute(text('SELECT COUNT(*) FROM "case"')).scalar_one():
             raise ValueError("数据库中已有案件，演示数据只写入空数据库。")

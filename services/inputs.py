@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from services import clock
 from services.errors import Invalid
 from services.validation import id_number_problem, is_mobile
-from workflow import RiskLevel
+from workflow import RiskLevel, TriageFacts
 from workflow.fields import MAX_AMOUNT, MAX_INT
 from workflow.text import N_, _, say, translate
 from workflow.triggers import PARTY_ROLES
@@ -156,6 +156,20 @@ class IntakeInput(_Input):
     def people_count(self) -> int:
         """涉及人数; left at 0 it counts the parties themselves (triage and the stored figure agree)."""
         return self.people_involved or len(self.parties)
+
+    def triage_facts(self, days_since_related_case: int | None, category_id: int | None) -> TriageFacts:
+        """What triage grades this complaint on (with the days since the same parties' last case and the
+        id of its category, which the policy's category rules name)."""
+        return TriageFacts(
+            category=self.category,
+            category_id=category_id,
+            claimed_amount=self.claimed_amount,
+            injury=self.injury,
+            people_involved=self.people_count,
+            parties=len(self.parties),
+            risk_level=RiskLevel(self.risk_level),
+            days_since_related_case=days_since_related_case,
+        )
 
 
 # Messages for a missing or blank value, an out-of-range number and an unreadable one, where the

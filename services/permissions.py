@@ -97,12 +97,37 @@ def may_search_pii(actor: Actor) -> bool:
     return actor.active and actor.has(Role.STAFF) and actor.community_ids is not None
 
 
+# --- attachments (signed papers and evidence in the case file) ----------------------------------------
+def may_attach(actor: Actor, case: Case) -> bool:
+    """Adding papers to a case: staff of its community and the member assigned to it (who work it)."""
+    if not can_see(actor, case):
+        return False
+    return _staff_of(actor, case.community_id) or (actor.has(*TIER_ROLES) and case.assignee_id == actor.id)
+
+
+def may_open_attachment(actor: Actor, case: Case, *, id_numbers: bool) -> bool:
+    """Opening an attachment: whoever sees the case; a paper carrying parties' ID numbers, only those who
+    see them whole."""
+    return sees_full_pii(actor, case) if id_numbers else can_see(actor, case)
+
+
+def may_withdraw_attachment(actor: Actor, case: Case, *, uploaded_by: int | None) -> bool:
+    """Withdrawing an attachment: staff of the case's community, or who attached it while still working
+    the case."""
+    return may_attach(actor, case) and (_staff_of(actor, case.community_id) or uploaded_by == actor.id)
+
+
 # --- pages ---------------------------------------------------------------------------------------
 def may_register(actor: Actor, community_id: int | None = None) -> bool:
     """Registering complaints (登记纠纷): staff, and admins; in a given community, only if theirs."""
     if not actor.active or not actor.has(Role.STAFF, Role.ADMIN):
         return False
     return community_id is None or actor.in_community(community_id)
+
+
+def may_import_ledger(actor: Actor, community_id: int | None = None) -> bool:
+    """Bringing in a community's old ledger (导入台账): who may register its complaints, staff and admins."""
+    return may_register(actor, community_id)
 
 
 def may_view_statistics(actor: Actor) -> bool:
@@ -123,6 +148,7 @@ class Permissions:
     """What the navigation and pages offer one person (templates read it as ``may``)."""
 
     register: bool
+    import_ledger: bool
     view_statistics: bool
     administer: bool
     queue: bool
@@ -132,6 +158,7 @@ class Permissions:
 def permissions(actor: Actor) -> Permissions:
     return Permissions(
         register=may_register(actor),
+        import_ledger=may_import_ledger(actor),
         view_statistics=may_view_statistics(actor),
         administer=may_administer(actor),
         queue=has_queue(actor),

@@ -1,7 +1,7 @@
 """The triage policy in force: the policy file's values, then the admin's overrides.
 
 The rules' categories are vocabulary ids (services.vocabulary), stored with the overrides: migration
-0008 turned the file's category names into ids once, so a category renamed later keeps its rule.
+0013 turned the file's category names into ids once, so a category renamed later keeps its rule.
 """
 
 import os
@@ -12,9 +12,11 @@ from sqlmodel import Session
 from models import AdminEvent, Setting, TermKind
 from services.db import writing
 from services.errors import Invalid
+from services.file_marks import mark_ended_cases, rule_of
 from services.memo import per_transaction
 from services.permissions import may_administer
 from services.vocabulary import names_by_id
+from services.workdays import calendar_for
 from workflow import Actor, Policy, load_policy
 from workflow.text import listing, say
 from workflow.triage import CATEGORY_RULES, DEFAULT_POLICY
@@ -28,14 +30,15 @@ def file_policy() -> Policy:
 
 
 def current_policy(session: Session) -> Policy:
-    """The policy in force (read once per transaction)."""
+    """The policy in force (read once per transaction), with the working days in force."""
     return per_transaction(session, "policy", lambda: _read_policy(session))
 
 
 def _read_policy(session: Session) -> Policy:
     row = session.get(Setting, POLICY_KEY)
     base = file_policy()
-    return base.with_values(row.value) if row and row.value else base
+    policy = base.with_values(row.value) if row and row.value else base
+    return policy.with_calendar(calendar_for(session))
 
 
 def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:
@@ -53,6 +56,7 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
             raise Invalid(say("金额须为有效数字。"), field=name)
     _check_categories(session, policy)
     with writing(session):
+        before = current_policy(session)
         row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
         row.value = {k: v for k, v in policy.as_dict().items() if k in values}
         session.add(row)
@@ -61,6 +65,8 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
                 actor_id=actor.id, action="update_policy", target=POLICY_KEY, reason=reason, data=row.value
             )
         )
+        if rule_of(policy) != rule_of(before):
+            mark_ended_cases(session, policy)  # the 卷宗不全 marks follow the new rule
     return policy
 
 

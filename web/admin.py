@@ -523,3 +523,6 @@ def api_client_revoke(client_id: int) -> Response:
         client = revoke_client(session=db(), client_id=client_id, actor_id=current_user.id)
         flash(_("已吊销 %(name)s 的令牌。", name=client.name), "success")
     return redirect(url_for("admin.api_clients"), 303)
+
+
+from web import desk_admin  # noqa: E402,F401  (holiday overrides and the delivery log live on this blueprint)

@@ -1,7 +1,6 @@
 """Every blueprint of the site, registered in one place."""
 
-from flask import Flask, redirect, url_for
-from werkzeug.wrappers import Response
+from flask import Flask
 
 
 def register(app: Flask) -> None:
@@ -16,11 +15,14 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(workflow_page.bp)
+    from web import ledger
 
-    def index() -> Response:
-        return redirect(url_for("cases.mine"))
+    app.register_blueprint(ledger.bp)
 
-    app.add_url_rule("/", view_func=index)  # not app.get: on the OpenAPI app that would document it
+    from web import desk
+
+    app.register_blueprint(desk.bp)
+    app.add_url_rule("/", endpoint="index", view_func=desk.home)  # 工作台: the home page after login
 
     # Browsers ask for /favicon.ico where a page has no <link rel="icon"> (a download, an error page):
     # a second URL of the public static endpoint.

@@ -12,15 +12,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup, escape
 
 from services import clock
 from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
-from workflow.clocks import days_left
+from workflow.clocks import dated_left, days_left
 from workflow.fields import Field, label_of
 from workflow.labels import EVENT_LABELS
+from workflow.papers import kind_label
 from workflow.text import Text, day, translate
 from workflow.triage import read_reasons
 from workflow.triggers import (
@@ -157,7 +158,7 @@ def money_upper(value: Decimal | None) -> str:
 
 
 def countdown(deadline: date | None, state: str) -> str:
-    """剩余 N 天 / 今日到期 / 已超期 N 天, only while the mediation clock runs."""
+    """2026年11月30日（还剩 N 天 / 今日到期 / 已超期 N 天）, only while the mediation clock runs."""
     if deadline is None:
         return "—"
     when = cn_date(deadline)
@@ -165,11 +166,7 @@ def countdown(deadline: date | None, state: str) -> str:
         return gettext("%(date)s（已停止计时）", date=when)
     left = days_left(deadline, clock.local_date())
     assert left is not None
-    if left < 0:
-        return ngettext("%(date)s（已超期 %(num)s 天）", "%(date)s（已超期 %(num)s 天）", -left, date=when)
-    if left == 0:
-        return gettext("%(date)s（今日到期）", date=when)
-    return ngettext("%(date)s（剩余 %(num)s 天）", "%(date)s（剩余 %(num)s 天）", left, date=when)
+    return dated_left(deadline, left)
 
 
 def is_overdue(deadline: date | None, state: str) -> bool:
@@ -193,7 +190,7 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
             out.append((gettext("分级"), severity_label(data["severity"])))
         if data.get("tier"):
             out.append((gettext("建议层级"), tier_label(data["tier"])))
-        return out
+        return out + imported_from(data)
     for f in spec.fields:
         if f.name in ("note", "reason") or f.name not in data or f.kind == "user":
             continue
@@ -201,7 +198,18 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
     for key, label in (("number", gettext("案号")), ("tier", gettext("承办层级"))):
         if data.get(key):
             out.append((label, tier_label(data[key]) if key == "tier" else keep(data[key])))
-    return out
+    return out + imported_from(data)
+
+
+def imported_from(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Where an imported case's event came from: the ledger file and its row."""
+    mark = data.get("imported")
+    if not isinstance(mark, dict):
+        return []
+    where = Markup(escape(gettext("第 %(row)s 行", row=mark.get("row"))))
+    if mark.get("file"):
+        where = keep(mark["file"]) + Markup(" ") + where
+    return [(gettext("台账导入"), where)]
 
 
 def _field_text(f: Field, value: Any) -> str:
@@ -222,10 +230,13 @@ def _field_text(f: Field, value: Any) -> str:
 
 def shown(value: Any) -> Markup:
     """A label as the page shows it, people's words in it marked ``data-i18n-keep``: a ``Text`` is ours,
-    translated, the words filled into it (a category, a street) kept as typed (numbers are ours); a
-    plain string is people's words."""
+    translated, the words filled into it (a category, a street) kept as typed (numbers are ours), a
+    ``Text`` filled into it ours again; a plain string is people's words."""
     if isinstance(value, Text):
-        params = {k: keep(v) if any(c.isalpha() for c in str(v)) else v for k, v in value.params.items()}
+        params = {
+            k: shown(v) if isinstance(v, Text) else keep(v) if any(c.isalpha() for c in str(v)) else v
+            for k, v in value.params.items()
+        }
         translated = Markup(escape(translate(value.msgid, value.context)))
         return translated % params if params else translated
     return keep(value)
@@ -239,6 +250,23 @@ def triage_reasons(stored: str | None) -> Markup:
 def clauses(text: str | None) -> list[str]:
     """The lines of a text as typed, blank ones dropped: each prints as a clause of its own."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def iso_cn_date(value: str | None) -> str:
+    """An ISO date kept in an event's data as Chinese offices write it; a blank to fill in by hand if none."""
+    try:
+        return cn_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return "　　　　年　　月　　日"
+
+
+def file_size(size: int | None) -> str:
+    """Bytes as people read them: 820 KB, 4.4 MB."""
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
@@ -263,4 +291,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "confirmation": lambda v: label_of(CONFIRMATION_RESULTS, v),
     "session_kind": lambda v: label_of(SESSION_KINDS, v),
     "follow_up_method": lambda v: label_of(FOLLOW_UP_METHODS, v),
+    "file_size": file_size,
+    "iso_cn_date": iso_cn_date,
+    "paper_kind": kind_label,
 }

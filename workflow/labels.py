@@ -67,10 +67,12 @@ ADMIN_ACTION_LABELS: dict[str, Text] = {
     "update_community": _("修改社区"),
     "create_category": _("新增纠纷类型"),
     "update_category": _("修改纠纷类型"),
-    "seed_categories": _("导入默认纠纷类型"),  # before migration 0008 (the log keeps old entries)
+    "seed_categories": _("导入默认纠纷类型"),  # before migration 0013 (the log keeps old entries)
     "create_source": _("新增案件来源"),
     "update_source": _("修改案件来源"),
     "update_policy": _("修改分级规则"),
+    "set_holiday": _("设置节假日安排"),
+    "delete_holiday": _("删除节假日安排"),
     "create_api_client": _("新建接口客户端"),
     "revoke_api_client": _("吊销接口令牌"),
 }

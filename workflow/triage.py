@@ -12,8 +12,10 @@ from typing import Any
 
 from workflow.errors import Refused
 from workflow.labels import RISK_LABELS, SEVERITY_LABELS
+from workflow.papers import FILE_CHECKS, WARN, check_kinds
 from workflow.roles import Tier
 from workflow.text import Text, _, say
+from workflow.workdays import BASE_CALENDAR, LastDay, WorkCalendar
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
@@ -51,7 +53,7 @@ class Policy:
     """Thresholds of the triage and clock rules; the categories it names are vocabulary ids.
 
     The policy file names categories by their names; those names (and the file's lists of
-    categories and sources) only seed the database when it is first migrated (migration 0008).
+    categories and sources) only seed the database when it is first migrated (migration 0013).
     From then on the lists live in the database and the rules refer to them by id, so renaming a
     category keeps its rule.
     """
@@ -68,6 +70,28 @@ class Policy:
     confirmation_days: int = 30
     follow_up_after_performance_days: int = 7
     follow_up_after_oral_days: int = 30
+    # The case file's completeness rule ([file] in the policy file; keys in workflow.papers).
+    file_check: str = WARN  # warn | refuse, when a case ends with a required paper missing
+    file_close_written: tuple[str, ...] = ("agreement",)
+    file_close_oral: tuple[str, ...] = ()
+    file_terminate: tuple[str, ...] = ("termination_notice",)
+    file_attach_after_end: bool = True
+
+    def papers_required(self, ending: str) -> tuple[str, ...]:
+        """The signed papers a case needs in its file to end this way (workflow.papers.ENDINGS)."""
+        return tuple(getattr(self, f"file_{ending}", ()))
+
+    # How each clock's last day is fixed (workflow.workdays.LastDay).
+    mediation_last_day: LastDay = LastDay.CALENDAR
+    confirmation_last_day: LastDay = LastDay.NEXT_WORKING_DAY
+    follow_up_last_day: LastDay = LastDay.CALENDAR
+    due_soon_days: int = 3  # the desk and the reminders: "due soon" is due within this many days
+    escalate_overdue_days: int = 0  # 0: off; else overdue this many days reaches the leaders
+    # The working days in force (services.workdays adds the administrator's overrides); not a value.
+    calendar: WorkCalendar = field(default=BASE_CALENDAR, compare=False, repr=False)
+
+    def with_calendar(self, calendar: WorkCalendar) -> Policy:
+        return replace(self, calendar=calendar)
 
     def with_values(self, values: dict[str, Any]) -> Policy:
         """A copy with some values replaced (as stored by the admin page)."""
@@ -87,7 +111,14 @@ class Policy:
             "confirmation_days": self.confirmation_days,
             "follow_up_after_performance_days": self.follow_up_after_performance_days,
             "follow_up_after_oral_days": self.follow_up_after_oral_days,
+            **{key: _file_value(getattr(self, key)) for key in _FILE_KEYS},
+            **{key: getattr(self, key).value for key in LAST_DAY_KEYS},
+            "due_soon_days": self.due_soon_days,
+            "escalate_overdue_days": self.escalate_overdue_days,
         }
+
+
+LAST_DAY_KEYS = ("mediation_last_day", "confirmation_last_day", "follow_up_last_day")
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
@@ -97,12 +128,39 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             out[key] = Decimal(str(value))
         elif key in CATEGORY_RULES:
             out[key] = frozenset(int(v) for v in value)
+        elif key in _FILE_KEYS:
+            out[key] = _file_coerce(key, value)
+        elif key in LAST_DAY_KEYS:
+            out[key] = LastDay(value)
         else:
             out[key] = int(value)
     return out
 
 
 CATEGORY_RULES = ("major_categories", "general_categories")
+_FILE_KEYS = (
+    "file_check",
+    "file_close_written",
+    "file_close_oral",
+    "file_terminate",
+    "file_attach_after_end",
+)
+
+
+def _file_coerce(key: str, value: Any) -> Any:
+    if key == "file_check":
+        if value not in FILE_CHECKS:
+            raise ValueError(f"file check must be one of {', '.join(FILE_CHECKS)}, not {value!r}")
+        return str(value)
+    if key == "file_attach_after_end":
+        if not isinstance(value, bool):
+            raise ValueError(f"attach_after_end must be true or false, not {value!r}")
+        return value
+    return check_kinds(value)
+
+
+def _file_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -114,6 +172,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     with open(path or DEFAULT_POLICY_FILE, "rb") as fh:
         raw = tomllib.load(fh)
     values: dict[str, Any] = {**raw.get("triage", {}), **raw.get("clocks", {})}
+    values |= {f"file_{key}": value for key, value in raw.get("file", {}).items()}
     for key in CATEGORY_RULES:
         values.pop(key, None)
     return Policy().with_values(values)

@@ -12,31 +12,52 @@ from the database: so a mark cannot hide words of ours.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     AdminEvent,
     Agreement,
+    Attachment,
     Case,
     CaseEvent,
     Community,
     FollowUp,
+    HolidayOverride,
     JudicialConfirmation,
+    LedgerUpload,
     Party,
     SessionRecord,
     Term,
     User,
     UserCommunity,
 )
+from services import attachments, clock
+from services.attachments_content import Limits
+from services.attachments_files import FileStore
+from services.ledger.cells import text_of
+from services.ledger.columns import FIELDS
+from services.ledger.reading import sheets
+from services.permissions import actor_for
+from services.policy import update_policy
+from services.reminders import remind, set_channels
+from services.reminders_channels import EmailChannel
+from services.workdays import set_override
+from tests import samples
+from tests.e2e.conftest import LiveServer
 from tests.e2e.ui import UI, PartyRow, fill_intake
 from tests.factories import Factory
+from tests.ledger_files import LedgerRow as L
+from tests.ledger_files import ledger_xlsx
+from tests.receivers import free_port
 from tests.web.case_helpers import distinct_parties
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -102,6 +123,8 @@ TYPED = {
     CaseEvent: ("note",),
     Term: ("name",),  # the categories and sources (the vocabulary)
     AdminEvent: ("target", "reason"),
+    Attachment: ("original_name", "note", "withdrawn_reason"),
+    HolidayOverride: ("note",),
 }
 
 
@@ -115,7 +138,18 @@ def _people_words(session: Session) -> set[str]:
         words.update(_typed_values(event.data))
     for admin_event in session.exec(select(AdminEvent)):
         words.update(_typed_values(admin_event.data))
+    words.update(_ledger_words(session))
     return words
+
+
+def _ledger_words(session: Session) -> Iterator[str]:
+    """What the uploaded ledgers hold (files people wrote): their names, their sheets' names and cells."""
+    for upload in session.exec(select(LedgerUpload)):
+        yield upload.filename
+        for sheet in sheets(upload.content, upload.filename):
+            yield sheet.name
+            for _number, cells in sheet.rows:
+                yield from (text_of(c) for c in cells)
 
 
 def _typed_values(data: Any) -> Iterator[str]:
@@ -131,10 +165,11 @@ def _typed_values(data: Any) -> Iterator[str]:
         yield str(data)
 
 
-def check_english(ui: UI, session: Session, what: str) -> None:
-    """The page holds no Chinese of ours (see the module docstring)."""
+def check_english(ui: UI, session: Session, what: str, also: Iterable[str] = ()) -> None:
+    """The page holds no Chinese of ours (see the module docstring); ``also``: other words the page may
+    show as written (the header spellings of Chinese ledgers on the import page)."""
     session.rollback()  # a fresh read: the live server has written since
-    typed = "\n".join(_people_words(session))
+    typed = "\n".join([*_people_words(session), *also])
     scan = ui.page.evaluate(SCAN)
     loose = [f"{p['text']!r} at {p['where']}" for p in scan["pieces"] if not p["kept"]]
     assert not loose, f"{what} ({ui.path()}): Chinese outside people's data:\n  " + "\n  ".join(loose)
@@ -156,8 +191,31 @@ def open_everything(ui: UI) -> None:
     ui.page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
+def _case_file(session: Session, live_server: LiveServer, case: Case, staff: User) -> None:
+    """Papers in the case's file: a photo (opened once), a signed agreement (it carries ID numbers), and a
+    paper withdrawn with its reason."""
+    store = FileStore(live_server.app.config["FILES_DIR"])
+    actor = actor_for(session, staff)
+
+    def attach(kind: str, name: str, data: bytes, note: str = "") -> Attachment:
+        return attachments.upload(
+            session=session, store=store, actor=actor, case_id=case.id or 0, kind=kind, name=name,
+            data=data, limits=Limits(min_free_bytes=0), note=note,
+        )  # fmt: skip
+
+    photo = attach("evidence", "现场照片.jpg", samples.photo(), note="漏水现场")
+    attach("agreement", "签字协议.pdf", samples.pdf())
+    wrong = attach("other", "错传.pdf", samples.pdf(2))
+    attachments.withdraw(
+        session=session, actor=actor, case_id=case.id or 0, attachment_id=wrong.id or 0, reason="传错了案件"
+    )
+    attachments.open_file(
+        session=session, store=store, actor=actor, case_id=case.id or 0, attachment_id=photo.id or 0
+    )
+
+
 @pytest.fixture
-def world(seed: Factory, session: Session) -> World:
+def world(seed: Factory, session: Session, live_server: LiveServer) -> World:
     community = seed.default_community()
     staff = seed.staff(community)
     volunteer = seed.member("volunteer", community)
@@ -170,6 +228,8 @@ def world(seed: Factory, session: Session) -> World:
         """A case of parties of their own (no earlier case of theirs makes it 一般 and a mediator's)."""
         return seed.case(state, community, parties=distinct_parties(), **overrides)
 
+    today = clock.local_date()
+    days_ago = lambda n: clock.day_start_utc(today - timedelta(days=n)) + timedelta(hours=10)  # noqa: E731
     cases = {
         "registered": case("registered"),
         "registered_major": case("registered", **major),
@@ -182,10 +242,17 @@ def world(seed: Factory, session: Session) -> World:
         "terminated": case("terminated"),
         "not_accepted": case("not_accepted"),
         "withdrawn": case("withdrawn"),
-        "mediator_mediating": case("mediating", **general),
-        "judge_assigned": case("assigned", **major),
+        "mediator_mediating": case("mediating", now=days_ago(28), **general),  # due soon
+        "judge_assigned": case("assigned", now=days_ago(31), **major),  # overdue
     }
     seed.fire(cases["agreed"], "record_judicial_confirmation")
+    cases["mediating"] = seed.fire(cases["mediating"], "record_session")  # a 调解笔录 to print
+    _case_file(session, live_server, cases["mediating"], staff)
+    # on the desks' clocks: overdue, due soon, a confirmation window closing, waiting for acceptance
+    cases["overdue"] = case("assigned", now=days_ago(33))
+    cases["due_soon"] = case("mediating", now=days_ago(28))
+    cases["window_closing"] = case("agreed", now=days_ago(29))
+    cases["waiting"] = case("registered", now=days_ago(2))
     users = {
         "staff": staff,
         "volunteer": volunteer,
@@ -194,6 +261,16 @@ def world(seed: Factory, session: Session) -> World:
         "leader": seed.user("leader", communities=[community]),
         "admin": seed.user("admin", communities=[]),
     }
+    admin = actor_for(session, users["admin"])
+    update_policy(session=session, actor=admin, values={"escalate_overdue_days": 1}, reason="走查")
+    set_override(session=session, actor=admin, day=date(2031, 10, 1), working=False, note="国庆节")
+    set_channels(
+        session=session, user_id=volunteer.id or 0, email="v@example.cn", by_email=True, by_webhook=False
+    )
+    session.rollback()
+    remind(
+        session=session, channels={"email": EmailChannel("127.0.0.1", free_port(), "x@example.cn", timeout=2)}
+    )
     session.expire_all()
     fresh = {k: session.get(Case, c.id) for k, c in cases.items()}
     return World(community, {k: c for k, c in fresh.items() if c is not None}, users)
@@ -206,8 +283,30 @@ def walk_cases(ui: UI, session: Session, world: World, names: tuple[str, ...]) -
         check_english(ui, session, f"case page, {name}")
 
 
+DESK_ROWS = {
+    "staff": "waiting",
+    "volunteer": "overdue",
+    "mediator": "due_soon",
+    "judge": "overdue",
+    "leader": "escalated",
+    "admin": "communities",
+}
+
+
 def walk_common(ui: UI, session: Session, role: str) -> None:
-    """Pages every role has: the case list (filtered, with a bad month), workflow, settings, errors."""
+    """Pages every role has: the desk, the inbox, the case list (filtered, with a bad month), workflow,
+    settings, errors."""
+    ui.goto("/")
+    if role in DESK_ROWS:  # the walk's world puts cases on this desk: its words are checked too
+        expect(ui.page.locator(f'section[data-section="{DESK_ROWS[role]}"] tbody tr').first).to_be_visible()
+    check_english(ui, session, "desk")
+    ui.goto("/inbox")
+    if role != "admin":  # every other role of the walk has something on its desk, so a digest (an
+        # administrator sees the communities' counts on the desk only)
+        expect(ui.page.locator("li[data-message] h3").first).to_be_visible()
+    check_english(ui, session, "inbox")
+    ui.goto("/cases/?due_within=3")
+    check_english(ui, session, "case list, due soon")
     ui.goto("/cases/")
     check_english(ui, session, "case list")
     ui.goto("/cases/?state=mediating&overdue=1&sort=deadline&month=2026-13")
@@ -282,12 +381,35 @@ def test_staff_in_english(ui: UI, session: Session, world: World) -> None:
     expect(ui.page.locator(".triage")).to_contain_text("dispute category: 婚姻家庭")
     check_english(ui, session, "new case")
     # the legal papers stay Chinese; the page around them is English
-    agreed = world.cases["agreed"].id
-    for paper in (f"/cases/{agreed}/agreement", f"/cases/{agreed}/file"):
+    agreed, closed = world.cases["agreed"].id, world.cases["closed"].id
+    papers = [f"/cases/{agreed}/agreement", f"/cases/{agreed}/file", f"/cases/{closed}/file"]
+    papers += [f"/cases/{closed}/papers/{key}" for key in ("register", "rights", "follow_up", "confirmation")]
+    papers += [f"/cases/{world.cases['mediating'].id}/papers/session"]
+    papers += [f"/cases/{world.cases['terminated'].id}/papers/termination"]
+    for paper in papers:
         ui.goto(paper)
         expect(ui.page.locator(".paper")).to_contain_text("人民调解")
         expect(ui.page.locator(".doc-tools")).to_contain_text("Print")
         check_english(ui, session, paper)
+    # the case file's papers: files chosen, one refused with its reason, a withdrawal without a reason
+    ui.goto(f"/cases/{world.cases['mediating'].id}")
+    upload = ui.page.locator("form[data-upload]")
+    upload.locator("#attach-kind").select_option("evidence")
+    with ui.page.expect_file_chooser() as chooser:
+        upload.locator(".file-pickers label", has_text="Choose files").click()
+    chooser.value.set_files([{"name": "setup.jpg", "mimeType": "image/jpeg", "buffer": b"MZ" + bytes(500)}])
+    expect(upload.locator("[data-chosen]")).to_contain_text("1 file(s) chosen")
+    check_english(ui, session, "case page, a file chosen")
+    upload.get_by_role("button", name="Upload").click()
+    expect(ui.testid("upload-failures")).to_contain_text("Unrecognised file type")
+    open_everything(ui)
+    check_english(ui, session, "case page, upload refused")
+    ui.shot("upload-refused")
+    withdraw = ui.page.locator("li.attachment", has_text="现场照片.jpg").locator("details.withdraw")
+    withdraw.get_by_role("button", name="Withdraw this paper").click()
+    expect(ui.testid("error-summary")).to_contain_text("reason")
+    open_everything(ui)
+    check_english(ui, session, "case page, withdrawal refused")
     ui.goto("/stats/")
     check_english(ui, session, "statistics")
     ui.shot("statistics")
@@ -337,7 +459,7 @@ def test_mediators_in_english(
 
 
 def test_leader_in_english(ui: UI, session: Session, world: World) -> None:
-    ui.login(world.users["leader"], lands=r"/cases/$")
+    ui.login(world.users["leader"])
     switch_to_english(ui)
     walk_cases(ui, session, world, ("mediating", "closed"))
     ui.goto("/stats/")
@@ -346,12 +468,20 @@ def test_leader_in_english(ui: UI, session: Session, world: World) -> None:
 
 
 def test_admin_in_english(ui: UI, session: Session, world: World) -> None:
-    ui.login(world.users["admin"], lands=r"/cases/$")
+    ui.login(world.users["admin"])
     switch_to_english(ui)
     staff = world.users["staff"]
     pages = ("/admin/", "/admin/users", "/admin/users/new", f"/admin/users/{staff.id}", "/admin/communities")
     pages += ("/admin/communities/new", f"/admin/communities/{staff_community(session, staff)}")
-    pages += ("/admin/categories", "/admin/sources", "/admin/api-clients", "/admin/policy", "/stats/")
+    pages += (
+        "/admin/categories",
+        "/admin/sources",
+        "/admin/api-clients",
+        "/admin/policy",
+        "/admin/holidays",
+        "/admin/deliveries",
+        "/stats/",
+    )
     for path in pages:
         ui.goto(path)
         check_english(ui, session, path)
@@ -388,6 +518,63 @@ def test_admin_in_english(ui: UI, session: Session, world: World) -> None:
     expect(ui.page.locator('tr[data-client="网格平台"]')).to_contain_text("Never used")
     check_english(ui, session, "API clients")
     walk_common(ui, session, "admin")
+
+
+def test_ledger_import_in_english(ui: UI, session: Session, seed: Factory, tmp_path: Path) -> None:
+    """导入台账 in English: upload (a bad file, then a ledger), mapping, the dry run, the import, a case."""
+    community = seed.default_community()
+    staff = seed.staff(community)
+    mediator = seed.member("mediator", community)
+    rows = [
+        L(date(2025, 3, 3), closed=date(2025, 3, 10), mediator=mediator.display_name, remark="已付清"),
+        L(
+            date(2025, 3, 4),
+            applicant="赵六",
+            respondent="钱七",
+            category="楼道纠纷",
+            mediator="老赵",
+            result="调解中",
+        ),
+        L("2099.1.1", applicant="孙八", amount="一千二"),  # refused: a future date, an amount in words
+    ]
+    ledger = tmp_path / "幸福社区台账.xlsx"
+    ledger.write_bytes(ledger_xlsx(rows))
+    not_a_ledger = tmp_path / "说明.pdf"
+    not_a_ledger.write_bytes(b"%PDF-1.4 not a ledger")
+    ui.login(staff)
+    switch_to_english(ui)
+    ui.page.locator("nav").get_by_role("link", name="Import ledger", exact=True).click()
+    open_everything(ui)
+    spellings = [a for f in FIELDS for a in f.aliases]
+    check_english(ui, session, "ledger upload", also=spellings)
+    ui.problems.allow(r"422|Failed to load resource")
+    ui.page.locator("#file").set_input_files(str(not_a_ledger))
+    ui.page.get_by_role("button", name="Upload and check").click()
+    expect(ui.testid("upload-error")).to_contain_text("This is a PDF file, not a spreadsheet")
+    check_english(ui, session, "ledger upload refused", also=spellings)
+    ui.page.locator("#file").set_input_files(str(ledger))
+    ui.page.get_by_role("button", name="Upload and check").click()
+    expect(ui.page).to_have_url(re.compile(r"/ledger/\d+/mapping$"))
+    expect(ui.page.locator("tr.unmapped")).to_contain_text("楼道纠纷")
+    check_english(ui, session, "ledger mapping")
+    ui.page.locator('select[name="val:category:楼道纠纷"]').select_option("邻里")
+    ui.page.get_by_role("button", name="Save the mapping and check").click()
+    expect(ui.page).to_have_url(re.compile(r"/ledger/\d+/check$"))
+    expect(ui.testid("summary")).to_contain_text("Will be imported: 2 cases")
+    expect(ui.page.locator('tr[data-row="6"]')).to_contain_text("is after today")
+    check_english(ui, session, "ledger check, the rows refused")
+    ui.goto(ui.path() + "?show=new")
+    expect(ui.page.locator('tr[data-row="5"]')).to_contain_text("is not a user of this community")
+    check_english(ui, session, "ledger check, the rows to import")
+    ui.testid("confirm-import").click()
+    expect(ui.testid("result")).to_contain_text("New cases: 2")
+    check_english(ui, session, "ledger import result")
+    imported = session.exec(select(Case).order_by(col(Case.id))).first()
+    assert imported is not None
+    ui.goto(f"/cases/{imported.id}")
+    expect(ui.page.locator("body")).to_contain_text("Imported from a ledger")
+    open_everything(ui)
+    check_english(ui, session, "imported case page")
 
 
 def staff_community(session: Session, user: User) -> int:

@@ -1,4 +1,4 @@
-"""Migration 0008 moves existing data into the one vocabulary, on SQLite and PostgreSQL alike."""
+"""Migration 0013 moves existing data into the one vocabulary, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ CASE_SQL = (
 )
 
 
-def _at_0007(url: str) -> None:
+def _before_0013(url: str) -> None:
     """A database as a site had it before the vocabulary: an administered category list, a policy that
     names categories (one of them renamed away since), cases filed with names no list holds."""
-    upgrade(url, "0007")
+    upgrade(url, "0012")
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(
@@ -49,11 +49,11 @@ def _at_0007(url: str) -> None:
     engine.dispose()
 
 
-def test_0008_keeps_the_administered_list_and_turns_the_rules_into_ids(empty_db_url: str) -> None:
+def test_0013_keeps_the_administered_list_and_turns_the_rules_into_ids(empty_db_url: str) -> None:
     from sqlmodel import Session
 
-    _at_0007(empty_db_url)
-    upgrade(empty_db_url, "0008")
+    _before_0013(empty_db_url)
+    upgrade(empty_db_url, "0013")
     engine = make_engine(empty_db_url)
     with engine.connect() as conn:
         terms = conn.execute(
@@ -80,7 +80,7 @@ def test_0008_keeps_the_administered_list_and_turns_the_rules_into_ids(empty_db_
 
     from services.schema import alembic_config
 
-    command.downgrade(alembic_config(empty_db_url), "0007")
+    command.downgrade(alembic_config(empty_db_url), "0012")
     engine = make_engine(empty_db_url)
     with engine.connect() as conn:
         back = conn.execute(text("SELECT name, active FROM category ORDER BY position, id")).all()

@@ -52,7 +52,7 @@ def put(session: Session, key: str, size: int = 10) -> None:
 
 
 def keys(session: Session) -> set[str]:
-    """The settings the test wrote (the migrations keep the policy's category rules: 0008)."""
+    """The settings the test wrote (the migrations keep the policy's category rules: 0013)."""
     session.rollback()
     found = set(session.exec(select(Setting.key).where(Setting.key != POLICY_KEY)).all())
     session.rollback()

@@ -124,9 +124,9 @@ def test_the_503_page_is_in_the_language_of_the_browser_session(client, silent):
 
 # --- a lock held by another writer past the wait ----------------------------------------------------------
 @contextmanager
-def lock_held(url: str) -> Iterator[None]:
+def lock_held(url: str, tables: str = 'login_attempt, community, "case"') -> Iterator[None]:
     """Another connection holds what the site's writes need, reads still go on (SQLite: a write
-    transaction; PostgreSQL: the written tables locked against writers)."""
+    transaction; PostgreSQL: the written ``tables`` locked against writers)."""
     if url.startswith("sqlite"):
         with write_lock(url):
             yield
@@ -134,7 +134,7 @@ def lock_held(url: str) -> Iterator[None]:
     holder = make_engine(url)
     try:
         with holder.begin() as conn:
-            conn.exec_driver_sql('LOCK TABLE login_attempt, community, "case" IN EXCLUSIVE MODE')
+            conn.exec_driver_sql(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
             yield
     finally:
         holder.dispose()

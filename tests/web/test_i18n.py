@@ -157,3 +157,16 @@ def test_statistics_page_in_english_and_its_exports_in_chinese(client, factory):
     assert "2026-11_全部可见社区_人民调解月报.csv" in unquote(resp.headers["Content-Disposition"])
     cases = client.get("/stats/cases.csv", query_string={"month": "2026-11"}).get_data(as_text=True)
     assert "已受理" in cases and "Accepted" not in cases
+
+
+def test_a_fields_required_when_note_follows_the_page_language_whoever_built_the_form_first(client, factory):
+    case = factory.case("mediating")
+    mediator = factory.session.get(User, case.assignee_id)
+    login(client, mediator)
+    chinese = text(client.get(f"/cases/{case.id}"))
+    assert "（书面协议必填）" in chinese  # the agreement form, built in a Chinese page
+    client.post("/locale/en", data={"csrf_token": token_from(client, "/settings")})
+    english = text(client.get(f"/cases/{case.id}"))
+    notes = re.findall(r'<span class="req when">([^<]*)</span>', english)
+    assert "(required for Written agreement)" in notes, notes
+    assert not any(re.search(r"[\u4e00-\u9fff]", n) for n in notes), notes

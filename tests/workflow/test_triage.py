@@ -111,7 +111,7 @@ def test_policy_file_overrides_thresholds(tmp_path) -> None:  # type: ignore[no-
     policy = load_policy(path)
     assert policy.major_amount == DEFAULT_POLICY.major_amount
     assert triage(facts(claimed_amount=Decimal(500)), policy).severity is Severity.GENERAL
-    # Category names in the file only seed the database (migration 0008): the rules hold ids.
+    # Category names in the file only seed the database (migration 0013): the rules hold ids.
     assert policy.general_categories == frozenset()
 
 

@@ -6,14 +6,10 @@ cases were filed with but no list holds becomes an inactive entry, so the admin 
 show it. The stored policy's category rules (names) become ids; a name that no category has any more
 (a rule left behind by a rename) is dropped and recorded in the admin log.
 
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-01
 """
 import json
 import os
 import tomllib
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,10 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0008'
-down_revision: str | None = '0007'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision: str = '0013'
+down_revision: str | None = '0012'
 
 RULES = ('major_categories', 'general_categories')
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / 'workflow' / 'default_policy.toml'

@@ -1,20 +1,13 @@
 """API clients and their intakes; user.kind; CHECK constraints on the case's enumerated columns; a new
 case's source must be a source of the vocabulary; case_event (community_id, id) for the change feed
 
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-01
 """
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0009'
-down_revision: str | None = '0008'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision: str = '0014'
+down_revision: str | None = '0013'
 
 # The values as they stand at this revision (a migration must not follow later changes of the enums).
 CHECKS = {
