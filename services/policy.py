@@ -42,11 +42,14 @@ def _read_policy(session: Session) -> Policy:
 
 
 def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:
-    """Store new policy values (admin only, with a reason kept in the audit log)."""
+    """Store new policy values (admin only, with a reason kept in the audit log). Values not given keep
+    what is stored: the category rules, in particular, exist only here (ids of the vocabulary)."""
     if not may_administer(actor):
         raise Invalid(say("只有系统管理员可以修改分级规则。"))
     if not reason.strip():
         raise Invalid(say("修改分级规则须填写理由。"), field="reason")
+    stored = session.get(Setting, POLICY_KEY)
+    values = {**(stored.value if stored and stored.value else {}), **values}
     try:
         policy = file_policy().with_values(values)
     except (ValueError, TypeError, ArithmeticError) as exc:

@@ -219,7 +219,7 @@ def test_who_may_attach(factory: Factory, store: FileStore) -> None:
 def test_a_closed_case_takes_papers_unless_the_policy_says_no(factory: Factory, store: FileStore) -> None:
     case = factory.case("closed")
     assert _upload(factory, store, case, samples.pdf(), kind="agreement").id
-    factory.session.add(Setting(key=POLICY_KEY, value={"file_attach_after_end": False}))
+    factory.session.merge(Setting(key=POLICY_KEY, value={"file_attach_after_end": False}))
     factory.session.commit()
     with pytest.raises(Invalid, match="案件已结束"):
         _upload(factory, store, case, samples.pdf(2))

@@ -118,9 +118,12 @@ def test_the_policy_takes_category_ids_it_knows_and_never_one_rule_for_both(
     admin = actor_for(session, factory.user("admin", communities=[]))
     ids = {v: k for k, v in names_by_id(session, TermKind.CATEGORY).items()}
     policy = update_policy(
-        session=session, actor=admin, values={"major_categories": [ids["医疗"]]}, reason="医疗纠纷较大"
+        session=session,
+        actor=admin,
+        values={"major_categories": [ids["医疗"]], "general_categories": [ids["婚姻家庭"]]},
+        reason="医疗纠纷较大",
     )
-    assert policy.major_categories == {ids["医疗"]}
+    assert policy.major_categories == {ids["医疗"]} and policy.general_categories == {ids["婚姻家庭"]}
     with pytest.raises(Invalid) as err:
         update_policy(session=session, actor=admin, values={"major_categories": [9999]}, reason="x")
     assert err.value.field == "major_categories"

@@ -189,7 +189,7 @@ def test_a_closed_case_takes_no_upload_when_the_policy_says_so(
     client: FlaskClient, app_session: Session
 ) -> None:
     factory, case = _case(app_session, "closed")
-    app_session.add(Setting(key=POLICY_KEY, value={"file_attach_after_end": False}))
+    app_session.merge(Setting(key=POLICY_KEY, value={"file_attach_after_end": False}))
     app_session.commit()
     login(client, factory.staff())
     page = text(client.get(f"/cases/{case.id}"))
