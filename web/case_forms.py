@@ -318,7 +318,8 @@ def _field(trigger: str, spec: SpecField) -> Field:
     if spec.required_when:
         other, value = spec.required_when
         kw["render_kw"] = {"data-required-when": f"{trigger}-{other}={value}"}
-        choice = TRIGGERS[trigger].field(other).choice_label(value)
+        # The class is built once per process (trigger_form_class): the label is translated when shown.
+        choice = TRIGGERS[trigger].field(other).choice_text(value)
         kw["description"] = _l("（%(choice)s必填）", choice=choice)
     if spec.kind in ("text", "textarea"):
         need = [DataRequired(_l("请填写：%(label)s。", label=label))] if required else [Optional()]

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models import Case, User
 from tests.web.case_helpers import distinct_parties, login, post_action, text, token_from
+from web.case_forms import trigger_form_class
 from web.display import cn_date, cn_datetime
 
 
@@ -117,6 +118,18 @@ def test_a_case_page_in_english_reads_the_stored_reasons_in_english(client, fact
     app_session.commit()
     page = text(client.get(f"/cases/{case.id}"))
     assert "ordinary minor neighbourhood dispute; 旧版理由" in page
+
+
+def test_a_form_built_on_a_chinese_page_speaks_english_on_an_english_one(client, factory, app_session):
+    """The trigger forms are built once per process: what they say is translated when shown."""
+    case = factory.case("mediating")
+    mediator = app_session.get(User, case.assignee_id)
+    trigger_form_class.cache_clear()  # built first on a Chinese page, as any earlier request may have
+    login(client, mediator)
+    assert "（书面协议必填）" in text(client.get(f"/cases/{case.id}"))
+    client.post("/locale/en", data={"csrf_token": token_from(client, "/settings")})
+    page = text(client.get(f"/cases/{case.id}"))
+    assert "(required for Written agreement)" in page and "书面协议" not in page
 
 
 def test_refusals_of_workflow_and_services_are_in_english(client, factory):
