@@ -23,7 +23,7 @@ setup: $(STAMP)
 # Refresh the English catalog from every module and template (web/babel.cfg), then translate the new
 # entries in translations/en/LC_MESSAGES/messages.po (tests/web/test_catalog.py checks none is missing or
 # left empty). The keywords come on top of pybabel's own (_, gettext, ngettext, pgettext, ...).
-BABEL_KEYWORDS := say _p:1c,2 _l lazy_gettext lazy_pgettext:1c,2
+BABEL_KEYWORDS := say say_n:1,2 _p:1c,2 _l lazy_gettext lazy_pgettext:1c,2
 translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F web/babel.cfg $(addprefix -k ,$(BABEL_KEYWORDS)) \
 	  --no-wrap --project tiaojie -o translations/messages.pot .

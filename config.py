@@ -2,7 +2,8 @@
 
 Environment: DATABASE_URL, SECRET_KEY, PROXY_HOPS (reverse proxies in front of the app whose
 X-Forwarded-For/-Proto are trusted; 0 = none) and SESSION_COOKIE_SECURE=1 (Secure cookies even when the
-app cannot see https). Anything else goes into instance/config.py.
+app cannot see https); for the reminders SITE_URL, MAIL_* and REMINDER_WEBHOOK_* (see defaults()).
+Anything else goes into instance/config.py.
 """
 
 from __future__ import annotations
@@ -79,8 +80,28 @@ def defaults() -> dict[str, object]:
         "LOGIN_FAILURES_PER_ADDRESS": 50,  # then that address is paused (an office never gets there)
         "LOGIN_ACCOUNT_DELAY_AFTER_FAILURES": 10,  # from any address: then a delay doubling from 1 s…
         "LOGIN_ACCOUNT_MAX_DELAY": timedelta(minutes=1),  # …up to this, never a lock
+        # Daily reminders (flask remind): by email when MAIL_SERVER is set, by a signed webhook when
+        # REMINDER_WEBHOOK_URL is set (README.md "Reminders"); SITE_URL puts a link to the site in each.
+        "SITE_URL": os.environ.get("SITE_URL", ""),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": env_int("MAIL_PORT", 25),
+        "MAIL_SECURITY": os.environ.get("MAIL_SECURITY", ""),  # "", "starttls" or "ssl"
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "人民调解 <noreply@localhost>"),
+        "REMINDER_WEBHOOK_URL": os.environ.get("REMINDER_WEBHOOK_URL", ""),
+        "REMINDER_WEBHOOK_SECRET": os.environ.get("REMINDER_WEBHOOK_SECRET", ""),
+        "REMINDER_WEBHOOK_TRIES": 3,  # a 5xx, a 429 or no answer is tried again, after 2 s, 4 s, ...
+        "REMINDER_WEBHOOK_BACKOFF": 2.0,
         "PAGE_SIZE": 20,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Attachments (services.attachments): kept by content hash under FILES_DIR. The upload page alone
+        # takes a larger request: ATTACHMENT_MAX_FILES files of ATTACHMENT_MAX_BYTES each.
+        "FILES_DIR": str(INSTANCE / "files"),
+        "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
+        "ATTACHMENT_MAX_FILES": 10,
+        "ATTACHMENT_MAX_PIXELS": 100_000_000,  # a 100-megapixel photo decodes to 300 MB
+        "ATTACHMENT_MIN_FREE_BYTES": 200 * 1024 * 1024,  # refuse uploads that would leave less free disk
         # How long a request waits for the database before it answers 503 (README: database timeouts).
         "DB_CONNECT_TIMEOUT": seconds("DB_CONNECT_TIMEOUT", 3),
         "DB_STATEMENT_TIMEOUT": seconds("DB_STATEMENT_TIMEOUT", 10),

@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import bindparam, event, text
 
 from app import create_app
-from bench.subjects import ACCEPT_FORM, PASSWORD, Subjects, intake_form
+from bench.subjects import ACCEPT_FORM, DESK_USERS, PASSWORD, Subjects, intake_form
 from services.db import make_engine
 from services.statistics.months import Month
 
@@ -183,6 +183,9 @@ def requests(app: Flask, s: Subjects) -> tuple[list[Request], dict[str, Any]]:
             ),
             Request(f"list_page500_{who}", client, "GET", lambda i: "/cases/?page=500"),
         ]
+    for role, username in DESK_USERS.items():
+        who = member if username == s.member else login(app, username, f"10.0.1.{len(reads)}")
+        reads.append(Request(f"desk_{role}", who, "GET", lambda i: "/", note=username))
     reads += [
         Request(
             "queue_member",

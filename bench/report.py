@@ -18,6 +18,11 @@ ROWS = (  # name, label, median target (ms), p95 target (ms), scaling target; ap
     ("list_page500_admin", "案件列表 page 500 (admin)", 20, 50, 1.5),
     ("queue_member", "我的案件 queue, first page (member)", 20, 50, 1.5),
     ("case_page", "case page with 20 events", 20, 50, 1.5),
+    ("desk_volunteer", "工作台 (desk): volunteer", 20, 50, 1.5),
+    ("desk_mediator", "工作台 (desk): mediator", 20, 50, 1.5),
+    ("desk_judge", "工作台 (desk): judge (3 communities)", 20, 50, 1.5),
+    ("desk_staff", "工作台 (desk): staff", 20, 50, 1.5),
+    ("desk_leader", "工作台 (desk): leader (3 communities)", 20, 50, 1.5),
     ("intake", "intake POST (incl. commit)", 8, None, None),
     ("transition", "transition POST: accept (incl. commit)", 8, None, None),
     ("stats_all", "monthly statistics, all communities (closed months kept)", 150, None, None),
@@ -73,6 +78,7 @@ def backend_table(name: str, runs: dict[str, Any]) -> list[str]:
             f"| {_fmt(scaling, 2)} {_ok(scaling, scale_t)} | {app['statements']} |"
         )
     lines.append("")
+    lines += remind_lines(runs)
     for size, run in sorted(runs.items(), key=lambda kv: int(kv[0])):
         tp = run.get("throughput")
         if not tp:
@@ -85,6 +91,26 @@ def backend_table(name: str, runs: dict[str, Any]) -> list[str]:
             f"{tp['latency_median_ms']} ms, p95 {tp['latency_p95_ms']} ms; by kind {tp['by_kind']}"
             + (f"; errors {tp['error_kinds']}" if tp["error_kinds"] else "")
             + "."
+        )
+        lines.append("")
+    return lines
+
+
+def remind_lines(runs: dict[str, Any]) -> list[str]:
+    """``flask remind`` per size: time and peak memory of the day's first run and of the re-run."""
+    lines = []
+    for size, run in sorted(runs.items(), key=lambda kv: int(kv[0])):
+        r = run.get("remind")
+        if not r:
+            continue
+        first, again = r["first"], r["again"]
+        verdict = _ok(first["seconds"], 10) + _ok(first["max_rss_mb"], 300)
+        lines.append(
+            f"`flask remind` at {int(size):,} cases: first run of the day **{first['seconds']:.2f} s** "
+            f"({first.get('cpu_seconds', '—')} s CPU), "
+            f"**{first['max_rss_mb']:.0f} MB** peak {verdict} (targets ≤ 10 s, ≤ 300 MB; "
+            f"{first['output']}); re-run the same day {again['seconds']:.2f} s, {again['max_rss_mb']:.0f} MB "
+            f"({again['output']})."
         )
         lines.append("")
     return lines

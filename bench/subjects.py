@@ -26,6 +26,14 @@ ADMIN = "bench_admin"
 PASSWORD = DEMO_PASSWORD
 MEMBER = "staff_xingfu"  # staff of 幸福社区: sees one community of eight
 EVENTS_ON_CASE_PAGE = 20
+# 工作台 (the home page) per role: demo users of 幸福社区 (the judge and the leader serve its street).
+DESK_USERS = {
+    "volunteer": "volunteer_xingfu_1",
+    "mediator": "mediator_xingfu",
+    "judge": "judge_xingfu",
+    "staff": MEMBER,
+    "leader": "leader_xingfu",
+}
 
 
 @dataclass

@@ -20,11 +20,17 @@ class Case(SQLModel, table=True):
         Index("uq_case_community_number", "community_id", "number", unique=True),
         Index("ix_case_community_state", "community_id", "state", "id"),
         Index("ix_case_community_id", "community_id", "id"),
-        Index("ix_case_assignee_state", "assignee_id", "state"),
+        Index("ix_case_assignee_state_deadline", "assignee_id", "state", "deadline"),  # queue, desk
+        Index("ix_case_community_state_deadline", "community_id", "state", "deadline"),  # desk, leaders
+        # the desk: follow-up visits due and judicial-confirmation windows closing, as index ranges
+        Index("ix_case_assignee_state_follow_up", "assignee_id", "state", "follow_up_due"),
+        Index("ix_case_community_state_follow_up", "community_id", "state", "follow_up_due"),
+        Index("ix_case_assignee_state_effective", "assignee_id", "state", "agreement_effective_on"),
         Index("ix_case_community_accepted", "community_id", "accepted_at"),
         Index("ix_case_accepted", "accepted_at"),
         Index("ix_case_state_deadline", "state", "deadline"),
         Index("ix_case_community_category", "community_id", "category"),
+        Index("ix_case_file_incomplete", "file_incomplete", "community_id", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,11 +64,18 @@ class Case(SQLModel, table=True):
     mediation_started: bool = False
     extensions: int = 0
     escalations: int = 0
+    # Ended (closed/terminated) with a signed paper the policy requires missing from its file: set when
+    # it ends, kept up to date as papers are attached or withdrawn (services.attachments) and set again
+    # for every ended case when the policy's rule changes (services.file_marks).
+    file_incomplete: bool = False
 
     registered_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
     accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     deadline: date | None = None
     agreed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # The newest agreement's effective date and follow-up date (set by record_agreement, as on the agreement).
+    agreement_effective_on: date | None = None
+    follow_up_due: date | None = None
     closed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), index=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
     created_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from models import (
     Agreement,
     Case,
+    CaseEvent,
     Community,
     JudicialConfirmation,
     User,
@@ -26,6 +27,7 @@ from services.inputs import IntakeInput, PartyInput
 from services.numbering import format_number, next_seq
 from services.permissions import actor_for, can_see, may_register
 from services.policy import current_policy
+from services.queries import papers_attached
 from services.records import (
     Where,
     case_values,
@@ -43,7 +45,6 @@ from workflow import (
     Actor,
     CaseFacts,
     Outcome,
-    Policy,
     Refused,
     RiskLevel,
     Severity,
@@ -191,6 +192,7 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
         escalations=case.escalations,
         registered_on=clock.local_date(case.registered_at),
         accepted_on=clock.local_date(case.accepted_at) if case.accepted_at else None,
+        papers=frozenset(papers_attached(session, case.id)),
     )
 
 
@@ -236,9 +238,18 @@ def apply(
         outcome = ENGINE.with_policy(policy).fire(
             facts_of(session, case), who, trigger, data, today=clock.local_date(now), candidate=candidate
         )
-        _record(session, case, outcome, who, now, policy)
+        _record(session, case, outcome, who, now)
         live_counts.move(session, before, live_counts.key_of(case))
     return case
+
+
+def step_warnings(session: Session, case_id: int) -> list[str]:
+    """The warnings the case's last step recorded (a guard that only warned: a paper missing)."""
+    data = session.exec(
+        select(CaseEvent.data).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id).desc()).limit(1)
+    ).first()
+    warnings = data.get("warnings") if isinstance(data, dict) else None
+    return [str(w.get("message", "")) for w in warnings or [] if isinstance(w, dict)]
 
 
 def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] | None) -> Actor | None:
@@ -251,9 +262,7 @@ def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] |
     return actor_for(session, user) if user else None
 
 
-def _record(
-    session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime, policy: Policy
-) -> None:
+def _record(session: Session, case: Case, outcome: Outcome, who: Actor, now: datetime) -> None:
     """Write the outcome: the case's new values, the trigger's records, and the event."""
     assert case.id is not None
     values = case_values(outcome, now)
@@ -266,7 +275,7 @@ def _record(
     session.add(case)
     agreement = latest_agreement(session, case.id) if outcome.trigger in _NEEDS_AGREEMENT else None
     where = Where(case.id, case.community_id, who.id, now, agreement.id if agreement else None)
-    rows = record_rows(outcome, where, policy)
+    rows = record_rows(outcome, where)
     decided = {"number": case.number, "tier": case.tier, "deadline": case.deadline}
     decided["computed"] = case.severity_computed
     rows.append(event_row(outcome, where, event_data(outcome, decided)))

@@ -87,6 +87,26 @@ def may_search_pii(actor: Actor) -> bool:
     return actor.active and actor.has(Role.STAFF) and actor.community_ids is not None
 
 
+# --- attachments (signed papers and evidence in the case file) ----------------------------------------
+def may_attach(actor: Actor, case: Case) -> bool:
+    """Adding papers to a case: staff of its community and the member assigned to it (who work it)."""
+    if not can_see(actor, case):
+        return False
+    return _staff_of(actor, case.community_id) or (actor.has(*TIER_ROLES) and case.assignee_id == actor.id)
+
+
+def may_open_attachment(actor: Actor, case: Case, *, id_numbers: bool) -> bool:
+    """Opening an attachment: whoever sees the case; a paper carrying parties' ID numbers, only those who
+    see them whole."""
+    return sees_full_pii(actor, case) if id_numbers else can_see(actor, case)
+
+
+def may_withdraw_attachment(actor: Actor, case: Case, *, uploaded_by: int | None) -> bool:
+    """Withdrawing an attachment: staff of the case's community, or who attached it while still working
+    the case."""
+    return may_attach(actor, case) and (_staff_of(actor, case.community_id) or uploaded_by == actor.id)
+
+
 # --- pages ---------------------------------------------------------------------------------------
 def may_register(actor: Actor, community_id: int | None = None) -> bool:
     """Registering complaints (登记纠纷): staff, and admins; in a given community, only if theirs."""

@@ -8,8 +8,10 @@ from sqlmodel import Session
 from models import AdminEvent, Setting
 from services.db import writing
 from services.errors import Invalid
+from services.file_marks import mark_ended_cases, rule_of
 from services.memo import per_transaction
 from services.permissions import may_administer
+from services.workdays import calendar_for
 from workflow import Actor, Policy, load_policy
 from workflow.text import say
 from workflow.triage import DEFAULT_POLICY
@@ -23,14 +25,15 @@ def file_policy() -> Policy:
 
 
 def current_policy(session: Session) -> Policy:
-    """The policy in force (read once per transaction)."""
+    """The policy in force (read once per transaction), with the working days in force."""
     return per_transaction(session, "policy", lambda: _read_policy(session))
 
 
 def _read_policy(session: Session) -> Policy:
     row = session.get(Setting, POLICY_KEY)
     base = file_policy()
-    return base.with_values(row.value) if row and row.value else base
+    policy = base.with_values(row.value) if row and row.value else base
+    return policy.with_calendar(calendar_for(session))
 
 
 def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], reason: str) -> Policy:
@@ -47,6 +50,7 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
         if not getattr(policy, name).is_finite():  # NaN or infinity: every later triage would fail on it
             raise Invalid(say("金额须为有效数字。"), field=name)
     with writing(session):
+        before = current_policy(session)
         row = session.get(Setting, POLICY_KEY) or Setting(key=POLICY_KEY)
         row.value = {k: v for k, v in policy.as_dict().items() if k in values}
         session.add(row)
@@ -55,4 +59,6 @@ def update_policy(*, session: Session, actor: Actor, values: dict[str, Any], rea
                 actor_id=actor.id, action="update_policy", target=POLICY_KEY, reason=reason, data=row.value
             )
         )
+        if rule_of(policy) != rule_of(before):
+            mark_ended_cases(session, policy)  # the 卷宗不全 marks follow the new rule
     return policy

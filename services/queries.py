@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, union
@@ -19,6 +19,7 @@ from sqlmodel.sql.expression import Select
 
 from models import (
     Agreement,
+    Attachment,
     Case,
     CaseEvent,
     Community,
@@ -57,6 +58,8 @@ class CaseFilter:
     community_id: int | None = None
     assignee_id: int | None = None
     overdue: bool = False
+    file_incomplete: bool = False  # ended with a signed paper the policy requires missing
+    due_within: int | None = None  # the mediation deadline is today or within this many days
     month: str | None = None  # YYYY-MM of acceptance, Beijing time
     q: str = ""
     sort: str = "newest"
@@ -124,6 +127,15 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     )
 
 
+def due_within_condition(today: date, days: int) -> ColumnElement[bool]:
+    """Open on the mediation clock, the deadline not passed and at most ``days`` days away."""
+    return and_(
+        col(Case.state).in_(State.clock_values()),
+        col(Case.deadline) >= today,
+        col(Case.deadline) <= today + timedelta(days=days),
+    )
+
+
 def _conditions(actor: Actor, flt: CaseFilter, today: date) -> list[ColumnElement[bool]]:
     """Every condition of the filter except the state (counts per state are taken over the rest)."""
     out: list[ColumnElement[bool]] = [visible_condition(actor)]
@@ -138,6 +150,10 @@ def _conditions(actor: Actor, flt: CaseFilter, today: date) -> list[ColumnElemen
         out.append(func.coalesce(col(Case.severity), col(Case.severity_computed)) == flt.severity)
     if flt.overdue:
         out.append(overdue_condition(today))
+    if flt.file_incomplete:
+        out.append(col(Case.file_incomplete).is_(True))
+    if flt.due_within is not None:
+        out.append(due_within_condition(today, flt.due_within))
     month = parse_month(flt.month)
     if month:
         start, end = clock.month_bounds(*month)
@@ -169,7 +185,14 @@ def _counts(
 ) -> dict[str, int]:
     """Counts per state: from the tally when the filter is one it keeps (community, category, tier,
     severity), which stays cheap at any size; else counted over the matching cases."""
-    if flt.assignee_id or flt.overdue or parse_month(flt.month) or flt.q.strip():
+    if (
+        flt.assignee_id
+        or flt.overdue
+        or flt.file_incomplete
+        or flt.due_within is not None
+        or parse_month(flt.month)
+        or flt.q.strip()
+    ):
         return state_counts(session, conditions)
     communities = actor.community_ids
     if flt.community_id:
@@ -393,6 +416,16 @@ class CaseRecord:
 
     def has_event(self, trigger: str) -> bool:
         return any(e.trigger == trigger for e in self.events)
+
+
+def papers_attached(session: Session, case_id: int | None) -> dict[str, int]:
+    """How many papers of each kind are attached to a case and not withdrawn (workflow.papers)."""
+    rows = session.exec(
+        select(Attachment.kind, func.count())
+        .where(col(Attachment.case_id) == case_id, col(Attachment.withdrawn_at).is_(None))
+        .group_by(col(Attachment.kind))
+    )
+    return {str(kind): int(n) for kind, n in rows}
 
 
 def _of_case(session: Session, model: Any, case_id: int | None, *first: Any) -> list[Any]:

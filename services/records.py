@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 
 from models import Agreement, CaseEvent, FollowUp, JudicialConfirmation, Party, SessionRecord
 from services.inputs import IntakeInput
-from workflow import Outcome, Policy, State, TriageResult, follow_up_due
+from workflow import Outcome, State, TriageResult
 from workflow.triage import REASONS_SEPARATOR
 
 
@@ -68,6 +68,8 @@ _DECIDED = {
 def event_data(outcome: Outcome, decided: dict[str, Any]) -> dict[str, Any]:
     """The event's data: what was submitted, and what the step decided (number, tier, deadline)."""
     data = dict(outcome.json_data)
+    if outcome.warnings:
+        data["warnings"] = [{"code": w.code, "message": w.message} for w in outcome.warnings]
     for key in _DECIDED.get(outcome.trigger, ()):
         value = decided.get(key)
         if value is not None:
@@ -149,13 +151,14 @@ def event_row(outcome: Outcome, where: Where, data: dict[str, Any]) -> Row:
     )
 
 
-def record_rows(outcome: Outcome, where: Where, policy: Policy) -> list[Row]:
-    """The records a trigger produces besides its event (session, agreement, confirmation, follow-up)."""
+def record_rows(outcome: Outcome, where: Where) -> list[Row]:
+    """The records a trigger produces besides its event (session, agreement, confirmation, follow-up),
+    from the submitted data and what the trigger's effect worked out (an agreement's follow-up date)."""
     build = _BUILDERS.get(outcome.trigger)
-    return [build(outcome.data, where, policy)] if build else []
+    return [build({**outcome.data, **outcome.changes}, where)] if build else []
 
 
-def _session(d: dict[str, Any], w: Where, _policy: Policy) -> Row:
+def _session(d: dict[str, Any], w: Where) -> Row:
     return Row(
         SessionRecord,
         {
@@ -171,7 +174,7 @@ def _session(d: dict[str, Any], w: Where, _policy: Policy) -> Row:
     )
 
 
-def _agreement(d: dict[str, Any], w: Where, policy: Policy) -> Row:
+def _agreement(d: dict[str, Any], w: Where) -> Row:
     effective: date = d["effective_on"]
     due = d.get("performance_due")
     return Row(
@@ -187,16 +190,14 @@ def _agreement(d: dict[str, Any], w: Where, policy: Policy) -> Row:
             "amount": d.get("amount"),
             "effective_on": effective,
             "performance_due": due,
-            "follow_up_due": follow_up_due(
-                oral=d["kind"] == "oral", effective_on=effective, performance_due=due, policy=policy
-            ),
+            "follow_up_due": d["follow_up_due"],
             "recorded_by_id": w.actor_id,
             "created_at": w.now,
         },
     )
 
 
-def _confirmation(d: dict[str, Any], w: Where, _policy: Policy) -> Row:
+def _confirmation(d: dict[str, Any], w: Where) -> Row:
     assert w.agreement_id is not None, "a confirmation needs the case's agreement"
     return Row(
         JudicialConfirmation,
@@ -212,7 +213,7 @@ def _confirmation(d: dict[str, Any], w: Where, _policy: Policy) -> Row:
     )
 
 
-def _follow_up(d: dict[str, Any], w: Where, _policy: Policy) -> Row:
+def _follow_up(d: dict[str, Any], w: Where) -> Row:
     return Row(
         FollowUp,
         {

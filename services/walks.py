@@ -179,7 +179,7 @@ class Walk:
         if number:
             values |= number
         where = Where(self.case_id, values["community_id"], actor_id, at, self.agreement_id)
-        rows = record_rows(outcome, where, self.policy)
+        rows = record_rows(outcome, where)
         if trigger == "record_agreement":
             assert agreement_id is not None, "an agreement is written with its id"
             self.agreement_id = agreement_id

@@ -88,6 +88,7 @@ def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
             "DATABASE_URL": db_url,
             "PASSWORD_HASH_METHOD": FAST_HASH,
             "SERVER_NAME": None,
+            "FILES_DIR": str(tmp_path / "files"),
         }
     )
     yield application

@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "update_category": _l("修改纠纷类型"),
     "seed_categories": _l("导入默认纠纷类型"),
     "update_policy": _l("修改分级规则"),
+    "set_holiday": _l("设置节假日安排"),
+    "delete_holiday": _l("删除节假日安排"),
 }
 
 
@@ -464,3 +466,6 @@ def policy() -> Any:
             flash(_("分级规则已修改，之后登记的纠纷按新规则分级。"), "success")
             return redirect(url_for("admin.policy"), 303)
     return page(), 422 if form.errors else 200
+
+
+from web import desk_admin  # noqa: E402,F401  (holiday overrides and the delivery log live on this blueprint)

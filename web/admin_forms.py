@@ -9,10 +9,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DecimalField,
     Field,
     IntegerField,
     PasswordField,
+    RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -23,8 +26,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from web.case_forms import CnDecimalField
+from workflow.papers import PAPER_KINDS
 from workflow.roles import ROLE_LABELS
 from workflow.text import listing
+from workflow.workdays import LAST_DAY_LABELS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 
@@ -151,6 +156,25 @@ def _amount(label: Any) -> DecimalField:
     )
 
 
+PAPER_CHOICES = options((k.key, k.label) for k in PAPER_KINDS)
+
+
+def _last_day(label: Any) -> RadioField:
+    """How a clock's last day is fixed (workflow.workdays.LastDay)."""
+    return RadioField(
+        label,
+        choices=options((rule.value, text) for rule, text in LAST_DAY_LABELS.items()),
+        validators=[InputRequired(_l("请选择期限的计算方式。"))],
+    )
+
+
+def _count(label: Any, low: int, high: int, message: Any) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[InputRequired(_l("请填写天数。")), NumberRange(min=low, max=high, message=message)],
+    )
+
+
 class PolicyForm(FlaskForm):
     major_amount = _amount(_l("较大纠纷：争议金额达到（元）"))
     general_amount = _amount(_l("一般纠纷：争议金额达到（元）"))
@@ -176,6 +200,22 @@ class PolicyForm(FlaskForm):
     confirmation_days = _days(_l("申请司法确认期限（日）"))
     follow_up_after_performance_days = _days(_l("履行期满后回访（日）"))
     follow_up_after_oral_days = _days(_l("口头协议后回访（日）"))
+    # The case file's completeness rule (workflow.papers): which signed papers each ending needs.
+    file_check = SelectField(
+        _l("结案、终止时缺少所需签字材料"),
+        choices=options([("warn", _l("提醒（允许结案，记入办理经过）")), ("refuse", _l("不允许结案或终止"))]),
+    )
+    file_close_written = MultiCheckboxField(_l("书面协议结案须附"), choices=PAPER_CHOICES)
+    file_close_oral = MultiCheckboxField(_l("口头协议结案须附"), choices=PAPER_CHOICES)
+    file_terminate = MultiCheckboxField(_l("终止调解须附"), choices=PAPER_CHOICES)
+    file_attach_after_end = BooleanField(_l("案件结束后仍可添加材料"))
+    mediation_last_day = _last_day(_l("调解期限的最后一日"))
+    confirmation_last_day = _last_day(_l("申请司法确认期限的最后一日"))
+    follow_up_last_day = _last_day(_l("回访期限的最后一日"))
+    due_soon_days = _count(_l("工作台与每日提醒：即将到期指几日内到期（日）"), 0, 30, _l("须为 0–30 日。"))
+    escalate_overdue_days = _count(
+        _l("超期多少日报领导（日，0 为不报）"), 0, 365, _l("须为 0–365 日，0 为不报。")
+    )
     reason = TextAreaField(
         _l("修改理由"),
         validators=[
@@ -219,4 +259,14 @@ POLICY_FIELDS = (
     "confirmation_days",
     "follow_up_after_performance_days",
     "follow_up_after_oral_days",
+    "file_check",
+    "file_close_written",
+    "file_close_oral",
+    "file_terminate",
+    "file_attach_after_end",
+    "mediation_last_day",
+    "confirmation_last_day",
+    "follow_up_last_day",
+    "due_soon_days",
+    "escalate_overdue_days",
 )

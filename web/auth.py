@@ -11,16 +11,20 @@ from flask_babel import ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import PasswordField, RadioField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User
 from services.auth import LoginLimits, LoginRefused, authenticate
+from services.db import DatabaseTrouble
 from services.errors import Invalid
 from services.permissions import actor_for
+from services.reminders import preference, set_channels
+from services.reminders_channels import channels_from
 from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user
 from web.database import db
+from web.errors import form_again
 from web.i18n import LOCALE_NAMES
 from web.security import safe_redirect
 from workflow import Actor
@@ -59,6 +63,16 @@ class LocaleForm(FlaskForm):
         choices=[SelectChoice(code, name) for code, name in LOCALE_NAMES.items()],
         validate_choice=True,
     )
+
+
+class ChannelsForm(FlaskForm):
+    """The daily reminder's channels besides the inbox (services.reminders.set_channels checks them)."""
+
+    by_email = BooleanField(_l("电子邮件"))
+    email = StringField(
+        _l("电子邮箱"), validators=[Length(max=254, message=_l("电子邮箱地址最多 254 个字符。"))]
+    )
+    by_webhook = BooleanField(_l("短信/工作群"))
 
 
 class LoginUser(UserMixin):
@@ -160,7 +174,7 @@ REFUSAL_STATUS = {"inactive": 403, "bad_credentials": 401}  # every limit is 429
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("cases.mine"))
+        return redirect(url_for("index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -183,7 +197,7 @@ def login() -> Any:
             session["locale"] = locale
         session.permanent = True
         login_user(LoginUser(user))
-        return safe_redirect(request.args.get("next"), url_for("cases.mine"))
+        return safe_redirect(request.args.get("next"), url_for("index"))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -199,10 +213,23 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _settings_page(password_form: PasswordForm | None = None, locale_form: LocaleForm | None = None) -> str:
+def _settings_page(
+    password_form: PasswordForm | None = None,
+    locale_form: LocaleForm | None = None,
+    channels_form: ChannelsForm | None = None,
+) -> str:
     locale_form = locale_form or LocaleForm(locale=current_user.locale)
+    if channels_form is None:
+        chosen = preference(db(), current_user.id)
+        channels_form = ChannelsForm(
+            by_email=chosen.by_email, email=chosen.email, by_webhook=chosen.by_webhook
+        )
     return render_template(
-        "auth/settings.html", password_form=password_form or PasswordForm(), locale_form=locale_form
+        "auth/settings.html",
+        password_form=password_form or PasswordForm(),
+        locale_form=locale_form,
+        channels_form=channels_form,
+        configured=set(channels_from(current_app.config)),
     )
 
 
@@ -234,6 +261,31 @@ def change_password() -> Any:
         return _settings_page(password_form=form), 422
     renew_login(current_user.id)
     flash(_("密码已修改，您在其他设备上的登录已退出。"), "success")
+    return redirect(url_for("auth.settings"), 303)
+
+
+@bp.post("/settings/reminders")
+@login_required
+def change_channels() -> Any:
+    """Save how the daily reminder reaches this user; a channel the site has not set up cannot be chosen."""
+    form = ChannelsForm()
+    if not form.validate_on_submit():
+        return _settings_page(channels_form=form), 422
+    configured = set(channels_from(current_app.config))
+    try:
+        set_channels(
+            session=db(),
+            user_id=current_user.id,
+            email=form.email.data or "",
+            by_email=bool(form.by_email.data) and "email" in configured,
+            by_webhook=bool(form.by_webhook.data) and "webhook" in configured,
+        )
+    except Invalid as why:
+        form.email.errors = [why.message]
+        return _settings_page(channels_form=form), 422
+    except DatabaseTrouble as trouble:
+        return form_again(trouble, lambda: _settings_page(channels_form=form))
+    flash(_("提醒方式已保存。"), "success")
     return redirect(url_for("auth.settings"), 303)
 
 

@@ -1,7 +1,6 @@
 """Every blueprint of the site, registered in one place."""
 
-from flask import Flask, redirect, url_for
-from werkzeug.wrappers import Response
+from flask import Flask
 
 
 def register(app: Flask) -> None:
@@ -20,9 +19,10 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(ledger.bp)
 
-    @app.get("/")
-    def index() -> Response:
-        return redirect(url_for("cases.mine"))
+    from web import desk
+
+    app.register_blueprint(desk.bp)
+    app.add_url_rule("/", endpoint="index", view_func=desk.home)  # 工作台: the home page after login
 
     # Browsers ask for /favicon.ico where a page has no <link rel="icon"> (a download, an error page):
     # a second URL of the public static endpoint.

@@ -318,8 +318,8 @@ def _field(trigger: str, spec: SpecField) -> Field:
     if spec.required_when:
         other, value = spec.required_when
         kw["render_kw"] = {"data-required-when": f"{trigger}-{other}={value}"}
-        # The class is built once per process (trigger_form_class): the label is translated when shown.
-        choice = TRIGGERS[trigger].field(other).choice_text(value)
+        # the label itself (a Text), put in words when the form is shown: the field is built once
+        choice = dict(TRIGGERS[trigger].field(other).choices).get(value, value)
         kw["description"] = _l("（%(choice)s必填）", choice=choice)
     if spec.kind in ("text", "textarea"):
         need = [DataRequired(_l("请填写：%(label)s。", label=label))] if required else [Optional()]

@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from models import Case, User
 from services import clock
-from services.cases import apply, facts_of
+from services.cases import apply, facts_of, step_warnings
 from services.categories import active_categories
 from services.db import DatabaseTrouble
 from services.errors import NotFound, StaleCase
@@ -20,6 +20,7 @@ from services.policy import current_policy
 from services.queries import (
     SORTS,
     CaseFilter,
+    CaseRecord,
     assignees_for,
     case_record,
     eligible_assignees,
@@ -35,6 +36,7 @@ from web.converters import db_id
 from web.database import db
 from web.errors import form_again
 from workflow import ENGINE, TRIGGERS, Availability, Refused, RiskLevel, Severity, State, Tier
+from workflow.clocks import confirmation_window_closes, dated_left
 from workflow.triggers import END
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -79,10 +81,21 @@ def _filter_from_args() -> CaseFilter:
         community_id=args.get("community_id", type=db_id),
         assignee_id=args.get("assignee_id", type=db_id),
         overdue=args.get("overdue") in ("1", "y", "on"),
+        file_incomplete=args.get("file_incomplete") in ("1", "y", "on"),
+        due_within=_days(args.get("due_within")),
         month=month if parse_month(month) else None,
         q=(args.get("q") or "").strip()[:60],
         sort=sort if sort in SORTS else "newest",
     )
+
+
+def _days(value: str | None) -> int | None:
+    """A number of days from the query string (0–366), else None (a bad value is ignored like others)."""
+    try:
+        days = int(value or "")
+    except ValueError:
+        return None
+    return days if 0 <= days <= 366 else None
 
 
 @bp.get("/")
@@ -111,6 +124,7 @@ def index() -> str:
         communities=communities_for(db(), actor),
         assignees=assignees_for(db(), actor),
         sorts=SORTS,
+        due_soon_days=current_policy(db()).due_soon_days,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 
@@ -213,9 +227,15 @@ def pii_shown(case: Case) -> dict[str, Any]:
 
 
 def render_case(
-    case: Case, *, failed: TriggerForm | None = None, problem: str | None = None, status: int = 200
+    case: Case,
+    *,
+    failed: TriggerForm | None = None,
+    problem: str | None = None,
+    status: int = 200,
+    attach: dict[str, Any] | None = None,
 ) -> tuple[str, int]:
-    """The case page; after a refusal, with the refused form as typed and the reason at the top."""
+    """The case page; after a refusal, with the refused form as typed and the reason at the top.
+    ``attach``: what the attachments section shows again after its own refusal (web.attachments.section)."""
     record = case_record(db(), case)
     proposed = Severity(case.severity or case.severity_computed)
     html = render_template(
@@ -231,9 +251,22 @@ def render_case(
         tier=Tier(case.tier) if case.tier else proposed.tier,
         risk=RiskLevel(case.risk_level),
         overdue=display.is_overdue(case.deadline, case.state),
+        confirmation_closes=_confirmation_closes(record),
         event_details=display.event_details,
+        **attachments.section(case, **(attach or {})),
     )
     return html, status
+
+
+def _confirmation_closes(record: CaseRecord) -> str | None:
+    """The last day to apply for judicial confirmation and how far off, while the case can still."""
+    agreement = record.agreement
+    if agreement is None or record.case.state != State.AGREED.value:
+        return None
+    if any(j.agreement_id == agreement.id for j in record.confirmations):
+        return None
+    closes = confirmation_window_closes(agreement.effective_on, current_policy(db()))
+    return dated_left(closes, (closes - clock.local_date()).days)
 
 
 @bp.get("/<int:case_id>")
@@ -302,7 +335,9 @@ def act(case_id: int) -> Any:
             status=422,
         )
     flash(_("已完成：%(label)s。", label=label), "success")
+    for warning in step_warnings(db(), case.id or 0):
+        flash(_("提醒：%(warning)s 已记录在办理经过中。", warning=warning), "warning")
     return redirect(url_for(".show", case_id=case.id), 303)
 
 
-from web import documents, intake  # noqa: E402,F401  (their routes live on this blueprint)
+from web import attachments, documents, intake  # noqa: E402,F401  (their routes live on this blueprint)

@@ -12,14 +12,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup, escape
 
 from services import clock
 from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
-from workflow.clocks import days_left
+from workflow.clocks import dated_left, days_left
 from workflow.fields import Field, label_of
+from workflow.papers import kind_label
 from workflow.text import Text, day, translate
 from workflow.triage import read_reasons
 from workflow.triggers import (
@@ -158,19 +159,14 @@ def money_upper(value: Decimal | None) -> str:
 
 
 def countdown(deadline: date | None, state: str) -> str:
-    """剩余 N 天 / 今日到期 / 已超期 N 天, only while the mediation clock runs."""
+    """2026年11月30日（还剩 N 天 / 今日到期 / 已超期 N 天）, only while the mediation clock runs."""
     if deadline is None:
         return "—"
-    when = cn_date(deadline)
     if State(state).terminal or state in (State.AGREED.value, State.DEFAULTED.value):
-        return gettext("%(date)s（已停止计时）", date=when)
+        return gettext("%(date)s（已停止计时）", date=cn_date(deadline))
     left = days_left(deadline, clock.local_date())
     assert left is not None
-    if left < 0:
-        return ngettext("%(date)s（已超期 %(num)s 天）", "%(date)s（已超期 %(num)s 天）", -left, date=when)
-    if left == 0:
-        return gettext("%(date)s（今日到期）", date=when)
-    return ngettext("%(date)s（剩余 %(num)s 天）", "%(date)s（剩余 %(num)s 天）", left, date=when)
+    return dated_left(deadline, left)
 
 
 def is_overdue(deadline: date | None, state: str) -> bool:
@@ -256,6 +252,23 @@ def clauses(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def iso_cn_date(value: str | None) -> str:
+    """An ISO date kept in an event's data as Chinese offices write it; a blank to fill in by hand if none."""
+    try:
+        return cn_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return "　　　　年　　月　　日"
+
+
+def file_size(size: int | None) -> str:
+    """Bytes as people read them: 820 KB, 4.4 MB."""
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "clauses": clauses,
     "case_number": case_number,
@@ -278,4 +291,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "confirmation": lambda v: label_of(CONFIRMATION_RESULTS, v),
     "session_kind": lambda v: label_of(SESSION_KINDS, v),
     "follow_up_method": lambda v: label_of(FOLLOW_UP_METHODS, v),
+    "file_size": file_size,
+    "iso_cn_date": iso_cn_date,
+    "paper_kind": kind_label,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
@@ -45,7 +45,17 @@ def what_user_may() -> dict[str, object]:
     return {"may": permissions(current_actor())}
 
 
+def upload_limit() -> None:
+    """The attachments upload takes several large files: its own request limit (set before anything
+    reads the form: the NUL check of web.input_guard, the CSRF check; so it runs first of all)."""
+    if request.endpoint == "cases.upload_attachments":
+        cfg = current_app.config
+        # The files, and 64 KB for the other fields and the multipart framing.
+        request.max_content_length = cfg["ATTACHMENT_MAX_FILES"] * cfg["ATTACHMENT_MAX_BYTES"] + 64 * 1024
+
+
 def init_app(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, upload_limit)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

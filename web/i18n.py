@@ -6,7 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, has_request_context, request, session, url_for
-from flask_babel import force_locale, get_locale, gettext, pgettext
+from flask_babel import force_locale, get_locale, get_translations, gettext, pgettext
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -55,6 +55,13 @@ def request_pgettext(context: str, msgid: str) -> str:
     return pgettext(context, msgid) if has_request_context() else msgid
 
 
+def request_ngettext(singular: str, plural: str, num: int) -> str:
+    """As ``request_gettext``, for a message whose words follow a number (formatted by the caller)."""
+    if not has_request_context():
+        return singular if num == 1 else plural
+    return str(get_translations().ungettext(singular, plural, num))
+
+
 def current_locale_code() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "zh"
@@ -67,7 +74,8 @@ def in_chinese(caller: Callable[[], str]) -> str:
 
 
 def init_app(app: Flask) -> None:
-    text.install(request_gettext, request_pgettext)  # workflow/ and services/ speak the request's language
+    # workflow/ and services/ speak the request's language
+    text.install(request_gettext, request_pgettext, request_ngettext)
     for name, template_filter in FILTERS.items():
         app.add_template_filter(template_filter, name)
     app.add_template_global(current_locale_code, "locale_code")

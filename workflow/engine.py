@@ -36,6 +36,7 @@ class Availability:
     reason: str | None = None
     step: str = "side"
     expected: bool = False
+    warning: str | None = None  # allowed, but a guard warns (or refuses one of its ways): say so first
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Outcome:
     changes: dict[str, Any]
     data: dict[str, Any]
     json_data: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[Refused, ...] = ()  # guards that only warned (kept in the event)
 
 
 class _Subject:
@@ -65,14 +67,20 @@ class _Subject:
         self.probing = True
         self.answers: dict[int, Refused | None] = {}
         self.refusals: list[Refused] = []
+        self.warnings: list[Refused] = []
 
     def reset(self, state: State, context: Context, *, probing: bool) -> _Subject:
         self.state = state
         self.context = context
         self.probing = probing
         self.answers.clear()
-        self.refusals.clear()
+        self.clear()
         return self
+
+    def clear(self) -> None:
+        """Forget the refusals and warnings of the last question (the answers stay: same case)."""
+        self.refusals.clear()
+        self.warnings.clear()
 
     def ask(self, guard: Guard) -> bool:
         if self.probing and guard.needs_data:
@@ -82,9 +90,16 @@ class _Subject:
             assert self.context is not None
             self.answers[key] = guard.refusal(self.context)
         refusal = self.answers[key]
-        if refusal is not None:
-            self.refusals.append(refusal)
-        return refusal is None
+        if refusal is None:
+            return True
+        assert self.context is not None
+        # A guard that only warns goes last in its way through, so a warning kept means that way passed.
+        if guard.only_warns(self.context):
+            if refusal not in self.warnings:
+                self.warnings.append(refusal)
+            return True
+        self.refusals.append(refusal)
+        return False
 
 
 def _condition(guard: Guard) -> Any:
@@ -169,12 +184,16 @@ class Engine:
 
     @staticmethod
     def _ask(subject: _Subject, t: Trigger) -> Availability:
-        subject.refusals.clear()
+        subject.clear()
         allowed = bool(getattr(subject, f"may_{t.name}")())
         reason = None if allowed else subject.refusals[0].message
         assert subject.context is not None
         expected = t.is_expected(subject.context.facts)
-        return Availability(t.name, t.label, allowed, reason, t.step, expected)
+        # Allowed with a warning, or allowed by one way while another is refused (a visit that finds
+        # the agreement performed cannot close a case whose file the policy requires complete).
+        heads_up = [*subject.warnings, *subject.refusals] if allowed else []
+        warning = heads_up[0].message if heads_up else None
+        return Availability(t.name, t.label, allowed, reason, t.step, expected, warning)
 
     def allowed_triggers(self, facts: CaseFacts, actor: Actor) -> list[str]:
         return [a.trigger for a in self.available(facts, actor) if a.allowed]
@@ -214,7 +233,7 @@ class Engine:
                 raise subject.refusals[0]
             subject.context = replace(ctx, data=clean(t.fields, data))
             subject.probing = False
-            subject.refusals.clear()
+            subject.clear()
             try:
                 fired = getattr(subject, trigger)()
             except MachineError as exc:
@@ -223,7 +242,8 @@ class Engine:
                 raise subject.refusals[0]
             to_state = State(subject.state)
             fired_ctx = subject.context
-        return self._outcome(t, fired_ctx, to_state)
+            warnings = tuple(subject.warnings)
+        return replace(self._outcome(t, fired_ctx, to_state), warnings=warnings)
 
     def unchecked(
         self,

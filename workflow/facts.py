@@ -48,3 +48,4 @@ class CaseFacts:
     )
     accepted_on: date | None = None
     triage: TriageFacts | None = None
+    papers: frozenset[str] = frozenset()  # kinds of the signed papers attached (not withdrawn)

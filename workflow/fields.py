@@ -38,10 +38,6 @@ class Field:
         """The label of a choice (the value itself when it is not one of the choices)."""
         return label_of(self.choices, value)
 
-    def choice_text(self, value: Any) -> Text | str:
-        """The label of a choice still to be translated when shown (for what is built once and kept)."""
-        return next((label for key, label in self.choices if key == str(value)), str(value))
-
     @property
     def always_required(self) -> bool:
         """Required whatever else is submitted (a ``required_when`` field is checked by its guard)."""

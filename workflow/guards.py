@@ -16,6 +16,7 @@ from workflow.clocks import confirmation_window_closes
 from workflow.errors import Refused
 from workflow.facts import Actor, CaseFacts
 from workflow.fields import Field
+from workflow.papers import CLOSE_ORAL, CLOSE_WRITTEN, ENDINGS, REFUSE, kind_label, missing_papers
 from workflow.roles import TIER_ROLES, Role, Tier
 from workflow.text import Text, _, listing, say
 from workflow.text import day as _day
@@ -46,6 +47,12 @@ class Guard:
     check: Callable[[Context], Answer]
     needs_data: bool = True
     field: str | None = None
+    # When this answers True for a context, the guard's reason only warns: the trigger fires and the
+    # warning is kept in its event (the policy's "warn" for a missing paper).
+    warns_only: Callable[[Context], bool] | None = None
+
+    def only_warns(self, ctx: Context) -> bool:
+        return self.warns_only is not None and self.warns_only(ctx)
 
     def refusal(self, ctx: Context) -> Refused | None:
         answer = self.check(ctx)
@@ -128,6 +135,37 @@ has_no_recorded_refusal = Guard(
 below_judge = Guard("below_judge", _("未到社区法官"), _below_judge, needs_data=False)
 judge_tier = Guard("judge_tier", _("社区法官承办"), _judge_tier, needs_data=False)
 not_yet_confirmed = Guard("not_yet_confirmed", _("尚未确认"), _not_yet_confirmed, needs_data=False)
+
+
+def _way(ctx: Context, ending: str) -> str:
+    return CLOSE_ORAL if ending == CLOSE_WRITTEN and ctx.facts.agreement_kind == "oral" else ending
+
+
+def papers_missing(ctx: Context, ending: str) -> tuple[str, ...]:
+    """The signed papers the policy requires for ending this way that the case's file lacks."""
+    return missing_papers(ctx.policy.papers_required(_way(ctx, ending)), ctx.facts.papers)
+
+
+def file_complete(ending: str) -> Guard:
+    """The signed papers the policy requires for this way of ending are attached (warn or refuse, as
+    the policy's ``file_check`` says). ``ending``: workflow.papers.ENDINGS; closing picks written or oral
+    by the case's agreement."""
+
+    def check(ctx: Context) -> Answer:
+        way = _way(ctx, ending)
+        missing = papers_missing(ctx, ending)
+        if not missing:
+            return None
+        labels = "、".join(kind_label(k) for k in missing)
+        return say("卷宗缺少%(papers)s的扫描件（%(ending)s须附）。", papers=labels, ending=ENDINGS[way])
+
+    return Guard(
+        "file_complete",
+        _("卷宗材料齐全"),
+        check,
+        needs_data=False,
+        warns_only=lambda ctx: ctx.policy.file_check != REFUSE,
+    )
 
 
 # --- the trigger's data --------------------------------------------------------------------------

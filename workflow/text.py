@@ -2,10 +2,11 @@
 
 ``workflow/`` may not import Flask, so it cannot call Flask-Babel itself. Its labels are written with
 ``_()`` (a ``Text`` translated each time it is turned into a string) and its messages with ``say()``
-(translated and formatted at once). Both go through one translator, the identity until the web layer
-installs Flask-Babel's ``gettext`` and ``pgettext`` (``install``). ``pybabel extract`` finds them by
-their names (``make translations``). ``_p(context, …)`` is a label whose Chinese means two things in
-English (不予受理: the state "Not accepted" and the step "Do not accept").
+(translated and formatted at once; ``say_n`` when its words follow a number). They go through one
+translator, the identity until the web layer installs Flask-Babel's ``gettext``, ``pgettext`` and
+``ngettext`` (``install``). ``pybabel extract`` finds them by their names (``make translations``).
+``_p(context, …)`` is a label whose Chinese means two things in English (不予受理: the state "Not
+accepted" and the step "Do not accept").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 Translator = Callable[[str], str]
 ContextTranslator = Callable[[str, str], str]
+PluralTranslator = Callable[[str, str, int], str]
 
 
 def _identity(msgid: str) -> str:
@@ -26,14 +28,24 @@ def _identity_in(_context: str, msgid: str) -> str:
     return msgid
 
 
+def _identity_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
 _translator: list[Translator] = [_identity]
 _context_translator: list[ContextTranslator] = [_identity_in]
+_plural_translator: list[PluralTranslator] = [_identity_plural]
 
 
-def install(translator: Translator, context_translator: ContextTranslator = _identity_in) -> None:
+def install(
+    translator: Translator,
+    context_translator: ContextTranslator = _identity_in,
+    plural_translator: PluralTranslator = _identity_plural,
+) -> None:
     """Route every label and message of workflow/ and services/ through ``translator``."""
     _translator[0] = translator
     _context_translator[0] = context_translator
+    _plural_translator[0] = plural_translator
 
 
 def translate(msgid: str, context: str | None = None) -> str:
@@ -108,6 +120,12 @@ def say(msgid: str, **params: Any) -> str:
     """A message in the current language, with ``%(name)s`` placeholders filled in."""
     text = translate(msgid)
     return text % {k: str(v) for k, v in params.items()} if params else text
+
+
+def say_n(singular: str, plural: str, num: int, **params: Any) -> str:
+    """A message whose words follow a number, ``%(num)s`` (English: 1 day, 2 days; Chinese has one form)."""
+    text = _plural_translator[0](singular, plural, num)
+    return text % {"num": str(num), **{k: str(v) for k, v in params.items()}}
 
 
 # Month names: Chinese writes the number (11月), English a short name (Nov); dates and month titles use them.

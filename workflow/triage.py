@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import Refused
+from workflow.papers import FILE_CHECKS, WARN, check_kinds
 from workflow.roles import Tier
 from workflow.text import Text, _, say
+from workflow.workdays import BASE_CALENDAR, LastDay, WorkCalendar
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 
@@ -72,6 +74,28 @@ class Policy:
     follow_up_after_oral_days: int = 30
     categories: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    # The case file's completeness rule ([file] in the policy file; keys in workflow.papers).
+    file_check: str = WARN  # warn | refuse, when a case ends with a required paper missing
+    file_close_written: tuple[str, ...] = ("agreement",)
+    file_close_oral: tuple[str, ...] = ()
+    file_terminate: tuple[str, ...] = ("termination_notice",)
+    file_attach_after_end: bool = True
+
+    def papers_required(self, ending: str) -> tuple[str, ...]:
+        """The signed papers a case needs in its file to end this way (workflow.papers.ENDINGS)."""
+        return tuple(getattr(self, f"file_{ending}", ()))
+
+    # How each clock's last day is fixed (workflow.workdays.LastDay).
+    mediation_last_day: LastDay = LastDay.CALENDAR
+    confirmation_last_day: LastDay = LastDay.NEXT_WORKING_DAY
+    follow_up_last_day: LastDay = LastDay.CALENDAR
+    due_soon_days: int = 3  # the desk and the reminders: "due soon" is due within this many days
+    escalate_overdue_days: int = 0  # 0: off; else overdue this many days reaches the leaders
+    # The working days in force (services.workdays adds the administrator's overrides); not a value.
+    calendar: WorkCalendar = field(default=BASE_CALENDAR, compare=False, repr=False)
+
+    def with_calendar(self, calendar: WorkCalendar) -> Policy:
+        return replace(self, calendar=calendar)
 
     def with_values(self, values: dict[str, Any]) -> Policy:
         """A copy with some values replaced (as stored by the admin page)."""
@@ -93,7 +117,14 @@ class Policy:
             "follow_up_after_oral_days": self.follow_up_after_oral_days,
             "categories": list(self.categories),
             "sources": list(self.sources),
+            **{key: _file_value(getattr(self, key)) for key in _FILE_KEYS},
+            **{key: getattr(self, key).value for key in LAST_DAY_KEYS},
+            "due_soon_days": self.due_soon_days,
+            "escalate_overdue_days": self.escalate_overdue_days,
         }
+
+
+LAST_DAY_KEYS = ("mediation_last_day", "confirmation_last_day", "follow_up_last_day")
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
@@ -105,9 +136,38 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             out[key] = frozenset(value)
         elif key in ("categories", "sources"):
             out[key] = tuple(value)
+        elif key in _FILE_KEYS:
+            out[key] = _file_coerce(key, value)
+        elif key in LAST_DAY_KEYS:
+            out[key] = LastDay(value)
         else:
             out[key] = int(value)
     return out
+
+
+_FILE_KEYS = (
+    "file_check",
+    "file_close_written",
+    "file_close_oral",
+    "file_terminate",
+    "file_attach_after_end",
+)
+
+
+def _file_coerce(key: str, value: Any) -> Any:
+    if key == "file_check":
+        if value not in FILE_CHECKS:
+            raise ValueError(f"file check must be one of {', '.join(FILE_CHECKS)}, not {value!r}")
+        return str(value)
+    if key == "file_attach_after_end":
+        if not isinstance(value, bool):
+            raise ValueError(f"attach_after_end must be true or false, not {value!r}")
+        return value
+    return check_kinds(value)
+
+
+def _file_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -115,6 +175,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     with open(path or DEFAULT_POLICY_FILE, "rb") as fh:
         raw = tomllib.load(fh)
     values: dict[str, Any] = {**raw.get("triage", {}), **raw.get("clocks", {})}
+    values |= {f"file_{key}": value for key, value in raw.get("file", {}).items()}
     cats = raw.get("categories", {})
     if "all" in cats:
         values["categories"] = cats["all"]

@@ -15,10 +15,11 @@ from functools import cached_property
 from typing import Any
 
 from workflow import guards as g
-from workflow.clocks import mediation_deadline
+from workflow.clocks import follow_up_due, mediation_deadline
 from workflow.facts import CaseFacts
 from workflow.fields import Field
 from workflow.guards import ASSIGNEE, CASE_JUDGE, STAFF, Context, Guard
+from workflow.papers import CLOSE_WRITTEN, TERMINATE
 from workflow.states import OPEN, State
 from workflow.text import Text, _
 from workflow.triage import RiskLevel, Severity, triage
@@ -171,6 +172,29 @@ def _extend(ctx: Context) -> dict[str, Any]:
     return out
 
 
+def _file_left(ending: str) -> Effect:
+    """Whether the case ends with a required signed paper missing (the case list's 卷宗不全)."""
+
+    def effect(ctx: Context) -> dict[str, Any]:
+        if ending == CLOSE_WRITTEN and not ctx.data.get("performed"):
+            return {}
+        return {"file_incomplete": bool(g.papers_missing(ctx, ending))}
+
+    return effect
+
+
+def _agree(ctx: Context) -> dict[str, Any]:
+    """The agreement's clocks kept on the case too, so the desk finds them by index."""
+    data, effective = ctx.data, ctx.data["effective_on"]
+    due = follow_up_due(
+        oral=data["kind"] == "oral",
+        effective_on=effective,
+        performance_due=data.get("performance_due"),
+        policy=ctx.policy,
+    )
+    return {"agreement_effective_on": effective, "follow_up_due": due}
+
+
 def _setting(**values: Any) -> Effect:
     return lambda _ctx: dict(values)
 
@@ -314,6 +338,7 @@ _ENTRIES: tuple[Trigger, ...] = (
             g.happened("effective_on", _("生效日期")),
             g.due_not_before_effective,
         ),
+        effect=_agree,
         step=MAIN,
     ),
     Trigger(
@@ -340,7 +365,10 @@ _ENTRIES: tuple[Trigger, ...] = (
         "follow_up",
         _("回访"),
         (S.AGREED,),
-        (Branch(S.CLOSED, (g.performed,)), Branch(S.DEFAULTED, (g.not_performed,))),
+        (
+            Branch(S.CLOSED, (g.performed, g.file_complete(CLOSE_WRITTEN))),
+            Branch(S.DEFAULTED, (g.not_performed,)),
+        ),
         by=frozenset({STAFF, ASSIGNEE}),
         fields=(
             Field("visited_on", _("回访日期"), "date"),
@@ -350,6 +378,7 @@ _ENTRIES: tuple[Trigger, ...] = (
             Field("notes", _("回访情况"), "textarea", max_length=2000),
         ),
         guards=(g.happened("visited_on", _("回访日期")),),
+        effect=_file_left(CLOSE_WRITTEN),
         step=MAIN,
     ),
     Trigger(
@@ -367,7 +396,7 @@ _ENTRIES: tuple[Trigger, ...] = (
         "terminate",
         _("终止调解"),
         (S.ASSIGNED, S.MEDIATING, S.DEFAULTED),
-        to(S.TERMINATED),
+        to(S.TERMINATED, g.file_complete(TERMINATE)),
         by=frozenset({ASSIGNEE}),
         fields=(
             REASON,
@@ -375,6 +404,7 @@ _ENTRIES: tuple[Trigger, ...] = (
             Field("route_told", _("告知的途径"), "textarea", max_length=1000),
         ),
         guards=(g.parties_told_route,),
+        effect=_file_left(TERMINATE),
         step=END,
     ),
     Trigger(

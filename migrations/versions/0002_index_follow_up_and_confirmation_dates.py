@@ -1,11 +1,4 @@
-"""index follow-up and confirmation dates
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-23
-"""
-from collections.abc import Sequence
-
+"""index follow-up and confirmation dates"""
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -13,8 +6,6 @@ from alembic import op
 
 revision: str = '0002'
 down_revision: str | None = '0001'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,11 +1,4 @@
-"""index case closed_at
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-23
-"""
-from collections.abc import Sequence
-
+"""index case closed_at"""
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -13,8 +6,6 @@ from alembic import op
 
 revision: str = '0003'
 down_revision: str | None = '0002'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,19 +1,10 @@
-"""case tally (counts per state), the community/id index of the case list, a covering event index
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-23
-"""
-from collections.abc import Sequence
-
+"""case tally (counts per state), the community/id index of the case list, a covering event index"""
 import sqlalchemy as sa
 from alembic import op
 
 
 revision: str = '0004'
 down_revision: str | None = '0003'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,18 +1,9 @@
-"""index agreement.created_at (the monthly report counts agreements by the time they were recorded)
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-23
-"""
-from collections.abc import Sequence
-
+"""index agreement.created_at (the monthly report counts agreements by the time they were recorded)"""
 from alembic import op
 
 
 revision: str = '0006'
 down_revision: str | None = '0005'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

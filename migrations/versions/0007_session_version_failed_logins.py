@@ -1,19 +1,10 @@
-"""user.session_version (ending every session of a user); login_attempt keeps failures only
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-30
-"""
-from collections.abc import Sequence
-
+"""user.session_version (ending every session of a user); login_attempt keeps failures only"""
 import sqlalchemy as sa
 from alembic import op
 
 
 revision: str = '0007'
 down_revision: str | None = '0006'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,21 +1,14 @@
 """the old ledger brought in: uploads, remembered mappings, import runs, imported rows, the imported
 number series; a case number is unique in its community
 
-Revision ID: 0012
-Revises: 0007
-Create Date: 2026-11-29
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 
 revision: str = "0012"
-down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = "0011"
 
 
 def upgrade() -> None:

@@ -48,7 +48,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(db_url: str) -> Iterator[LiveServer]:
+def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """The real app on 127.0.0.1:<free port>, in a daemon thread, for one test."""
     from app import create_app
 
@@ -59,6 +59,7 @@ def live_server(db_url: str) -> Iterator[LiveServer]:
             "DATABASE_URL": db_url,
             "PASSWORD_HASH_METHOD": FAST_HASH,
             "SERVER_NAME": None,
+            "FILES_DIR": str(tmp_path / "files"),
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)

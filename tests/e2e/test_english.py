@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,13 @@ from sqlmodel import Session, col, select
 from models import (
     AdminEvent,
     Agreement,
+    Attachment,
     Case,
     CaseEvent,
     Category,
     Community,
     FollowUp,
+    HolidayOverride,
     JudicialConfirmation,
     LedgerUpload,
     Party,
@@ -38,14 +40,24 @@ from models import (
     User,
     UserCommunity,
 )
+from services import attachments, clock
+from services.attachments_content import Limits
+from services.attachments_files import FileStore
 from services.ledger.cells import text_of
 from services.ledger.columns import FIELDS
 from services.ledger.reading import sheets
-from services.policy import current_policy
+from services.permissions import actor_for
+from services.policy import current_policy, update_policy
+from services.reminders import remind, set_channels
+from services.reminders_channels import EmailChannel
+from services.workdays import set_override
+from tests import samples
+from tests.e2e.conftest import LiveServer
 from tests.e2e.ui import UI, PartyRow, fill_intake
 from tests.factories import Factory
 from tests.ledger_files import LedgerRow as L
 from tests.ledger_files import ledger_xlsx
+from tests.receivers import free_port
 from tests.web.case_helpers import distinct_parties
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -111,6 +123,8 @@ TYPED = {
     CaseEvent: ("note",),
     Category: ("name",),
     AdminEvent: ("target", "reason"),
+    Attachment: ("original_name", "note", "withdrawn_reason"),
+    HolidayOverride: ("note",),
 }
 
 
@@ -179,8 +193,31 @@ def open_everything(ui: UI) -> None:
     ui.page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
+def _case_file(session: Session, live_server: LiveServer, case: Case, staff: User) -> None:
+    """Papers in the case's file: a photo (opened once), a signed agreement (it carries ID numbers), and a
+    paper withdrawn with its reason."""
+    store = FileStore(live_server.app.config["FILES_DIR"])
+    actor = actor_for(session, staff)
+
+    def attach(kind: str, name: str, data: bytes, note: str = "") -> Attachment:
+        return attachments.upload(
+            session=session, store=store, actor=actor, case_id=case.id or 0, kind=kind, name=name,
+            data=data, limits=Limits(min_free_bytes=0), note=note,
+        )  # fmt: skip
+
+    photo = attach("evidence", "现场照片.jpg", samples.photo(), note="漏水现场")
+    attach("agreement", "签字协议.pdf", samples.pdf())
+    wrong = attach("other", "错传.pdf", samples.pdf(2))
+    attachments.withdraw(
+        session=session, actor=actor, case_id=case.id or 0, attachment_id=wrong.id or 0, reason="传错了案件"
+    )
+    attachments.open_file(
+        session=session, store=store, actor=actor, case_id=case.id or 0, attachment_id=photo.id or 0
+    )
+
+
 @pytest.fixture
-def world(seed: Factory, session: Session) -> World:
+def world(seed: Factory, session: Session, live_server: LiveServer) -> World:
     community = seed.default_community()
     staff = seed.staff(community)
     volunteer = seed.member("volunteer", community)
@@ -193,6 +230,8 @@ def world(seed: Factory, session: Session) -> World:
         """A case of parties of their own (no earlier case of theirs makes it 一般 and a mediator's)."""
         return seed.case(state, community, parties=distinct_parties(), **overrides)
 
+    today = clock.local_date()
+    days_ago = lambda n: clock.day_start_utc(today - timedelta(days=n)) + timedelta(hours=10)  # noqa: E731
     cases = {
         "registered": case("registered"),
         "registered_major": case("registered", **major),
@@ -205,10 +244,17 @@ def world(seed: Factory, session: Session) -> World:
         "terminated": case("terminated"),
         "not_accepted": case("not_accepted"),
         "withdrawn": case("withdrawn"),
-        "mediator_mediating": case("mediating", **general),
-        "judge_assigned": case("assigned", **major),
+        "mediator_mediating": case("mediating", now=days_ago(28), **general),  # due soon
+        "judge_assigned": case("assigned", now=days_ago(31), **major),  # overdue
     }
     seed.fire(cases["agreed"], "record_judicial_confirmation")
+    cases["mediating"] = seed.fire(cases["mediating"], "record_session")  # a 调解笔录 to print
+    _case_file(session, live_server, cases["mediating"], staff)
+    # on the desks' clocks: overdue, due soon, a confirmation window closing, waiting for acceptance
+    cases["overdue"] = case("assigned", now=days_ago(33))
+    cases["due_soon"] = case("mediating", now=days_ago(28))
+    cases["window_closing"] = case("agreed", now=days_ago(29))
+    cases["waiting"] = case("registered", now=days_ago(2))
     users = {
         "staff": staff,
         "volunteer": volunteer,
@@ -217,6 +263,16 @@ def world(seed: Factory, session: Session) -> World:
         "leader": seed.user("leader", communities=[community]),
         "admin": seed.user("admin", communities=[]),
     }
+    admin = actor_for(session, users["admin"])
+    update_policy(session=session, actor=admin, values={"escalate_overdue_days": 1}, reason="走查")
+    set_override(session=session, actor=admin, day=date(2031, 10, 1), working=False, note="国庆节")
+    set_channels(
+        session=session, user_id=volunteer.id or 0, email="v@example.cn", by_email=True, by_webhook=False
+    )
+    session.rollback()
+    remind(
+        session=session, channels={"email": EmailChannel("127.0.0.1", free_port(), "x@example.cn", timeout=2)}
+    )
     session.expire_all()
     fresh = {k: session.get(Case, c.id) for k, c in cases.items()}
     return World(community, {k: c for k, c in fresh.items() if c is not None}, users)
@@ -229,8 +285,30 @@ def walk_cases(ui: UI, session: Session, world: World, names: tuple[str, ...]) -
         check_english(ui, session, f"case page, {name}")
 
 
+DESK_ROWS = {
+    "staff": "waiting",
+    "volunteer": "overdue",
+    "mediator": "due_soon",
+    "judge": "overdue",
+    "leader": "escalated",
+    "admin": "communities",
+}
+
+
 def walk_common(ui: UI, session: Session, role: str) -> None:
-    """Pages every role has: the case list (filtered, with a bad month), workflow, settings, errors."""
+    """Pages every role has: the desk, the inbox, the case list (filtered, with a bad month), workflow,
+    settings, errors."""
+    ui.goto("/")
+    if role in DESK_ROWS:  # the walk's world puts cases on this desk: its words are checked too
+        expect(ui.page.locator(f'section[data-section="{DESK_ROWS[role]}"] tbody tr').first).to_be_visible()
+    check_english(ui, session, "desk")
+    ui.goto("/inbox")
+    if role != "admin":  # every other role of the walk has something on its desk, so a digest (an
+        # administrator sees the communities' counts on the desk only)
+        expect(ui.page.locator("li[data-message] h3").first).to_be_visible()
+    check_english(ui, session, "inbox")
+    ui.goto("/cases/?due_within=3")
+    check_english(ui, session, "case list, due soon")
     ui.goto("/cases/")
     check_english(ui, session, "case list")
     ui.goto("/cases/?state=mediating&overdue=1&sort=deadline&month=2026-13")
@@ -305,12 +383,35 @@ def test_staff_in_english(ui: UI, session: Session, world: World) -> None:
     expect(ui.page.locator(".triage")).to_contain_text("dispute category: 婚姻家庭")
     check_english(ui, session, "new case")
     # the legal papers stay Chinese; the page around them is English
-    agreed = world.cases["agreed"].id
-    for paper in (f"/cases/{agreed}/agreement", f"/cases/{agreed}/file"):
+    agreed, closed = world.cases["agreed"].id, world.cases["closed"].id
+    papers = [f"/cases/{agreed}/agreement", f"/cases/{agreed}/file", f"/cases/{closed}/file"]
+    papers += [f"/cases/{closed}/papers/{key}" for key in ("register", "rights", "follow_up", "confirmation")]
+    papers += [f"/cases/{world.cases['mediating'].id}/papers/session"]
+    papers += [f"/cases/{world.cases['terminated'].id}/papers/termination"]
+    for paper in papers:
         ui.goto(paper)
         expect(ui.page.locator(".paper")).to_contain_text("人民调解")
         expect(ui.page.locator(".doc-tools")).to_contain_text("Print")
         check_english(ui, session, paper)
+    # the case file's papers: files chosen, one refused with its reason, a withdrawal without a reason
+    ui.goto(f"/cases/{world.cases['mediating'].id}")
+    upload = ui.page.locator("form[data-upload]")
+    upload.locator("#attach-kind").select_option("evidence")
+    with ui.page.expect_file_chooser() as chooser:
+        upload.locator(".file-pickers label", has_text="Choose files").click()
+    chooser.value.set_files([{"name": "setup.jpg", "mimeType": "image/jpeg", "buffer": b"MZ" + bytes(500)}])
+    expect(upload.locator("[data-chosen]")).to_contain_text("1 file(s) chosen")
+    check_english(ui, session, "case page, a file chosen")
+    upload.get_by_role("button", name="Upload").click()
+    expect(ui.testid("upload-failures")).to_contain_text("Unrecognised file type")
+    open_everything(ui)
+    check_english(ui, session, "case page, upload refused")
+    ui.shot("upload-refused")
+    withdraw = ui.page.locator("li.attachment", has_text="现场照片.jpg").locator("details.withdraw")
+    withdraw.get_by_role("button", name="Withdraw this paper").click()
+    expect(ui.testid("error-summary")).to_contain_text("reason")
+    open_everything(ui)
+    check_english(ui, session, "case page, withdrawal refused")
     ui.goto("/stats/")
     check_english(ui, session, "statistics")
     ui.shot("statistics")
@@ -360,7 +461,7 @@ def test_mediators_in_english(
 
 
 def test_leader_in_english(ui: UI, session: Session, world: World) -> None:
-    ui.login(world.users["leader"], lands=r"/cases/$")
+    ui.login(world.users["leader"])
     switch_to_english(ui)
     walk_cases(ui, session, world, ("mediating", "closed"))
     ui.goto("/stats/")
@@ -369,12 +470,12 @@ def test_leader_in_english(ui: UI, session: Session, world: World) -> None:
 
 
 def test_admin_in_english(ui: UI, session: Session, world: World) -> None:
-    ui.login(world.users["admin"], lands=r"/cases/$")
+    ui.login(world.users["admin"])
     switch_to_english(ui)
     staff = world.users["staff"]
     pages = ("/admin/", "/admin/users", "/admin/users/new", f"/admin/users/{staff.id}", "/admin/communities")
     pages += ("/admin/communities/new", f"/admin/communities/{staff_community(session, staff)}")
-    pages += ("/admin/categories", "/admin/policy", "/stats/")
+    pages += ("/admin/categories", "/admin/policy", "/admin/holidays", "/admin/deliveries", "/stats/")
     for path in pages:
         ui.goto(path)
         check_english(ui, session, path)

@@ -105,6 +105,7 @@ def assign_to(ui: UI, user: User, not_offered: list[User]) -> None:
 def mediate_then(ui: UI, user: User, case_path: str, trigger: str, values: dict[str, str | bool]) -> None:
     """The assignee finds the case in 我的案件, notifies rights, starts mediation, then fires ``trigger``."""
     ui.login(user)
+    ui.nav("我的案件")
     ui.page.locator(f'main a[href$="{case_path}"]').first.click()
     expect(ui.page).to_have_url(re.compile(rf"{case_path}$"))
     ui.fire("notify_rights", {"method": "written", "notified_on": clock.local_date().isoformat()})

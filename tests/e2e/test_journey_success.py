@@ -89,6 +89,7 @@ def test_minor_case_from_intake_to_closed(
 
     # --- the volunteer mediates --------------------------------------------------------------
     ui.login(cast.volunteer)
+    ui.nav("我的案件")  # the desk, where login lands, shows deadlines; the new case waits in the queue
     queue_link = page.get_by_role("link", name=number, exact=True)
     expect(queue_link).to_be_visible()
     ui.shot("volunteer-queue")

@@ -12,6 +12,7 @@ from tests.e2e.ui import UI
 from tests.factories import Factory
 
 LINKS = {
+    "工作台": "/",
     "我的案件": "/cases/mine",
     "案件列表": "/cases/",
     "登记纠纷": "/cases/new",
@@ -21,11 +22,11 @@ LINKS = {
 }
 # role -> the nav links it must have (all others must be absent); where login lands.
 ROLES = {
-    "staff": ({"我的案件", "案件列表", "登记纠纷", "统计", "流程图"}, r"/cases/mine$"),
-    "volunteer": ({"我的案件", "案件列表", "流程图"}, r"/cases/mine$"),
-    "judge": ({"我的案件", "案件列表", "流程图"}, r"/cases/mine$"),
-    "leader": ({"案件列表", "统计", "流程图"}, r"/cases/(mine)?$"),
-    "admin": ({"案件列表", "登记纠纷", "统计", "流程图", "管理"}, r"/cases/(mine)?$"),
+    "staff": ({"工作台", "我的案件", "案件列表", "登记纠纷", "统计", "流程图"}, r"/$"),
+    "volunteer": ({"工作台", "我的案件", "案件列表", "流程图"}, r"/$"),
+    "judge": ({"工作台", "我的案件", "案件列表", "流程图"}, r"/$"),
+    "leader": ({"工作台", "案件列表", "统计", "流程图"}, r"/$"),
+    "admin": ({"工作台", "案件列表", "登记纠纷", "统计", "流程图", "管理"}, r"/$"),
 }
 
 
@@ -55,7 +56,7 @@ def test_language_switch_and_back(ui: UI, cast: Cast) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     page.locator("header").get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page).to_have_url(re.compile(r"/cases/mine$"))
+    expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("nav").get_by_role("link", name="My cases")).to_be_visible()
     ui.shot("english")
     page.locator("header").get_by_role("button", name="中文").click()

@@ -123,7 +123,7 @@ def cases(seed: Factory, cast: Cast) -> dict[str, Case]:
     }
 
 
-PAGES = ["login", "mine", "list", "new", "case", "workflow", "stats"]
+PAGES = ["login", "desk", "mine", "list", "new", "case", "workflow", "stats"]
 
 
 @pytest.mark.parametrize("which", PAGES)
@@ -133,7 +133,10 @@ def test_staff_pages_fit_a_phone(phone: UI, cast: Cast, cases: dict[str, Case], 
         check_phone_page(phone, "login")
         return
     phone.login(cast.staff)
-    if which == "mine":
+    if which == "desk":
+        expect(phone.page.locator("main section[data-section] a[href^='/cases/']").first).to_be_visible()
+    elif which == "mine":
+        phone.goto("/cases/mine")
         expect(phone.page.locator("main a[href^='/cases/']").first).to_be_visible()
     elif which == "list":
         phone.goto("/cases/")

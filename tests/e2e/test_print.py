@@ -33,8 +33,10 @@ def _term(n: int) -> str:
 
 
 def fold(text: str) -> str:
-    """Text as compared here: NFKC (the PDF maps some glyphs to radicals: ⼈ for 人), 民 for ⺠, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).replace("\u2ea0", "民"))
+    """Text as compared here: NFKC (the PDF maps some glyphs to radicals: ⼈ for 人), 民 for ⺠, 风 for ⻛,
+    no spaces."""
+    folded = unicodedata.normalize("NFKC", text).replace("\u2ea0", "民").replace("\u2edb", "风")
+    return re.sub(r"\s+", "", folded)
 
 
 def _pages(pdf: bytes) -> list[str]:

@@ -92,7 +92,7 @@ class UI:
         return re.sub(r"^https?://[^/]+", "", self.page.url)
 
     # --- the contract's moves ------------------------------------------------------------------
-    def login(self, user: User, password: str = PASSWORD, lands: str = r"/cases/mine$") -> None:
+    def login(self, user: User, password: str = PASSWORD, lands: str = r"/$") -> None:
         self.goto("/login")
         self.page.locator('input[name="username"]').fill(user.username)
         self.page.locator('input[name="password"]').fill(password)

@@ -34,7 +34,17 @@ def test_demo_data_is_consistent(engine: Engine, session: Session) -> None:
         duplicate_numbers = conn.execute(
             text('SELECT COUNT(*) - COUNT(DISTINCT number) FROM "case" WHERE number IS NOT NULL')
         ).scalar_one()
-    assert (bad_versions, last_state_mismatch, duplicate_numbers) == (0, 0, 0)
+        agreement_dates_differ = conn.execute(  # the desk reads the newest agreement's dates on the case
+            text(
+                'SELECT COUNT(*) FROM "case" c LEFT JOIN agreement a ON a.id = '
+                "(SELECT MAX(id) FROM agreement WHERE case_id = c.id) WHERE "
+                "c.agreement_effective_on IS DISTINCT FROM a.effective_on "
+                "OR c.follow_up_due IS DISTINCT FROM a.follow_up_due"
+            )
+        ).scalar_one()
+    assert (bad_versions, last_state_mismatch, duplicate_numbers, agreement_dates_differ) == (0, 0, 0, 0)
+    with_follow_up = select(func.count()).select_from(Case).where(col(Case.follow_up_due).is_not(None))
+    assert session.exec(with_follow_up).one() > 0
     assert live_counts.stored(session) == live_counts.recounted(session)
     assert sum(live_counts.stored(session).values()) == 1500
     chains = session.exec(select(CaseEvent).order_by(col(CaseEvent.case_id), col(CaseEvent.id))).all()

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
-from models import Case, CaseEvent
+from models import Agreement, Case, CaseEvent
 from services.cases import apply
 from services.errors import ServiceError
 from services.statistics import live_counts
@@ -73,6 +73,11 @@ def _check(session: Session) -> None:
             assert not State(before.to_state).terminal
         assert case.state == events[-1].to_state
         assert case.version == len(events)
+        newest = session.exec(
+            select(Agreement).where(Agreement.case_id == case.id).order_by(col(Agreement.id).desc())
+        ).first()
+        kept = (newest.effective_on, newest.follow_up_due) if newest else (None, None)
+        assert (case.agreement_effective_on, case.follow_up_due) == kept  # the desk reads these
         if case.number_seq is not None:
             key = (case.community_id, case.number_year or 0, case.number_seq)
             assert key not in numbers

@@ -490,10 +490,31 @@ def _policy_data(client, **overrides) -> dict[str, Any]:
         "confirmation_days": "30",
         "follow_up_after_performance_days": "7",
         "follow_up_after_oral_days": "30",
+        "file_check": "warn",
+        "file_close_written": ["agreement"],
+        "file_close_oral": [],
+        "file_terminate": ["termination_notice"],
+        "file_attach_after_end": "y",
+        "mediation_last_day": "calendar",
+        "confirmation_last_day": "next_working_day",
+        "follow_up_last_day": "calendar",
+        "due_soon_days": "3",
+        "escalate_overdue_days": "0",
         "reason": "区司法局通知调整标准",
     }
     data.update(overrides)
     return data
+
+
+def test_policy_sets_the_case_files_completeness_rule(admin_client, app_session):
+    page = text(admin_client.get("/admin/policy"))
+    assert "卷宗完整性" in page and re.search(r'checked[^>]*value="termination_notice"', page)
+    data = _policy_data(admin_client, file_check="refuse", file_close_oral=["follow_up"])
+    assert admin_client.post("/admin/policy", data=data).status_code == 303
+    policy = current_policy(app_session)
+    assert policy.file_check == "refuse" and policy.papers_required("close_oral") == ("follow_up",)
+    bad = admin_client.post("/admin/policy", data=_policy_data(admin_client, file_terminate=["nonsense"]))
+    assert bad.status_code == 422 and "所选项目无效" in text(bad)
 
 
 def test_policy_page_shows_current_values_and_history(admin_client, app_session):
@@ -544,6 +565,10 @@ def test_policy_change_grades_the_next_intake(admin_client, factory, app_session
         ({"major_people": "1"}, "人数须为 2–10000"),
         ({"general_categories": ["不存在的类型"]}, "所选项目无效"),
         ({"major_categories": ["医疗"]}, "同一纠纷类型不能同时列为较大和一般"),
+        ({"due_soon_days": "-1"}, "须为 0–30 日"),
+        ({"escalate_overdue_days": "366"}, "须为 0–365 日"),
+        ({"confirmation_last_day": "sometimes"}, "不是有效的选择"),
+        ({"mediation_last_day": ""}, "请选择期限的计算方式"),
     ],
 )
 def test_policy_form_refuses_bad_input(admin_client, app_session, overrides, message):

@@ -40,11 +40,11 @@ def test_login_page_is_the_contract_form(client):
     assert ">登录</button>" in html
 
 
-def test_login_lands_on_my_cases_with_a_permanent_session(client, factory):
+def test_login_lands_on_the_desk_with_a_permanent_session(client, factory):
     user = factory.staff()
     resp = _post_login(client, user.username, PASSWORD)
     assert resp.status_code == 302
-    assert resp.headers["Location"].endswith("/cases/mine")
+    assert resp.headers["Location"] == "/"
     with client.session_transaction() as sess:
         assert sess.permanent
         assert sess["_user_id"] == f"{user.id}:0"  # the user and their session version

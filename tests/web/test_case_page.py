@@ -101,7 +101,7 @@ def test_header_parties_and_timeline(client, factory):
     assert 'data-testid="severity">轻微<' in page
     assert 'data-testid="tier">调解志愿者<' in page
     assert 'data-testid="risk">无<' in page
-    assert "剩余 30 天" in page
+    assert "还剩 30 天" in page
     timeline = page.split('data-testid="timeline"', 1)[1].split("</ol>", 1)[0]
     assert timeline.count("<li>") == 5  # register, accept, assign, notify_rights, start_mediation
     for label in ("登记", "受理", "指派", "告知权利义务", "开始调解"):

@@ -1,13 +1,9 @@
-"""The command line: accounts, communities, demo data, backup."""
-
-import sqlite3
-from pathlib import Path
+"""The command line: accounts, communities, demo data (backup and restore: tests/web/test_backup.py)."""
 
 from flask import Flask
 from sqlmodel import Session, func, select
 
 from models import Community, MonthSnapshot, User
-from tests.conftest import BACKEND
 
 
 def test_create_community_and_user_with_password_from_stdin(app: Flask, app_session: Session) -> None:
@@ -54,18 +50,3 @@ def test_demo_data_then_refuses_a_second_fill(app: Flask, app_session: Session) 
     skipped = runner.invoke(args=["demo-data", "--cases", "10", "--if-empty"])
     assert skipped.exit_code == 0 and "跳过" in skipped.output
     assert len(app_session.exec(select(Community)).all()) == 8
-
-
-def test_backup_copies_the_sqlite_database(app: Flask, tmp_path: Path) -> None:
-    runner = app.test_cli_runner()
-    runner.invoke(args=["create-community", "幸福社区", "幸福"])
-    target = tmp_path / "backup.sqlite"
-    out = runner.invoke(args=["backup", str(target)])
-    if BACKEND == "postgresql":
-        assert out.exit_code != 0 and "pg_dump" in out.output
-        return
-    assert out.exit_code == 0, out.output
-    with sqlite3.connect(target) as conn:
-        assert conn.execute("SELECT short_name FROM community").fetchall() == [("幸福",)]
-    conn.close()
-    assert runner.invoke(args=["backup", str(target)]).exit_code != 0  # never overwrites

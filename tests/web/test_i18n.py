@@ -11,7 +11,6 @@ from sqlmodel import select
 
 from models import Case, User
 from tests.web.case_helpers import distinct_parties, login, post_action, text, token_from
-from web.case_forms import trigger_form_class
 from web.display import cn_date, cn_datetime
 
 
@@ -120,18 +119,6 @@ def test_a_case_page_in_english_reads_the_stored_reasons_in_english(client, fact
     assert "ordinary minor neighbourhood dispute; 旧版理由" in page
 
 
-def test_a_form_built_on_a_chinese_page_speaks_english_on_an_english_one(client, factory, app_session):
-    """The trigger forms are built once per process: what they say is translated when shown."""
-    case = factory.case("mediating")
-    mediator = app_session.get(User, case.assignee_id)
-    trigger_form_class.cache_clear()  # built first on a Chinese page, as any earlier request may have
-    login(client, mediator)
-    assert "（书面协议必填）" in text(client.get(f"/cases/{case.id}"))
-    client.post("/locale/en", data={"csrf_token": token_from(client, "/settings")})
-    page = text(client.get(f"/cases/{case.id}"))
-    assert "(required for Written agreement)" in page and "书面协议" not in page
-
-
 def test_refusals_of_workflow_and_services_are_in_english(client, factory):
     case = factory.case("registered")
     _in_english(client, factory.staff())
@@ -170,3 +157,16 @@ def test_statistics_page_in_english_and_its_exports_in_chinese(client, factory):
     assert "2026-11_全部可见社区_人民调解月报.csv" in unquote(resp.headers["Content-Disposition"])
     cases = client.get("/stats/cases.csv", query_string={"month": "2026-11"}).get_data(as_text=True)
     assert "已受理" in cases and "Accepted" not in cases
+
+
+def test_a_fields_required_when_note_follows_the_page_language_whoever_built_the_form_first(client, factory):
+    case = factory.case("mediating")
+    mediator = factory.session.get(User, case.assignee_id)
+    login(client, mediator)
+    chinese = text(client.get(f"/cases/{case.id}"))
+    assert "（书面协议必填）" in chinese  # the agreement form, built in a Chinese page
+    client.post("/locale/en", data={"csrf_token": token_from(client, "/settings")})
+    english = text(client.get(f"/cases/{case.id}"))
+    notes = re.findall(r'<span class="req when">([^<]*)</span>', english)
+    assert "(required for Written agreement)" in notes, notes
+    assert not any(re.search(r"[\u4e00-\u9fff]", n) for n in notes), notes

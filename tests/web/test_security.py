@@ -67,7 +67,7 @@ def test_login_never_sends_anyone_to_another_site(client, factory, evil):
         f"/login?next={evil}", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
     )
     assert resp.status_code == 302
-    assert resp.headers["Location"] == "/cases/mine"
+    assert resp.headers["Location"] == "/"
     assert client.get("/cases/mine").status_code == 200
 
 

@@ -80,12 +80,23 @@ def confirmation(applied: date, joint: bool = True) -> dict[str, object]:
 
 
 def test_judicial_confirmation_within_30_days_only() -> None:
-    last_day = date(2026, 9, 1) + timedelta(days=30)
+    effective = date(2026, 9, 8)
+    agreed = replace(AGREED, agreement_effective_on=effective)
+    last_day = effective + timedelta(days=30)  # 2026-10-08, a working day
     assert (
-        fire(AGREED, STAFF, "record_judicial_confirmation", confirmation(last_day)).to_state is State.AGREED
+        fire(agreed, STAFF, "record_judicial_confirmation", confirmation(last_day)).to_state is State.AGREED
     )
-    why = refused(AGREED, STAFF, "record_judicial_confirmation", confirmation(last_day + timedelta(days=1)))
+    why = refused(agreed, STAFF, "record_judicial_confirmation", confirmation(last_day + timedelta(days=1)))
     assert "30 日" in why.message
+
+
+def test_a_confirmation_window_ending_in_the_national_day_holiday_runs_to_the_first_working_day() -> None:
+    # 2026-09-01 + 30 days = 2026-10-01; 10-01..10-07 are the holiday, so the window closes on 10-08.
+    assert AGREED.agreement_effective_on == date(2026, 9, 1)
+    applied = confirmation(date(2026, 10, 8))
+    assert fire(AGREED, STAFF, "record_judicial_confirmation", applied).to_state is State.AGREED
+    why = refused(AGREED, STAFF, "record_judicial_confirmation", confirmation(date(2026, 10, 9)))
+    assert "2026年10月8日" in why.message
 
 
 def test_judicial_confirmation_needs_a_joint_application_and_happens_once() -> None:

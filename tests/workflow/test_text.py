@@ -24,7 +24,7 @@ IN_CONTEXT = {("state", "不予受理"): "Not accepted"}
 @pytest.fixture
 def english() -> Iterator[None]:
     """A translator like Flask-Babel's with an English catalog, put back as it was afterwards."""
-    saved = (text._translator[0], text._context_translator[0])
+    saved = (text._translator[0], text._context_translator[0], text._plural_translator[0])
     text.install(lambda m: ENGLISH.get(m, m), lambda c, m: IN_CONTEXT.get((c, m), m))
     yield
     text.install(*saved)

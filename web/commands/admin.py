@@ -1,10 +1,8 @@
-"""Accounts, communities and backups from the command line."""
+"""Accounts and communities from the command line."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -16,7 +14,7 @@ from services.communities import create_community as create_community_service
 from services.errors import Invalid
 from services.users import community_ids_by_short_name, new_password
 from services.users import create_user as create_user_service
-from web.database import db, engine
+from web.database import db
 
 
 def _read_password() -> str:
@@ -89,23 +87,3 @@ def ensure_admin() -> None:
     click.echo(f"已创建管理员账号 admin，初始密码：{password}")
     click.echo("The admin account 'admin' was created; its password is shown only this once.")
     click.echo("=" * 60)
-
-
-@click.command("backup")
-@with_appcontext
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-def backup(target: Path) -> None:
-    """Copy the SQLite database to TARGET with SQLite's online backup (safe while serving)."""
-    eng = engine()
-    if eng.dialect.name != "sqlite":
-        raise click.ClickException("backup 仅用于 SQLite；PostgreSQL 请使用 pg_dump。")
-    source_path = eng.url.database
-    if not source_path:
-        raise click.ClickException("没有数据库文件。")
-    if target.exists():
-        raise click.ClickException(f"{target} 已存在，不会覆盖。")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source_path) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    dst.close()
-    click.echo(f"已备份到 {target}")

@@ -1,0 +1,234 @@
+"""Attachments on the case page: upload (several files at once), download, thumbnail, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from models import Case
+from services.attachments import MAX_NOTE, MAX_REASON, case_files, download_name, open_file, upload, withdraw
+from services.attachments_content import Limits
+from services.attachments_files import FileStore
+from services.db import DatabaseTrouble
+from services.errors import Forbidden, Invalid, NotFound
+from services.permissions import may_attach, may_open_attachment, may_withdraw_attachment
+from web.auth import current_actor
+from web.case_forms import ChoiceField, options
+from web.cases import bp, load_case, render_case
+from web.database import db
+from web.errors import error_page, form_again
+from workflow.papers import PAPER_KINDS
+
+UPLOAD_ENDPOINT = "cases.upload_attachments"
+KIND_CHOICES = (("", _l("请选择")), *((k.key, k.label) for k in PAPER_KINDS))
+
+
+class AttachmentForm(FlaskForm):
+    """The upload form; the files themselves are read from the request (several at once)."""
+
+    # ids of their own: the case page's step forms have fields named kind and note too.
+    kind = ChoiceField(
+        _l("材料类别"),
+        id="attach-kind",
+        choices=options(KIND_CHOICES),
+        validators=[DataRequired(_l("请选择材料类别。"))],
+    )
+    files = MultipleFileField(_l("文件"), id="attach-files")
+    id_numbers = BooleanField(
+        _l("含当事人身份证号码（仅本社区工作人员和承办人可查看）"), id="attach-id_numbers"
+    )
+    note = StringField(
+        _l("说明"),
+        id="attach-note",
+        validators=[Length(max=MAX_NOTE, message=_l("说明不能超过 %(n)s 个字。", n=MAX_NOTE))],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("撤回理由"),
+        validators=[
+            DataRequired(_l("请填写撤回理由。")),
+            Length(max=MAX_REASON, message=_l("撤回理由不能超过 %(n)s 个字。", n=MAX_REASON)),
+        ],
+    )
+
+
+def store() -> FileStore:
+    return FileStore(current_app.config["FILES_DIR"])
+
+
+def limits() -> Limits:
+    cfg = current_app.config
+    return Limits(
+        max_bytes=int(cfg["ATTACHMENT_MAX_BYTES"]),
+        max_pixels=int(cfg["ATTACHMENT_MAX_PIXELS"]),
+        min_free_bytes=int(cfg["ATTACHMENT_MIN_FREE_BYTES"]),
+    )
+
+
+def section(
+    case: Case,
+    form: AttachmentForm | None = None,
+    failures: list[tuple[str, str]] | None = None,
+    withdrawing: tuple[int, str] | None = None,
+) -> dict[str, Any]:
+    """What the case page's attachments section shows (templates/cases/_attachments.html); after a refused
+    upload its form as typed and the files refused, after a refused withdrawal the reason as typed."""
+    actor = current_actor()
+    files = case_files(db(), actor, case)
+    return {
+        "files": files,
+        "attach_form": form or AttachmentForm(formdata=None),
+        "attach_failures": failures or [],
+        "may_attach": may_attach(actor, case),
+        "may_open": lambda a: may_open_attachment(actor, case, id_numbers=a.id_numbers),
+        "may_withdraw": lambda a: may_withdraw_attachment(actor, case, uploaded_by=a.uploaded_by_id),
+        "withdrawing": withdrawing,
+        "upload_limits": limits(),
+        "max_files": int(current_app.config["ATTACHMENT_MAX_FILES"]),
+    }
+
+
+@bp.post("/<int:case_id>/attachments")
+@login_required
+def upload_attachments(case_id: int) -> Any:
+    """Attach the chosen files, each on its own: those refused are listed with the reason, the rest kept."""
+    case = load_case(case_id)
+    form = AttachmentForm()
+    chosen = [f for f in request.files.getlist("files") if f and f.filename]
+    valid = form.validate()  # (clears every field's errors first)
+    most = int(current_app.config["ATTACHMENT_MAX_FILES"])
+    if not chosen:
+        form.files.errors = [_("请选择要上传的文件。")]
+    elif len(chosen) > most:
+        form.files.errors = [_("一次最多上传 %(n)s 个文件。", n=most)]
+    if not valid or form.files.errors:
+        again = {"form": form}
+        return render_case(case, problem=_("请修改标出的内容后再上传。"), status=422, attach=again)
+    if not may_attach(current_actor(), case):
+        return error_page(403, _("只有本社区工作人员和本案承办人可以添加材料。"))
+    limit = limits()
+    kept, failures = 0, []
+    try:
+        for f in chosen:
+            try:
+                upload(
+                    session=db(),
+                    store=store(),
+                    actor=current_actor(),
+                    case_id=case_id,
+                    kind=form.kind.data,
+                    name=f.filename or "",
+                    data=f.stream.read(limit.max_bytes + 1),
+                    limits=limit,
+                    id_numbers=bool(form.id_numbers.data),
+                    note=form.note.data or "",
+                )
+                kept += 1
+            except (Invalid, Forbidden) as err:
+                failures.append((f.filename or "", err.message))
+    except NotFound:
+        return error_page(404, _("找不到该案件。"))
+    except DatabaseTrouble as trouble:
+        db().rollback()
+        again = {"form": form, "failures": failures}
+        return form_again(trouble, lambda: render_case(load_case(case_id), attach=again)[0])
+    if failures:
+        problem = _("%(bad)s 个文件未保存（见下方原因）", bad=len(failures))
+        if kept:
+            problem = _("已保存 %(n)s 个文件；", n=kept) + problem
+        again = {"form": form, "failures": failures}
+        return render_case(load_case(case_id), problem=problem, status=422, attach=again)
+    flash(_("已添加 %(n)s 个文件。", n=kept), "success")
+    return redirect(url_for(".show", case_id=case_id, _anchor="attachments"), 303)
+
+
+def _served(path: Any, *, mimetype: str, name: str | None) -> Response:
+    """A kept file: never sniffed, never run as a page; a download unless it is our own thumbnail."""
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        as_attachment=name is not None,
+        download_name=name,
+        max_age=0,
+        conditional=False,
+    )
+    if name is None:
+        response.headers["Content-Disposition"] = "inline"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _open(case_id: int, attachment_id: int, *, thumbnail: bool) -> Any:
+    try:
+        row, path = open_file(
+            session=db(),
+            store=store(),
+            actor=current_actor(),
+            case_id=case_id,
+            attachment_id=attachment_id,
+            thumbnail=thumbnail,
+        )
+    except NotFound as err:
+        return error_page(404, err.message)
+    except Forbidden as err:
+        return error_page(403, err.message)
+    if thumbnail:
+        return _served(path, mimetype="image/jpeg", name=None)
+    return _served(path, mimetype=row.content_type, name=download_name(row))
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>")
+@login_required
+def download_attachment(case_id: int, attachment_id: int) -> Any:
+    return _open(case_id, attachment_id, thumbnail=False)
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>/thumbnail")
+@login_required
+def attachment_thumbnail(case_id: int, attachment_id: int) -> Any:
+    return _open(case_id, attachment_id, thumbnail=True)
+
+
+@bp.post("/<int:case_id>/attachments/<int:attachment_id>/withdraw")
+@login_required
+def withdraw_attachment(case_id: int, attachment_id: int) -> Any:
+    """Withdraw one attachment with a reason; a refusal shows the page with the reason as typed."""
+    case = load_case(case_id)
+    form = WithdrawForm()
+    typed = (attachment_id, form.reason.data or "")
+    if not form.validate():
+        message = next(iter(form.reason.errors), _("请填写撤回理由。"))
+        problem = _("未能撤回：%(why)s", why=message)
+        return render_case(case, problem=problem, status=422, attach={"withdrawing": typed})
+    try:
+        withdraw(
+            session=db(),
+            actor=current_actor(),
+            case_id=case_id,
+            attachment_id=attachment_id,
+            reason=form.reason.data or "",
+        )
+    except NotFound as err:
+        return error_page(404, err.message)
+    except Forbidden as err:
+        return error_page(403, err.message)
+    except Invalid as err:
+        problem = _("未能撤回：%(why)s", why=err.message)
+        return render_case(case, problem=problem, status=422, attach={"withdrawing": typed})
+    except DatabaseTrouble as trouble:
+        db().rollback()
+        return form_again(trouble, lambda: render_case(load_case(case_id), attach={"withdrawing": typed})[0])
+    flash(_("材料已撤回（保留在卷宗记录中）。"), "success")
+    return redirect(url_for(".show", case_id=case_id, _anchor="attachments"), 303)
