@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from markupsafe import Markup, escape
 
 from services import clock
@@ -22,7 +22,7 @@ from workflow.clocks import dated_left, days_left
 from workflow.fields import Field, label_of
 from workflow.labels import EVENT_LABELS
 from workflow.papers import kind_label
-from workflow.text import Text, day, translate
+from workflow.text import Text, day, say, translate
 from workflow.triage import read_reasons
 from workflow.triggers import (
     AGREEMENT_KINDS,
@@ -102,7 +102,7 @@ def case_number(case: Any) -> str:
 
 def money(value: Decimal | None) -> str:
     """1,200.00 元 (1,200.00 yuan in English)"""
-    return "—" if value is None else gettext("%(amount)s 元", amount=f"{value:,.2f}")
+    return "—" if value is None else say("%(amount)s 元", amount=f"{value:,.2f}")
 
 
 def _four_digits(n: int) -> str:
@@ -163,7 +163,7 @@ def countdown(deadline: date | None, state: str) -> str:
         return "—"
     when = cn_date(deadline)
     if not State(state).clock_running:
-        return gettext("%(date)s（已停止计时）", date=when)
+        return say("%(date)s（已停止计时）", date=when)
     left = days_left(deadline, clock.local_date())
     assert left is not None
     return dated_left(deadline, left)
@@ -187,15 +187,15 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
     out: list[tuple[str, str]] = []
     if spec is None:
         if data.get("severity"):
-            out.append((gettext("分级"), severity_label(data["severity"])))
+            out.append((say("分级"), severity_label(data["severity"])))
         if data.get("tier"):
-            out.append((gettext("建议层级"), tier_label(data["tier"])))
+            out.append((say("建议层级"), tier_label(data["tier"])))
         return out + imported_from(data)
     for f in spec.fields:
         if f.name in ("note", "reason") or f.name not in data or f.kind == "user":
             continue
         out.append((str(f.label), _field_text(f, data[f.name])))
-    for key, label in (("number", gettext("案号")), ("tier", gettext("承办层级"))):
+    for key, label in (("number", say("案号")), ("tier", say("承办层级"))):
         if data.get(key):
             out.append((label, tier_label(data[key]) if key == "tier" else keep(data[key])))
     return out + imported_from(data)
@@ -206,16 +206,16 @@ def imported_from(data: dict[str, Any]) -> list[tuple[str, str]]:
     mark = data.get("imported")
     if not isinstance(mark, dict):
         return []
-    where = Markup(escape(gettext("第 %(row)s 行", row=mark.get("row"))))
+    where = Markup(escape(say("第 %(row)s 行", row=mark.get("row"))))
     if mark.get("file"):
         where = keep(mark["file"]) + Markup(" ") + where
-    return [(gettext("台账导入"), where)]
+    return [(say("台账导入"), where)]
 
 
 def _field_text(f: Field, value: Any) -> str:
     kind = f.kind
     if kind == "bool":
-        return gettext("是") if value else gettext("否")
+        return say("是") if value else say("否")
     if kind == "choice":
         return f.choice_label(value)
     if kind == "date":
@@ -244,7 +244,7 @@ def shown(value: Any) -> Markup:
 
 def triage_reasons(stored: str | None) -> Markup:
     """The reasons a case stores for its severity, in the page's language (a category name kept)."""
-    return Markup(escape(gettext("；"))).join(shown(reason) for reason in read_reasons(stored or ""))
+    return Markup(escape(say("；"))).join(shown(reason) for reason in read_reasons(stored or ""))
 
 
 def clauses(text: str | None) -> list[str]:

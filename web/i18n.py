@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, has_request_context, request, session, url_for
-from flask_babel import force_locale, get_locale, get_translations, gettext, pgettext
+from babel.support import NullTranslations
+from flask import Blueprint, Flask, request, session, url_for
+from flask.globals import _cv_app, _cv_request
+from flask_babel import force_locale, get_locale, get_translations
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
@@ -45,21 +49,61 @@ def _referrer_path() -> str | None:
     return ref.path + (f"?{ref.query}" if ref.query else "")
 
 
+_CATALOGS: dict[str, NullTranslations] = {}  # one per language (LOCALES are languages)
+
+
+def _catalog() -> NullTranslations | None:
+    """The catalog of the request's language (or of the one ``force_locale`` put in force); None outside
+    a request, where the Chinese itself is said.
+
+    Flask-Babel's ``gettext`` finds its domain, its state, the locale and the cache key again on each
+    call, a few microseconds through werkzeug's proxies every time, and a list page shows some 400
+    labels. This reads the locale Flask-Babel chose for the request straight from its state on ``g``
+    (``force_locale`` swaps that same attribute) and keeps one catalog per language.
+    """
+    if _cv_request.get(None) is None:
+        return None
+    state = _cv_app.get().g.__dict__.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    language = locale.language if locale is not None else "zh"
+    catalog = _CATALOGS.get(language)
+    if catalog is None:
+        catalog = _CATALOGS[language] = get_translations()
+    return catalog
+
+
 def request_gettext(msgid: str) -> str:
     """``msgid`` in the request's language; outside a request (commands, jobs) the Chinese itself."""
-    return gettext(msgid) if has_request_context() else msgid
+    catalog = _catalog()
+    return msgid if catalog is None else str(catalog.ugettext(msgid))
 
 
 def request_pgettext(context: str, msgid: str) -> str:
     """As ``request_gettext``, for a label translated in a context."""
-    return pgettext(context, msgid) if has_request_context() else msgid
+    catalog = _catalog()
+    return msgid if catalog is None else str(catalog.upgettext(context, msgid))
 
 
 def request_ngettext(singular: str, plural: str, num: int) -> str:
     """As ``request_gettext``, for a message whose words follow a number (formatted by the caller)."""
-    if not has_request_context():
+    catalog = _catalog()
+    if catalog is None:
         return singular if num == 1 else plural
-    return str(get_translations().ungettext(singular, plural, num))
+    return str(catalog.ungettext(singular, plural, num))
+
+
+def request_npgettext(context: str, singular: str, plural: str, num: int) -> str:
+    catalog = _catalog()
+    if catalog is None:
+        return singular if num == 1 else plural
+    return str(catalog.unpgettext(context, singular, plural, num))
+
+
+def template_gettext(msgid: str, **params: Any) -> Markup:
+    """The templates' ``_()``: what Jinja's i18n extension does with it in an autoescaped template (every
+    one of ours: the text as markup, the values put in escaped, ``%%`` read as ``%``), without the copy
+    of the template's context the extension makes for each call inside a loop (a list page makes 200)."""
+    return Markup(request_gettext(msgid)) % params
 
 
 def current_locale_code() -> str:
@@ -76,6 +120,15 @@ def in_chinese(caller: Callable[[], str]) -> str:
 def init_app(app: Flask) -> None:
     # workflow/ and services/ speak the request's language
     text.install(request_gettext, request_pgettext, request_ngettext)
+    # and so do the templates' _() (in place of Flask-Babel's callables, which look the catalog up per call)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=request_gettext,
+        ngettext=request_ngettext,
+        newstyle=True,
+        pgettext=request_pgettext,
+        npgettext=request_npgettext,
+    )
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext
     for name, template_filter in FILTERS.items():
         app.add_template_filter(template_filter, name)
     app.add_template_global(current_locale_code, "locale_code")

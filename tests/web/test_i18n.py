@@ -170,3 +170,29 @@ def test_a_fields_required_when_note_follows_the_page_language_whoever_built_the
     notes = re.findall(r'<span class="req when">([^<]*)</span>', english)
     assert "(required for Written agreement)" in notes, notes
     assert not any(re.search(r"[\u4e00-\u9fff]", n) for n in notes), notes
+
+
+def test_the_request_translator_follows_the_language_in_force_within_one_request(app):
+    """web.i18n keeps one catalog per language and reads the request's language from Flask-Babel's own
+    state, so force_locale (the exports, the printable papers) changes what it says, and undoes it."""
+    from flask import session
+    from flask_babel import force_locale
+
+    from web.i18n import request_gettext, template_gettext
+
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert request_gettext("受理数") == "Accepted"
+        with force_locale("zh"):
+            assert request_gettext("受理数") == "受理数"
+            assert str(template_gettext("受理数")) == "受理数"
+        assert request_gettext("受理数") == "Accepted"
+    with app.test_request_context("/"):
+        assert request_gettext("受理数") == "受理数"  # a new request in Chinese: nothing carried over
+    assert request_gettext("受理数") == "受理数"  # outside a request: the Chinese itself
+
+
+def test_a_templates_text_is_markup_and_the_values_put_in_are_escaped(app):
+    with app.test_request_context("/"):
+        rendered = app.jinja_env.from_string("{{ _('共 %(n)s 件', n=n) }}|{{ _('100%%') }}").render(n="<b>")
+    assert rendered == "共 &lt;b&gt; 件|100%"
