@@ -79,7 +79,12 @@ def test_marks_follow_the_rule_when_the_admin_changes_it(factory: Factory, tmp_p
     _set(factory, file_close_written=[], file_close_oral=["session_record"], file_terminate=[])
     assert _marks(factory, ids) == dict.fromkeys(ids, False) | {"oral": True}
 
-    _set(factory, file_close_written=["agreement", "session_record"], file_terminate=["termination_notice"])
+    _set(  # values not named keep what is stored: the oral rule set above is taken back by name
+        factory,
+        file_close_written=["agreement", "session_record"],
+        file_close_oral=[],
+        file_terminate=["termination_notice"],
+    )
     expected = dict.fromkeys(ids, True) | {"noticed": False, "open": False, "oral": False}
     assert _marks(factory, ids) == expected
 
