@@ -53,8 +53,8 @@ _CATALOGS: dict[str, NullTranslations] = {}  # one per language (LOCALES are lan
 
 
 def _catalog() -> NullTranslations | None:
-    """The catalog of the request's language (or of the one ``force_locale`` put in force); None outside
-    a request, where the Chinese itself is said.
+    """The catalog of the request's language (or of the one ``force_locale`` put in force); None where
+    the Chinese itself is said: outside a request, and on a Chinese page.
 
     Flask-Babel's ``gettext`` finds its domain, its state, the locale and the cache key again on each
     call, a few microseconds through werkzeug's proxies every time, and a list page shows some 400
@@ -66,6 +66,8 @@ def _catalog() -> NullTranslations | None:
     state = _cv_app.get().g.__dict__.get("_flask_babel")
     locale = getattr(state, "babel_locale", None) or get_locale()
     language = locale.language if locale is not None else "zh"
+    if language == "zh":  # the messages are Chinese: nothing to look up
+        return None
     catalog = _CATALOGS.get(language)
     if catalog is None:
         catalog = _CATALOGS[language] = get_translations()
