@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import expect
 
-from services.categories import active_categories
+from services.vocabulary import active_categories
 from tests.e2e.conftest import Cast
 from tests.e2e.test_phone_layout import PHONE
 from tests.e2e.ui import UI

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from services.categories import active_categories, create_category
+from models import TermKind
 from services.permissions import actor_for
 from services.policy import current_policy, update_policy
+from services.vocabulary import active_categories, create_term
 from tests.factories import Factory
 
 
@@ -42,5 +43,5 @@ def test_a_change_is_seen_by_the_next_transaction(session: Session, factory: Fac
     update_policy(session=session, actor=admin, values={"repeat_days": 90}, reason="试行")
     assert current_policy(session).repeat_days == 90
     before = active_categories(session)
-    create_category(session=session, name="宠物", actor_id=admin.id)
+    create_term(session=session, kind=TermKind.CATEGORY, name="宠物", actor_id=admin.id)
     assert active_categories(session) == [*before, "宠物"]

@@ -43,9 +43,10 @@ def world(factory):
     """A community, one user per role, a category row and the ids the admin routes take."""
     community = factory.default_community()
     users = {role: factory.user(role, communities=[community]) for role in ROLES}
-    from services.categories import create_category
+    from models import TermKind
+    from services.vocabulary import create_term
 
-    category = create_category(session=factory.session, name="新类型")
+    category = create_term(session=factory.session, kind=TermKind.CATEGORY, name="新类型")
     return {"community": community, "users": users, "category": category}
 
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.categories import create_category
+from models import TermKind
+from services.vocabulary import create_term
 from tests.factories import PASSWORD, Factory
 from tests.web.hostile import KINDS, SCRIPT, Form, Prepared, Probe, World, encode, make_world, token
 from tests.web.test_intake import valid as valid_intake
@@ -91,7 +92,7 @@ def test_intake_form(world: World, probe: Probe) -> None:
 def test_admin_forms(world: World, probe: Probe) -> None:
     client = world.client_of(world.users["admin"])
     cid, uid = world.community.id, world.users["volunteer"].id
-    category = create_category(session=world.session, name="新类型")
+    category = create_term(session=world.session, kind=TermKind.CATEGORY, name="新类型")
 
     def page(url: str, data: dict[str, Any], token_url: str | None = None) -> Any:
         return lambda: (client, url, {**data, "csrf_token": token(client, token_url or url)})
