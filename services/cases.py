@@ -55,6 +55,7 @@ from workflow import (
     triage,
 )
 from workflow.text import say
+from workflow.triggers import PAPER_STATES
 
 
 def intake(
@@ -152,8 +153,9 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
             ).first()
             is not None
         )
+    state = State(case.state)
     return CaseFacts(
-        state=State(case.state),
+        state=state,
         community_id=case.community_id,
         tier=Tier(case.tier) if case.tier else None,
         severity=Severity(case.severity or case.severity_computed),
@@ -168,7 +170,7 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
         escalations=case.escalations,
         registered_on=clock.local_date(case.registered_at),
         accepted_on=clock.local_date(case.accepted_at) if case.accepted_at else None,
-        papers=frozenset(papers_attached(session, case.id)),
+        papers=frozenset(papers_attached(session, case.id) if state in PAPER_STATES else ()),
     )
 
 

@@ -146,6 +146,9 @@ def papers_missing(ctx: Context, ending: str) -> tuple[str, ...]:
     return missing_papers(ctx.policy.papers_required(_way(ctx, ending)), ctx.facts.papers)
 
 
+FILE_COMPLETE = "file_complete"  # the one guard that reads the case's signed papers (facts.papers)
+
+
 def file_complete(ending: str) -> Guard:
     """The signed papers the policy requires for this way of ending are attached (warn or refuse, as
     the policy's ``file_check`` says). ``ending``: workflow.papers.ENDINGS; closing picks written or oral
@@ -160,7 +163,7 @@ def file_complete(ending: str) -> Guard:
         return say("卷宗缺少%(papers)s的扫描件（%(ending)s须附）。", papers=labels, ending=ENDINGS[way])
 
     return Guard(
-        "file_complete",
+        FILE_COMPLETE,
         _("卷宗材料齐全"),
         check,
         needs_data=False,

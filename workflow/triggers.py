@@ -477,6 +477,15 @@ class Triggers:
 
 TRIGGERS = Triggers(_ENTRIES)
 
+# The states from which some trigger reads the case's signed papers (its file_complete guard, whose
+# ending effect reads the same): in any other state a service need not read them for the engine.
+PAPER_STATES: frozenset[State] = frozenset(
+    source
+    for t in TRIGGERS
+    if any(guard.name == g.FILE_COMPLETE for branch in t.branches for guard in t.all_guards(branch))
+    for source in t.sources
+)
+
 # Triggers that record who holds a case (statistics follow the assignee through them).
 HOLDER_TRIGGERS: tuple[str, ...] = tuple(
     t.name

@@ -109,3 +109,28 @@ def test_an_unknown_paper_kind_is_refused_and_nothing_changes(factory: Factory, 
     assert _marks(factory, ids) == before
     factory.session.rollback()
     assert factory.session.exec(select(AdminEvent).where(AdminEvent.action == "update_policy")).all() == []
+
+
+def test_the_papers_are_read_only_where_a_trigger_looks_at_them(factory: Factory, engine) -> None:
+    """facts_of reads the attachments only in the states of a trigger with the file_complete guard."""
+    from sqlalchemy import event
+
+    from services.cases import facts_of
+    from workflow import State
+    from workflow.triggers import PAPER_STATES
+
+    assert PAPER_STATES == {State.ASSIGNED, State.MEDIATING, State.AGREED, State.DEFAULTED}
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    for state, reads in (("registered", False), ("accepted", False), ("mediating", True)):
+        case = factory.case(state)
+        seen.clear()
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            facts_of(factory.session, case)
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        assert any("attachment" in s for s in seen) is reads, state
