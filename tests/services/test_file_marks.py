@@ -119,7 +119,7 @@ def test_the_papers_are_read_only_where_a_trigger_looks_at_them(factory: Factory
     from workflow import State
     from workflow.triggers import PAPER_STATES
 
-    assert PAPER_STATES == {State.ASSIGNED, State.MEDIATING, State.AGREED, State.DEFAULTED}
+    assert {State.ASSIGNED, State.MEDIATING, State.AGREED, State.DEFAULTED} == PAPER_STATES
     seen: list[str] = []
 
     def note(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
