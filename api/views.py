@@ -321,7 +321,7 @@ def _trigger_view(name: str) -> Any:
                 data=data,
                 expected_version=body.expected_version,
                 who=who.actor,
-            )
+            ).case
         except Refused as refused:  # its field is one of the data's: named by its path in the body
             field = f"data.{refused.field}" if refused.field else None
             raise ApiProblem(422, refused.code, refused.message, field=field) from None

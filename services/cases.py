@@ -5,6 +5,7 @@ Each call is one transaction that writes the case and its audit event together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,6 @@ from sqlmodel import Session, col, select
 from models import (
     Agreement,
     Case,
-    CaseEvent,
     Community,
     JudicialConfirmation,
     TermKind,
@@ -185,6 +185,14 @@ def latest_agreement(session: Session, case_id: int | None) -> Agreement | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class Step:
+    """A fired step: the case as it now stands, and what the step's guards only warned about."""
+
+    case: Case
+    warnings: tuple[str, ...]
+
+
 def apply(
     *,
     session: Session,
@@ -195,12 +203,13 @@ def apply(
     expected_version: int | None,
     now: datetime | None = None,
     who: Actor | None = None,
-) -> Case:
+) -> Step:
     """Fire one trigger on a case and record it; all or nothing.
 
     ``who`` is ``actor`` as the workflow sees them, when the caller has it already (a web request
     does); else it is read here. Raises NotFound (no such case, or not visible), StaleCase (the case
     changed since ``expected_version``) or workflow.Refused (with the reason); nothing is written then.
+    The warnings are those recorded in the step's event, so the caller need not read it back.
     """
     now = now or clock.now()
     who = _as_actor(session, actor, who)
@@ -218,16 +227,7 @@ def apply(
         )
         _record(session, case, outcome, who, now)
         live_counts.move(session, before, live_counts.key_of(case))
-    return case
-
-
-def step_warnings(session: Session, case_id: int) -> list[str]:
-    """The warnings the case's last step recorded (a guard that only warned: a paper missing)."""
-    data = session.exec(
-        select(CaseEvent.data).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id).desc()).limit(1)
-    ).first()
-    warnings = data.get("warnings") if isinstance(data, dict) else None
-    return [str(w.get("message", "")) for w in warnings or [] if isinstance(w, dict)]
+    return Step(case, tuple(str(w.message) for w in outcome.warnings))
 
 
 def _candidate(session: Session, trigger: Trigger | None, data: dict[str, Any] | None) -> Actor | None:

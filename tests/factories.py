@@ -252,4 +252,4 @@ class Factory:
             data=payload,
             expected_version=case.version,
             now=now,
-        )
+        ).case

@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from models import Case, User
 from services import clock
-from services.cases import apply, facts_of, step_warnings
+from services.cases import apply, facts_of
 from services.db import DatabaseTrouble
 from services.errors import NotFound, StaleCase
 from services.permissions import communities_for, has_queue, sees_full_pii, visible_case
@@ -287,22 +287,12 @@ def act(case_id: int) -> Any:
     label = TRIGGERS[trigger].label
     users = _assignees(case) if TRIGGERS[trigger].picks_a_user() else []
     form = trigger_form(trigger, version=case.version, users=users, formdata=request.form)
-    chosen = ENGINE.with_policy(current_policy(db())).availability(
-        facts_of(db(), case), current_actor(), trigger
-    )
-    if chosen is None or not chosen.allowed:
-        why = (
-            chosen.reason
-            if chosen
-            else _("案件处于「%(state)s」状态，不能执行此操作。", state=display.state_label(case.state))
-        )
-        return render_case(
-            case, failed=form, problem=_("不能%(label)s：%(why)s", label=label, why=why), status=409
-        )
     if not form.validate():
-        return render_case(case, failed=form, problem=_("请修改标出的内容后再提交。"), status=422)
+        return _not_allowed(case, trigger, form) or render_case(
+            case, failed=form, problem=_("请修改标出的内容后再提交。"), status=422
+        )
     try:
-        apply(
+        step = apply(
             session=db(),
             case_id=case.id or 0,
             trigger=trigger,
@@ -324,16 +314,36 @@ def act(case_id: int) -> Any:
     except Refused as refused:
         if refused.field and refused.field in form:
             form[refused.field].errors = [*form[refused.field].errors, refused.message]
-        return render_case(
+        return _not_allowed(case, trigger, form) or render_case(
             case,
             failed=form,
             problem=_("不能%(label)s：%(why)s", label=label, why=refused.message),
             status=422,
         )
     flash(_("已完成：%(label)s。", label=label), "success")
-    for warning in step_warnings(db(), case.id or 0):
+    for warning in step.warnings:
         flash(_("提醒：%(warning)s 已记录在办理经过中。", warning=warning), "warning")
     return redirect(url_for(".show", case_id=case.id), 303)
+
+
+def _not_allowed(case: Case, trigger: str, form: TriggerForm) -> tuple[str, int] | None:
+    """The page refusing a step this user may not take in the case's state (409), if so; None when the
+    step itself is allowed and only what was typed is wrong. Asked only after a refusal: a step that
+    goes through is checked once, inside ``apply``."""
+    chosen = ENGINE.with_policy(current_policy(db())).availability(
+        facts_of(db(), case), current_actor(), trigger
+    )
+    if chosen is not None and chosen.allowed:
+        return None
+    why = (
+        chosen.reason
+        if chosen
+        else _("案件处于「%(state)s」状态，不能执行此操作。", state=display.state_label(case.state))
+    )
+    label = TRIGGERS[trigger].label
+    return render_case(
+        case, failed=form, problem=_("不能%(label)s：%(why)s", label=label, why=why), status=409
+    )
 
 
 from web import attachments, documents, intake  # noqa: E402,F401  (their routes live on this blueprint)

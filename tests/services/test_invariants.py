@@ -49,7 +49,7 @@ def test_random_triggers_keep_the_invariants(factory: Factory, session: Session,
             case = apply(
                 session=session, case_id=stored.id or 0, trigger=real, actor=people[role] or people["staff"],
                 data=data, expected_version=version,
-            )  # fmt: skip
+            ).case  # fmt: skip
         except (Refused, ServiceError):
             session.expire_all()
             case = session.get(Case, stored.id)  # type: ignore[assignment]

@@ -55,7 +55,7 @@ def test_twenty_staff_accepting_at_once_get_twenty_consecutive_numbers(
                 barrier.wait()
                 case = apply(
                     session=s, case_id=case_id, trigger="accept", actor=staff, data={}, expected_version=1
-                )
+                ).case
                 with lock:
                     numbers.append(case.number_seq or 0)
             except BaseException as err:
