@@ -10,7 +10,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -46,6 +45,7 @@ from web.admin_forms import (
     options,
 )
 from web.auth import current_actor, renew_login
+from web.base_form import SiteForm
 from web.database import db
 from web.errors import form_again
 from workflow import Role
@@ -70,7 +70,7 @@ def labels() -> dict[str, Any]:
     }
 
 
-def _show_invalid(form: FlaskForm, why: Invalid) -> None:
+def _show_invalid(form: SiteForm, why: Invalid) -> None:
     """Put a service's refusal next to its field, or at the top of the page."""
     field = form._fields.get(why.field or "")
     if field is not None:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -26,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from services.api_clients import ROLES as CLIENT_ROLES
+from web.base_form import SiteForm
 from web.case_forms import CnDecimalField
 from workflow.labels import API_SCOPE_LABELS, ROLE_LABELS
 from workflow.papers import PAPER_KINDS
@@ -54,7 +54,7 @@ def role_choices() -> list[SelectChoice]:
     return options(ROLE_LABELS.items())
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(SiteForm):
     display_name = StringField(
         _l("姓名"),
         validators=[
@@ -85,11 +85,11 @@ class UserCreateForm(UserEditForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SiteForm):
     """A button that changes something: only the CSRF token."""
 
 
-class CommunityForm(FlaskForm):
+class CommunityForm(SiteForm):
     name = StringField(
         _l("社区名称"),
         validators=[
@@ -109,7 +109,7 @@ class CommunityForm(FlaskForm):
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(SiteForm):
     """A name of the vocabulary (a category or a source); services.vocabulary checks it."""
 
     name = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称。"))])
@@ -125,7 +125,7 @@ class CategoryEditForm(CategoryForm):
     )
 
 
-class ApiClientForm(FlaskForm):
+class ApiClientForm(SiteForm):
     """A new API client; services.api_clients checks the name and the choices."""
 
     name = StringField(_l("客户端名称"), validators=[DataRequired(_l("请填写客户端名称。"))])
@@ -188,7 +188,7 @@ def _count(label: Any, low: int, high: int, message: Any) -> IntegerField:
     )
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(SiteForm):
     major_amount = _amount(_l("较大纠纷：争议金额达到（元）"))
     general_amount = _amount(_l("一般纠纷：争议金额达到（元）"))
     major_people = IntegerField(

@@ -8,7 +8,6 @@ from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -21,6 +20,7 @@ from services.db import DatabaseTrouble
 from services.errors import Forbidden, Invalid, NotFound
 from services.permissions import may_attach, may_open_attachment, may_withdraw_attachment
 from web.auth import current_actor
+from web.base_form import SiteForm
 from web.case_forms import ChoiceField, options
 from web.cases import bp, load_case, render_case
 from web.database import db
@@ -31,7 +31,7 @@ UPLOAD_ENDPOINT = "cases.upload_attachments"
 KIND_CHOICES = (("", _l("请选择")), *((k.key, k.label) for k in PAPER_KINDS))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(SiteForm):
     """The upload form; the files themselves are read from the request (several at once)."""
 
     # ids of their own: the case page's step forms have fields named kind and note too.
@@ -52,7 +52,7 @@ class AttachmentForm(FlaskForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(SiteForm):
     reason = TextAreaField(
         _l("撤回理由"),
         validators=[

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -23,6 +22,7 @@ from services.permissions import actor_for
 from services.reminders import preference, set_channels
 from services.reminders_channels import channels_from
 from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user
+from web.base_form import SiteForm
 from web.database import db
 from web.errors import form_again
 from web.i18n import LOCALE_NAMES
@@ -32,12 +32,12 @@ from workflow import Actor
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SiteForm):
     username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名。")), Length(max=50)])
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。")), Length(max=200)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(SiteForm):
     current = PasswordField(
         _l("当前密码"), validators=[DataRequired(_l("请输入当前密码。")), Length(max=200)]
     )
@@ -57,7 +57,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class LocaleForm(FlaskForm):
+class LocaleForm(SiteForm):
     locale = RadioField(
         _l("界面语言"),
         choices=[SelectChoice(code, name) for code, name in LOCALE_NAMES.items()],
@@ -65,7 +65,7 @@ class LocaleForm(FlaskForm):
     )
 
 
-class ChannelsForm(FlaskForm):
+class ChannelsForm(SiteForm):
     """The daily reminder's channels besides the inbox (services.reminders.set_channels checks them)."""
 
     by_email = BooleanField(_l("电子邮件"))

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from pydantic import BaseModel
 from pydantic import ValidationError as InputError
 from wtforms import (
@@ -32,6 +31,7 @@ from wtforms.widgets import HiddenInput
 from models import User
 from services import clock
 from services.inputs import MAX_PARTIES, IntakeInput, PartyInput, Problem, max_length, problems
+from web.base_form import SiteForm
 from workflow import RiskLevel
 from workflow.fields import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT
 from workflow.fields import Field as SpecField
@@ -160,7 +160,7 @@ class PartyForm(Form):
     address_room = _text(StringField, _l("室"), PartyInput, "address_room")
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(SiteForm):
     """The intake page's form: it reads what was typed; ``validate`` checks it with services.inputs."""
 
     community_id = ChoiceField(
@@ -265,7 +265,7 @@ def intake_form(
 # --- triggers -----------------------------------------------------------------------------------
 
 
-class TriggerForm(FlaskForm):
+class TriggerForm(SiteForm):
     """Base of the generated trigger forms: the case version the user saw rides along."""
 
     version = CnIntegerField(

@@ -11,7 +11,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +23,7 @@ from services.reminders import CHANNEL_LABELS, STATUS_LABELS, delivery_log, fail
 from services.workdays import all_overrides, delete_override, set_override, uncovered_years
 from web.admin import _events, _show_invalid, bp
 from web.auth import current_actor
+from web.base_form import SiteForm
 from web.case_forms import CnDateField
 from web.database import db
 from web.display import cn_date
@@ -31,7 +31,7 @@ from web.errors import form_again
 from workflow.workdays import package_years
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(SiteForm):
     day = CnDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
     kind = RadioField(
         _l("安排"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, request, session, url_for
 from flask.globals import _cv_app, _cv_request
 from flask_babel import force_locale, get_locale, get_translations
@@ -14,6 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
+from wtforms.i18n import messages_path
 
 from services.users import update_user
 from web.database import db
@@ -71,6 +72,23 @@ def _catalog() -> NullTranslations | None:
     catalog = _CATALOGS.get(language)
     if catalog is None:
         catalog = _CATALOGS[language] = get_translations()
+    return catalog
+
+
+_WTFORMS: dict[str, Translations] = {}  # WTForms' own messages, one catalog per locale
+
+
+def wtforms_catalog() -> Translations:
+    """WTForms' built-in messages ("Not a valid integer value.") in the request's locale.
+
+    Flask-WTF reads the catalog's file from disk again for every request that builds a form (a case
+    page builds one per step); the file does not change while the process runs.
+    """
+    locale = get_locale()
+    key = str(locale)
+    catalog = _WTFORMS.get(key)
+    if catalog is None:
+        catalog = _WTFORMS[key] = Translations.load(messages_path(), [locale], domain="wtforms")
     return catalog
 
 

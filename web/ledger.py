@@ -13,7 +13,6 @@ from flask_babel import force_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -41,6 +40,7 @@ from services.ledger.uploads import MAX_BYTES
 from services.ledger.values import MAPPED_FIELDS, NOT_A_USER_LABEL, PEOPLES_CHOICES
 from services.permissions import communities_for, may_import_ledger
 from web.auth import current_actor
+from web.base_form import SiteForm
 from web.cases import acting_user
 from web.database import db
 from web.display import shown
@@ -62,7 +62,7 @@ VALUE_LABELS = {
 }
 
 
-class CsrfForm(FlaskForm):
+class CsrfForm(SiteForm):
     """The CSRF token of the page's forms (their other fields vary with the ledger)."""
 
 
