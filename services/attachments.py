@@ -10,6 +10,7 @@ to date as papers come and go.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -166,13 +167,17 @@ def _discard_unreferenced(session: Session, store: FileStore, hashes: list[str])
             store.discard(sha)
 
 
-def file_missing(session: Session, case: Case, policy: Policy) -> tuple[str, ...] | None:
-    """The required papers an ended case's file lacks (None: it has not ended by closing or terminating)."""
+def file_missing(
+    session: Session, case: Case, policy: Policy, attached: dict[str, int] | None = None
+) -> tuple[str, ...] | None:
+    """The required papers an ended case's file lacks (None: it has not ended by closing or terminating).
+    ``attached``: the papers of each kind, when the caller has the case's attachments already."""
     agreement = latest_agreement(session, case.id) if case.state == State.CLOSED.value else None
     ending = ending_of(case.state, agreement.kind if agreement else None)
     if ending is None:
         return None
-    return missing_papers(policy.papers_required(ending), papers_attached(session, case.id))
+    papers = papers_attached(session, case.id) if attached is None else attached
+    return missing_papers(policy.papers_required(ending), papers)
 
 
 def refresh_file_mark(session: Session, case: Case, policy: Policy) -> None:
@@ -291,6 +296,6 @@ def case_files(session: Session, actor: Actor, case: Case) -> CaseFiles:
         items,
         downloads,
         user_names(session, people),
-        missing=file_missing(session, case, policy),
+        missing=file_missing(session, case, policy, dict(Counter(a.kind for a in items if not a.withdrawn))),
         closed=closed_to_papers(case, policy),
     )
