@@ -179,10 +179,16 @@ def _as_actor(session: Session, user: User, known: Actor | None) -> Actor:
     return known if known is not None and known.id == user.id else actor_for(session, user)
 
 
+_LATEST_AGREEMENT = (
+    select(Agreement)
+    .where(Agreement.case_id == bindparam("case_id"))
+    .order_by(col(Agreement.id).desc())
+    .limit(1)
+)
+
+
 def latest_agreement(session: Session, case_id: int | None) -> Agreement | None:
-    return session.exec(
-        select(Agreement).where(Agreement.case_id == case_id).order_by(col(Agreement.id).desc()).limit(1)
-    ).first()
+    return session.exec(_LATEST_AGREEMENT, params={"case_id": case_id}).first()
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, bindparam, false, true
 from sqlmodel import Session, col, select
 
 from models import Case, CaseEvent, Community, User, UserCommunity
+from services.inputs import MAX_ID
 from workflow import Actor, Role
 from workflow.roles import TIER_ROLES
+
+# Built once: the statements every request runs (building and keying one costs more than running it).
+_CASE = select(Case).where(Case.id == bindparam("case_id"))
+_COMMUNITIES_OF = select(UserCommunity.community_id).where(UserCommunity.user_id == bindparam("user_id"))
 
 
 def communities_of(session: Session, user: User) -> frozenset[int] | None:
     """The communities a user works in; None for an admin, who sees every community."""
     if Role.ADMIN.value in user.role_list:
         return None
-    rows = session.exec(select(UserCommunity.community_id).where(UserCommunity.user_id == user.id))
-    return frozenset(rows.all())
+    return frozenset(session.exec(_COMMUNITIES_OF, params={"user_id": user.id}).all())
 
 
 def actor_for(session: Session, user: User) -> Actor:
@@ -72,9 +76,12 @@ def can_see(actor: Actor, case: Case) -> bool:
 def visible_case(session: Session, actor: Actor, case_id: Any) -> Case | None:
     """The case if it exists and the actor may see it (else None: callers answer 404)."""
     try:
-        case = session.get(Case, int(case_id))
+        wanted = int(case_id)
     except (TypeError, ValueError, OverflowError):
         return None
+    if not 0 < wanted <= MAX_ID:  # beyond what the column holds: no such case
+        return None
+    case = session.exec(_CASE, params={"case_id": wanted}).first()
     return case if case is not None and can_see(actor, case) else None
 
 

@@ -7,7 +7,7 @@ The rules' categories are vocabulary ids (services.vocabulary), stored with the 
 import os
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import AdminEvent, Setting, TermKind
 from services.db import writing
@@ -34,8 +34,11 @@ def current_policy(session: Session) -> Policy:
     return per_transaction(session, "policy", lambda: _read_policy(session))
 
 
+_POLICY_ROW = select(Setting).where(Setting.key == POLICY_KEY)  # built once: most requests read it
+
+
 def _read_policy(session: Session) -> Policy:
-    row = session.get(Setting, POLICY_KEY)
+    row = session.exec(_POLICY_ROW).first()
     base = file_policy()
     policy = base.with_values(row.value) if row and row.value else base
     return policy.with_calendar(calendar_for(session))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, union
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, union
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -340,12 +340,27 @@ def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return _names(session, User.id, User.display_name, ids)
 
 
+_NAMES: dict[tuple[Any, Any], Any] = {}  # (id column, name column) → its statement, built once
+
+
 def _names(session: Session, id_column: Any, name_column: Any, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    rows = session.exec(select(id_column, name_column).where(col(id_column).in_(wanted)))
+    query = _NAMES.get((id_column, name_column))
+    if query is None:
+        query = _NAMES[id_column, name_column] = select(id_column, name_column).where(
+            col(id_column).in_(bindparam("ids", expanding=True))
+        )
+    rows = session.exec(query, params={"ids": wanted})
     return {int(i): str(name) for i, name in rows if i is not None}
+
+
+_PARTY_NAMES = (
+    select(Party.case_id, Party.name)
+    .where(col(Party.case_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(Party.case_id), col(Party.role), col(Party.id))
+)
 
 
 def party_names(session: Session, case_ids: Iterable[int | None]) -> dict[int, list[str]]:
@@ -354,12 +369,7 @@ def party_names(session: Session, case_ids: Iterable[int | None]) -> dict[int, l
     out: dict[int, list[str]] = {}
     if not wanted:
         return out
-    rows = session.exec(
-        select(Party.case_id, Party.name)
-        .where(col(Party.case_id).in_(wanted))
-        .order_by(col(Party.case_id), col(Party.role), col(Party.id))
-    )
-    for case_id, name in rows:
+    for case_id, name in session.exec(_PARTY_NAMES, params={"ids": wanted}):
         out.setdefault(int(case_id), []).append(str(name))
     return out
 
@@ -369,15 +379,23 @@ def community_names(session: Session, ids: Iterable[int | None]) -> dict[int, st
     return _names(session, Community.id, Community.name, ids)
 
 
+_ACTIVE_USERS = select(User).where(col(User.active).is_(True)).order_by(col(User.display_name))
+_ACTIVE_MEMBERS = _ACTIVE_USERS.where(
+    col(User.id).in_(
+        select(UserCommunity.user_id).where(
+            col(UserCommunity.community_id).in_(bindparam("communities", expanding=True))
+        )
+    )
+)  # built once, as the list page's assignee filter asks on every request
+
+
 def assignees_for(session: Session, actor: Actor) -> list[User]:
     """Members of the actor's communities who can hold cases (for the list's assignee filter)."""
-    query = select(User).where(col(User.active).is_(True)).order_by(col(User.display_name))
-    if actor.community_ids is not None:
-        members = select(UserCommunity.user_id).where(
-            col(UserCommunity.community_id).in_(sorted(actor.community_ids))
-        )
-        query = query.where(col(User.id).in_(members))
-    return [u for u in session.exec(query) if any(r in TIER_ROLES for r in _roles(u))]
+    if actor.community_ids is None:
+        rows = session.exec(_ACTIVE_USERS)
+    else:
+        rows = session.exec(_ACTIVE_MEMBERS, params={"communities": sorted(actor.community_ids)})
+    return [u for u in rows if any(r in TIER_ROLES for r in _roles(u))]
 
 
 def eligible_assignees(session: Session, *, community_id: int, tier: Tier | None) -> list[User]:
@@ -433,19 +451,35 @@ class CaseRecord:
         return any(e.trigger == trigger for e in self.events)
 
 
+_PAPERS = (
+    select(Attachment.kind, func.count())
+    .where(col(Attachment.case_id) == bindparam("case_id"), col(Attachment.withdrawn_at).is_(None))
+    .group_by(col(Attachment.kind))
+)
+
+
 def papers_attached(session: Session, case_id: int | None) -> dict[str, int]:
     """How many papers of each kind are attached to a case and not withdrawn (workflow.papers)."""
-    rows = session.exec(
-        select(Attachment.kind, func.count())
-        .where(col(Attachment.case_id) == case_id, col(Attachment.withdrawn_at).is_(None))
-        .group_by(col(Attachment.kind))
-    )
-    return {str(kind): int(n) for kind, n in rows}
+    return {str(kind): int(n) for kind, n in session.exec(_PAPERS, params={"case_id": case_id})}
 
 
-def _of_case(session: Session, model: Any, case_id: int | None, *first: Any) -> list[Any]:
+def _rows_of_case(model: Any, *first: Any) -> Any:
     """A case's rows of one kind, in the order given (``first``), then in the order written."""
-    return list(session.exec(select(model).where(model.case_id == case_id).order_by(*first, col(model.id))))
+    return select(model).where(model.case_id == bindparam("case_id")).order_by(*first, col(model.id))
+
+
+_OF_CASE: dict[Any, Any] = {  # built once: the case page reads all six
+    Party: _rows_of_case(Party),
+    CaseEvent: _rows_of_case(CaseEvent),
+    SessionRecord: _rows_of_case(SessionRecord, col(SessionRecord.held_on)),
+    Agreement: _rows_of_case(Agreement),
+    FollowUp: _rows_of_case(FollowUp),
+    JudicialConfirmation: _rows_of_case(JudicialConfirmation),
+}
+
+
+def _of_case(session: Session, model: Any, case_id: int | None) -> list[Any]:
+    return list(session.exec(_OF_CASE[model], params={"case_id": case_id}))
 
 
 def case_record(session: Session, case_row: Case) -> CaseRecord:
@@ -455,7 +489,7 @@ def case_record(session: Session, case_row: Case) -> CaseRecord:
     assert community is not None
     parties = _of_case(session, Party, case_id)
     events = _of_case(session, CaseEvent, case_id)
-    sessions = _of_case(session, SessionRecord, case_id, col(SessionRecord.held_on))
+    sessions = _of_case(session, SessionRecord, case_id)
     agreements = _of_case(session, Agreement, case_id)
     follow_ups = _of_case(session, FollowUp, case_id)
     confirmations = _of_case(session, JudicialConfirmation, case_id)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -374,14 +374,15 @@ def failure_text(error: str) -> str:
 
 
 # --- the inbox ----------------------------------------------------------------------------------------
+_UNREAD = (
+    select(func.count())
+    .select_from(InboxMessage)
+    .where(col(InboxMessage.user_id) == bindparam("user_id"), col(InboxMessage.read_at).is_(None))
+)  # built once: every page's header asks
+
+
 def unread_count(session: Session, user_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(InboxMessage)
-            .where(col(InboxMessage.user_id) == user_id, col(InboxMessage.read_at).is_(None))
-        ).one()
-    )
+    return int(session.exec(_UNREAD, params={"user_id": user_id}).one())
 
 
 def inbox(session: Session, user_id: int, limit: int = 60) -> list[InboxMessage]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +17,14 @@ from workflow.text import say
 
 DEFAULT_HASH_METHOD = "scrypt"
 MIN_PASSWORD = 8
+
+
+_USER = select(User).where(User.id == bindparam("user_id"))  # built once: every request loads its user
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    """The user with this id (the session's login), None if there is none."""
+    return session.exec(_USER, params={"user_id": user_id}).first()
 
 
 def hash_password(password: str, method: str = DEFAULT_HASH_METHOD) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from models import AdminEvent, Term, TermKind
@@ -33,12 +34,15 @@ def entries(session: Session, kind: TermKind) -> tuple[Entry, ...]:
     return per_transaction(session, f"vocabulary:{kind.value}", lambda: _read(session, kind))
 
 
+_ENTRIES = (
+    select(Term.id, Term.name, Term.active)
+    .where(Term.kind == bindparam("kind"))
+    .order_by(col(Term.position), col(Term.id))
+)  # built once: the intake form and the list page read it on every request
+
+
 def _read(session: Session, kind: TermKind) -> tuple[Entry, ...]:
-    rows = session.exec(
-        select(Term.id, Term.name, Term.active)
-        .where(Term.kind == kind.value)
-        .order_by(col(Term.position), col(Term.id))
-    )
+    rows = session.exec(_ENTRIES, params={"kind": kind.value})
     return tuple(Entry(i, str(name), bool(active)) for i, name, active in rows if i is not None)
 
 

@@ -21,7 +21,7 @@ from services.errors import Invalid
 from services.permissions import actor_for
 from services.reminders import preference, set_channels
 from services.reminders_channels import channels_from
-from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user
+from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user, user_by_id
 from web.base_form import SiteForm
 from web.database import db
 from web.errors import form_again
@@ -100,7 +100,7 @@ def load_user(login_id: str) -> LoginUser | None:
     """The session's user; a deactivated account or a session ended since (old version) is logged out."""
     user_id, _sep, version = login_id.partition(":")
     try:
-        user = db().get(User, int(user_id))
+        user = user_by_id(db(), int(user_id))
         current = user is not None and user.session_version == int(version)
     except (TypeError, ValueError):
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, func, select
 
@@ -91,11 +91,28 @@ def counts(
     severity: str | None = None,
 ) -> dict[str, int]:
     """Cases per state in these communities (None: all), optionally of one category, tier, severity."""
-    query: Any = select(CaseTally.state, func.sum(CaseTally.n)).group_by(col(CaseTally.state))
+    given = {
+        name: value
+        for name, value in (("category", category), ("tier", tier), ("severity", severity))
+        if value
+    }
+    params: dict[str, Any] = dict(given)
     if community_ids is not None:
-        query = query.where(col(CaseTally.community_id).in_(sorted(community_ids)))
-    wanted = ((CaseTally.category, category), (CaseTally.tier, tier), (CaseTally.severity, severity))
-    for column, value in wanted:
-        if value:
-            query = query.where(col(column) == value)
-    return {str(state): int(n) for state, n in session.exec(query) if n}
+        params["communities"] = sorted(community_ids)
+    key = (community_ids is not None, *given)
+    query = _COUNTS.get(key)
+    if query is None:
+        query = _COUNTS[key] = _counts_query(community_ids is not None, tuple(given))
+    return {str(state): int(n) for state, n in session.exec(query, params=params) if n}
+
+
+_COUNTS: dict[tuple[Any, ...], Any] = {}  # one statement per kind of filter, built once (every list page)
+
+
+def _counts_query(by_community: bool, filters: tuple[str, ...]) -> Any:
+    query: Any = select(CaseTally.state, func.sum(CaseTally.n)).group_by(col(CaseTally.state))
+    if by_community:
+        query = query.where(col(CaseTally.community_id).in_(bindparam("communities", expanding=True)))
+    for name in filters:
+        query = query.where(getattr(CaseTally, name) == bindparam(name))
+    return query
