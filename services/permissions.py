@@ -43,12 +43,15 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
+_ALL_COMMUNITIES = select(Community).order_by(col(Community.name))
+_COMMUNITIES = _ALL_COMMUNITIES.where(col(Community.id).in_(bindparam("ids", expanding=True)))
+
+
 def communities_for(session: Session, actor: Actor) -> list[Community]:
     """The communities this actor works in (every one for an admin), by name."""
-    query = select(Community).order_by(col(Community.name))
-    if actor.community_ids is not None:
-        query = query.where(col(Community.id).in_(sorted(actor.community_ids)))
-    return list(session.exec(query))
+    if actor.community_ids is None:
+        return list(session.exec(_ALL_COMMUNITIES))
+    return list(session.exec(_COMMUNITIES, params={"ids": sorted(actor.community_ids)}))
 
 
 # --- cases -----------------------------------------------------------------------------------------

@@ -210,8 +210,11 @@ def _page_of(
     )
     if not ids:
         return []
-    by_id = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))}
+    by_id = {c.id: c for c in session.exec(_CASES, params={"ids": ids})}
     return [by_id[i] for i in ids if i in by_id]
+
+
+_CASES = select(Case).where(col(Case.id).in_(bindparam("ids", expanding=True)))  # a page's rows, by id
 
 
 def ids_before(
