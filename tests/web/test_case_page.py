@@ -268,6 +268,22 @@ def test_trigger_not_available_now_is_refused_and_what_was_typed_stays(client, f
     assert 'data-testid="unsent"' in page and "回访记录原文" in page
 
 
+def test_a_step_not_allowed_says_so_first_even_with_fields_missing(client, factory, session):
+    """The step's refusal (409) comes before the form's: the user learns the step cannot be taken now,
+    not that a field of it is missing; what was typed stays."""
+    case = factory.case("registered")
+    login(client, factory.staff())
+    token = token_in(text(client.get(f"/cases/{case.id}")))
+    before = snapshot(session)
+    data = {"csrf_token": token, "version": "1", "trigger": "follow_up", "notes": "只填了回访记录"}
+    resp = client.post(f"/cases/{case.id}", data=data)
+    assert resp.status_code == 409
+    assert snapshot(session) == before
+    page = text(resp)
+    assert 'data-testid="error-summary"' in page and "不能回访" in page
+    assert "只填了回访记录" in page
+
+
 def test_member_who_is_not_assignee_cannot_fire(client, factory, session):
     case = factory.case("mediating")
     other = factory.user("volunteer")
