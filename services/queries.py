@@ -32,6 +32,7 @@ from models import (
 )
 from services import clock
 from services.permissions import may_search_pii, visible_condition
+from services.records import WRITTEN_BY
 from services.statistics import live_counts
 from workflow import Actor, Role, State, Tier
 from workflow.labels import SORT_LABELS
@@ -492,10 +493,15 @@ def case_record(session: Session, case_row: Case) -> CaseRecord:
     assert community is not None
     parties = _of_case(session, Party, case_id)
     events = _of_case(session, CaseEvent, case_id)
-    sessions = _of_case(session, SessionRecord, case_id)
-    agreements = _of_case(session, Agreement, case_id)
-    follow_ups = _of_case(session, FollowUp, case_id)
-    confirmations = _of_case(session, JudicialConfirmation, case_id)
+    fired = {e.trigger for e in events}
+
+    def records(model: Any) -> list[Any]:  # read only when the timeline has a trigger that writes them
+        return _of_case(session, model, case_id) if fired & WRITTEN_BY[model] else []
+
+    sessions = records(SessionRecord)
+    agreements = records(Agreement)
+    follow_ups = records(FollowUp)
+    confirmations = records(JudicialConfirmation)
     people = [case_row.assignee_id, case_row.created_by_id]
     people += [e.actor_id for e in events]
     people += [s.recorded_by_id for s in sessions]

@@ -7,6 +7,7 @@ generator (``services.demo``) bulk-inserts rows built by these same functions. A
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, NamedTuple
@@ -173,8 +174,8 @@ def event_row(outcome: Outcome, where: Where, data: dict[str, Any]) -> Row:
 def record_rows(outcome: Outcome, where: Where) -> list[Row]:
     """The records a trigger produces besides its event (session, agreement, confirmation, follow-up),
     from the submitted data and what the trigger's effect worked out (an agreement's follow-up date)."""
-    build = _BUILDERS.get(outcome.trigger)
-    return [build({**outcome.data, **outcome.changes}, where)] if build else []
+    entry = _BUILDERS.get(outcome.trigger)
+    return [entry[1]({**outcome.data, **outcome.changes}, where)] if entry else []
 
 
 def _session(d: dict[str, Any], w: Where) -> Row:
@@ -248,9 +249,15 @@ def _follow_up(d: dict[str, Any], w: Where) -> Row:
     )
 
 
-_BUILDERS = {
-    "record_session": _session,
-    "record_agreement": _agreement,
-    "record_judicial_confirmation": _confirmation,
-    "follow_up": _follow_up,
+_BUILDERS: dict[str, tuple[type[SQLModel], Callable[[dict[str, Any], Where], Row]]] = {
+    "record_session": (SessionRecord, _session),
+    "record_agreement": (Agreement, _agreement),
+    "record_judicial_confirmation": (JudicialConfirmation, _confirmation),
+    "follow_up": (FollowUp, _follow_up),
+}
+# The triggers whose events come with each kind of record: ``record_rows`` is the only writer of these
+# tables, always beside the event, so a case whose timeline has none of them has no such record.
+WRITTEN_BY: dict[type[SQLModel], frozenset[str]] = {
+    model: frozenset(t for t, (m, _build) in _BUILDERS.items() if m is model)
+    for model, _build in _BUILDERS.values()
 }

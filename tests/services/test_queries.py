@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -309,3 +310,29 @@ def test_case_record_gathers_everything(session, factory):
     assert record.users[case.assignee_id]
     assert [p.name for p in record.applicants] == ["张三"]
     assert record.has_event("accept") and not record.has_event("escalate")
+
+
+def test_case_record_skips_records_its_timeline_never_wrote(session, factory, engine):
+    """Sessions, agreements, follow-ups and confirmations are written only beside their trigger's event
+    (services.records), so the case page skips the tables its timeline never wrote to."""
+    from models import Agreement, FollowUp, JudicialConfirmation, SessionRecord
+    from services.records import WRITTEN_BY
+
+    assert set(WRITTEN_BY) == {SessionRecord, Agreement, FollowUp, JudicialConfirmation}
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    tables = ("session_record", "agreement", "follow_up", "judicial_confirmation")
+    for state, read in (("accepted", set()), ("closed", {"agreement", "follow_up"})):
+        case = factory.case(state, parties=distinct_parties())
+        seen.clear()
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            record = case_record(session, case)
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        assert {t for t in tables if any(re.search(rf"\bFROM {t}\b", s) for s in seen)} == read
+        assert bool(record.agreement) is ("agreement" in read)
+        assert len(record.follow_ups) == (1 if "follow_up" in read else 0)
