@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models import Attachment, AttachmentDownload, Case
+from models import Agreement, Attachment, AttachmentDownload, Case
 from services import clock
 from services.attachments_content import Limits, inspect
 from services.attachments_files import FileStore
@@ -168,11 +168,20 @@ def _discard_unreferenced(session: Session, store: FileStore, hashes: list[str])
 
 
 def file_missing(
-    session: Session, case: Case, policy: Policy, attached: dict[str, int] | None = None
+    session: Session,
+    case: Case,
+    policy: Policy,
+    attached: dict[str, int] | None = None,
+    agreements: list[Agreement] | None = None,
 ) -> tuple[str, ...] | None:
     """The required papers an ended case's file lacks (None: it has not ended by closing or terminating).
-    ``attached``: the papers of each kind, when the caller has the case's attachments already."""
-    agreement = latest_agreement(session, case.id) if case.state == State.CLOSED.value else None
+    ``attached``, ``agreements``: the papers of each kind and the case's agreements in the order written,
+    when the caller has read them already (the case page)."""
+    agreement: Agreement | None = None
+    if case.state == State.CLOSED.value and agreements is None:
+        agreement = latest_agreement(session, case.id)
+    elif case.state == State.CLOSED.value and agreements:
+        agreement = agreements[-1]
     ending = ending_of(case.state, agreement.kind if agreement else None)
     if ending is None:
         return None
@@ -271,8 +280,11 @@ class CaseFiles:
         return [a for a in self.items if not a.withdrawn]
 
 
-def case_files(session: Session, actor: Actor, case: Case) -> CaseFiles:
-    """The attachments of a case the actor may see (every row; which may be opened is the page's say)."""
+def case_files(
+    session: Session, actor: Actor, case: Case, agreements: list[Agreement] | None = None
+) -> CaseFiles:
+    """The attachments of a case the actor may see (every row; which may be opened is the page's say).
+    ``agreements``: the case's agreements, when the caller has them (file_missing)."""
     if not can_see(actor, case):
         raise NotFound(say("找不到该案件。"))
     items = list(
@@ -296,6 +308,8 @@ def case_files(session: Session, actor: Actor, case: Case) -> CaseFiles:
         items,
         downloads,
         user_names(session, people),
-        missing=file_missing(session, case, policy, dict(Counter(a.kind for a in items if not a.withdrawn))),
+        missing=file_missing(
+            session, case, policy, dict(Counter(a.kind for a in items if not a.withdrawn)), agreements
+        ),
         closed=closed_to_papers(case, policy),
     )

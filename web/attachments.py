@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from models import Case
+from models import Agreement, Case
 from services.attachments import MAX_NOTE, MAX_REASON, case_files, download_name, open_file, upload, withdraw
 from services.attachments_content import Limits
 from services.attachments_files import FileStore
@@ -77,14 +77,16 @@ def limits() -> Limits:
 
 def section(
     case: Case,
+    agreements: list[Agreement] | None = None,
     form: AttachmentForm | None = None,
     failures: list[tuple[str, str]] | None = None,
     withdrawing: tuple[int, str] | None = None,
 ) -> dict[str, Any]:
     """What the case page's attachments section shows (templates/cases/_attachments.html); after a refused
-    upload its form as typed and the files refused, after a refused withdrawal the reason as typed."""
+    upload its form as typed and the files refused, after a refused withdrawal the reason as typed.
+    ``agreements``: the case's agreements as the page has read them."""
     actor = current_actor()
-    files = case_files(db(), actor, case)
+    files = case_files(db(), actor, case, agreements)
     return {
         "files": files,
         "attach_form": form or AttachmentForm(formdata=None),

@@ -249,7 +249,7 @@ def render_case(
         overdue=display.is_overdue(case.deadline, case.state),
         confirmation_closes=_confirmation_closes(record),
         event_details=display.event_details,
-        **attachments.section(case, **(attach or {})),
+        **attachments.section(case, record.agreements, **(attach or {})),
     )
     return html, status
 
