@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from models import AdminEvent, Term, TermKind
@@ -30,20 +29,22 @@ class Entry:
 
 
 def entries(session: Session, kind: TermKind) -> tuple[Entry, ...]:
-    """Every entry of one list (active or not), in display order; read once per transaction."""
-    return per_transaction(session, f"vocabulary:{kind.value}", lambda: _read(session, kind))
+    """Every entry of one list (active or not), in display order; both lists read once per transaction
+    (the intake form offers both)."""
+    return per_transaction(session, "vocabulary", lambda: _read(session)).get(kind.value, ())
 
 
-_ENTRIES = (
-    select(Term.id, Term.name, Term.active)
-    .where(Term.kind == bindparam("kind"))
-    .order_by(col(Term.position), col(Term.id))
+_ENTRIES = select(Term.kind, Term.id, Term.name, Term.active).order_by(
+    col(Term.kind), col(Term.position), col(Term.id)
 )  # built once: the intake form and the list page read it on every request
 
 
-def _read(session: Session, kind: TermKind) -> tuple[Entry, ...]:
-    rows = session.exec(_ENTRIES, params={"kind": kind.value})
-    return tuple(Entry(i, str(name), bool(active)) for i, name, active in rows if i is not None)
+def _read(session: Session) -> dict[str, tuple[Entry, ...]]:
+    lists: dict[str, list[Entry]] = {}
+    for kind, i, name, active in session.exec(_ENTRIES):
+        if i is not None:
+            lists.setdefault(str(kind), []).append(Entry(i, str(name), bool(active)))
+    return {kind: tuple(items) for kind, items in lists.items()}
 
 
 def active_names(session: Session, kind: TermKind) -> list[str]:
