@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel import Locale
 from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, request, session, url_for
 from flask.globals import _cv_app, _cv_request
@@ -53,6 +54,13 @@ def _referrer_path() -> str | None:
 _CATALOGS: dict[str, NullTranslations] = {}  # one per language (LOCALES are languages)
 
 
+def _request_locale() -> Locale | None:
+    """The locale Flask-Babel chose for this request, read from its state on ``g`` (where ``force_locale``
+    puts its own), without going through Flask-Babel's proxies again."""
+    state = _cv_app.get().g.__dict__.get("_flask_babel")
+    return getattr(state, "babel_locale", None) or get_locale()
+
+
 def _catalog() -> NullTranslations | None:
     """The catalog of the request's language (or of the one ``force_locale`` put in force); None where
     the Chinese itself is said: outside a request, and on a Chinese page.
@@ -64,8 +72,7 @@ def _catalog() -> NullTranslations | None:
     """
     if _cv_request.get(None) is None:
         return None
-    state = _cv_app.get().g.__dict__.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None) or get_locale()
+    locale = _request_locale()
     language = locale.language if locale is not None else "zh"
     if language == "zh":  # the messages are Chinese: nothing to look up
         return None
@@ -84,7 +91,7 @@ def wtforms_catalog() -> Translations:
     Flask-WTF reads the catalog's file from disk again for every request that builds a form (a case
     page builds one per step); the file does not change while the process runs.
     """
-    locale = get_locale()
+    locale = _request_locale()
     key = str(locale)
     catalog = _WTFORMS.get(key)
     if catalog is None:
