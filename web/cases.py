@@ -304,6 +304,9 @@ def act(case_id: int) -> Any:
     except StaleCase as stale:
         fresh = load_case(case_id)
         form.version.data = fresh.version
+        blocked = _not_allowed(fresh, trigger, form)  # the case moved on: say why the step is gone, if it is
+        if blocked:
+            return blocked
         kept = _("您填写的内容已保留，请核对最新情况后再提交。")
         return render_case(fresh, failed=form, problem=f"{stale.message}{kept}", status=409)
     except NotFound:

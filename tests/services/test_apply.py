@@ -139,7 +139,7 @@ def test_exception_after_the_state_change_leaves_the_database_as_before(
     def broken(*args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(records._BUILDERS, "record_agreement", broken)
+    monkeypatch.setitem(records._BUILDERS, "record_agreement", (Agreement, broken))
     with pytest.raises(RuntimeError):
         factory.fire(case, "record_agreement")
     session.expire_all()

@@ -299,6 +299,22 @@ def test_member_who_is_not_assignee_cannot_fire(client, factory, session):
     assert "只有本案承办人" in text(resp)
 
 
+def test_a_step_taken_meanwhile_by_someone_else_is_refused_with_why(client, factory, session):
+    """The case moved on since the page was opened and the step is gone: the user is told why the step
+    cannot be taken (not only that the case changed); what was typed stays."""
+    case = factory.case("registered")
+    login(client, factory.staff())
+    token = token_in(text(client.get(f"/cases/{case.id}")))
+    factory.fire(case, "accept", actor=factory.staff())
+    before = snapshot(session)
+    data = {"csrf_token": token, "version": "1", "trigger": "accept", "note": "已与双方电话核实"}
+    resp = client.post(f"/cases/{case.id}", data=data)
+    assert resp.status_code == 409
+    assert snapshot(session) == before
+    page = text(resp)
+    assert 'data-testid="error-summary"' in page and "不能受理" in page and "已与双方电话核实" in page
+
+
 def test_stale_version_writes_nothing_and_keeps_what_was_typed(client, factory, session):
     case = factory.case("registered")
     login(client, factory.staff())
