@@ -178,10 +178,10 @@ def file_missing(
     ``attached``, ``agreements``: the papers of each kind and the case's agreements in the order written,
     when the caller has read them already (the case page)."""
     agreement: Agreement | None = None
-    if case.state == State.CLOSED.value and agreements is None:
-        agreement = latest_agreement(session, case.id)
-    elif case.state == State.CLOSED.value and agreements:
-        agreement = agreements[-1]
+    if case.state == State.CLOSED.value:
+        agreement = (
+            latest_agreement(session, case.id) if agreements is None else next(reversed(agreements), None)
+        )
     ending = ending_of(case.state, agreement.kind if agreement else None)
     if ending is None:
         return None
@@ -279,6 +279,11 @@ class CaseFiles:
     def present(self) -> list[Attachment]:
         return [a for a in self.items if not a.withdrawn]
 
+    @property
+    def papers(self) -> dict[str, int]:
+        """How many of each kind are present: what ``papers_attached`` counts in the database."""
+        return dict(Counter(a.kind for a in self.present))
+
 
 def case_files(
     session: Session, actor: Actor, case: Case, agreements: list[Agreement] | None = None
@@ -304,12 +309,6 @@ def case_files(
     people = [a.uploaded_by_id for a in items] + [a.withdrawn_by_id for a in items]
     people += [d.user_id for ds in downloads.values() for d in ds]
     policy = current_policy(session)
-    return CaseFiles(
-        items,
-        downloads,
-        user_names(session, people),
-        missing=file_missing(
-            session, case, policy, dict(Counter(a.kind for a in items if not a.withdrawn)), agreements
-        ),
-        closed=closed_to_papers(case, policy),
-    )
+    files = CaseFiles(items, downloads, user_names(session, people), closed=closed_to_papers(case, policy))
+    files.missing = file_missing(session, case, policy, files.papers, agreements)
+    return files

@@ -472,7 +472,7 @@ def _rows_of_case(model: Any, *first: Any) -> Any:
     return select(model).where(model.case_id == bindparam("case_id")).order_by(*first, col(model.id))
 
 
-_OF_CASE: dict[Any, Any] = {  # built once: the case page reads all six
+_OF_CASE: dict[Any, Any] = {  # built once: the case page reads these on every view
     Party: _rows_of_case(Party),
     CaseEvent: _rows_of_case(CaseEvent),
     SessionRecord: _rows_of_case(SessionRecord, col(SessionRecord.held_on)),

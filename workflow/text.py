@@ -157,8 +157,7 @@ _DAY = _("%(year)s年%(month)s%(day)s日")
 def day(value: date) -> str:
     """A date as Chinese offices write it (2026年11月29日); on an English page 29 Nov 2026.
     (The numbers go in as they are: a list page writes some forty dates.)"""
-    month = translate(MONTHS[value.month - 1].msgid)
-    return translate(_DAY.msgid) % {"year": value.year, "month": month, "day": value.day}
+    return str(_DAY) % {"year": value.year, "month": str(MONTHS[value.month - 1]), "day": value.day}
 
 
 def month_title(year: int, month: int) -> str:

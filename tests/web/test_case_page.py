@@ -254,16 +254,26 @@ def test_forged_trigger_name_is_404(client, factory, session):
     assert snapshot(session) == before
 
 
-def test_trigger_not_available_now_is_refused_and_what_was_typed_stays(client, factory, session):
+def _registered_case_open_as_staff(client, factory):
+    """A registered case and the CSRF token of its page, opened by a staff member of its community."""
     case = factory.case("registered")
     login(client, factory.staff())
-    token = token_in(text(client.get(f"/cases/{case.id}")))
+    return case, token_in(text(client.get(f"/cases/{case.id}")))
+
+
+def _refused(client, session, case_id, data) -> str:
+    """POST a step that must be refused as not possible now (409) with nothing written; the page."""
     before = snapshot(session)
-    data = {**trigger_data("follow_up"), "performed": "y", "csrf_token": token, "version": "1"}
-    resp = client.post(f"/cases/{case.id}", data={**data, "trigger": "follow_up", "notes": "回访记录原文"})
+    resp = client.post(f"/cases/{case_id}", data=data)
     assert resp.status_code == 409
     assert snapshot(session) == before
-    page = text(resp)
+    return text(resp)
+
+
+def test_trigger_not_available_now_is_refused_and_what_was_typed_stays(client, factory, session):
+    case, token = _registered_case_open_as_staff(client, factory)
+    data = {**trigger_data("follow_up"), "performed": "y", "csrf_token": token, "version": "1"}
+    page = _refused(client, session, case.id, {**data, "trigger": "follow_up", "notes": "回访记录原文"})
     assert 'data-testid="error-summary"' in page and "不能回访" in page
     assert 'data-testid="unsent"' in page and "回访记录原文" in page
 
@@ -271,15 +281,9 @@ def test_trigger_not_available_now_is_refused_and_what_was_typed_stays(client, f
 def test_a_step_not_allowed_says_so_first_even_with_fields_missing(client, factory, session):
     """The step's refusal (409) comes before the form's: the user learns the step cannot be taken now,
     not that a field of it is missing; what was typed stays."""
-    case = factory.case("registered")
-    login(client, factory.staff())
-    token = token_in(text(client.get(f"/cases/{case.id}")))
-    before = snapshot(session)
+    case, token = _registered_case_open_as_staff(client, factory)
     data = {"csrf_token": token, "version": "1", "trigger": "follow_up", "notes": "只填了回访记录"}
-    resp = client.post(f"/cases/{case.id}", data=data)
-    assert resp.status_code == 409
-    assert snapshot(session) == before
-    page = text(resp)
+    page = _refused(client, session, case.id, data)
     assert 'data-testid="error-summary"' in page and "不能回访" in page
     assert "只填了回访记录" in page
 
@@ -302,16 +306,10 @@ def test_member_who_is_not_assignee_cannot_fire(client, factory, session):
 def test_a_step_taken_meanwhile_by_someone_else_is_refused_with_why(client, factory, session):
     """The case moved on since the page was opened and the step is gone: the user is told why the step
     cannot be taken (not only that the case changed); what was typed stays."""
-    case = factory.case("registered")
-    login(client, factory.staff())
-    token = token_in(text(client.get(f"/cases/{case.id}")))
+    case, token = _registered_case_open_as_staff(client, factory)
     factory.fire(case, "accept", actor=factory.staff())
-    before = snapshot(session)
     data = {"csrf_token": token, "version": "1", "trigger": "accept", "note": "已与双方电话核实"}
-    resp = client.post(f"/cases/{case.id}", data=data)
-    assert resp.status_code == 409
-    assert snapshot(session) == before
-    page = text(resp)
+    page = _refused(client, session, case.id, data)
     assert 'data-testid="error-summary"' in page and "不能受理" in page and "已与双方电话核实" in page
 
 
