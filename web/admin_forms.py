@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -27,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from services.api_clients import ROLES as CLIENT_ROLES
 from web.base_form import SiteForm
 from web.case_forms import CnDecimalField
+from web.catalog import lazy_gettext as _l
 from workflow.labels import API_SCOPE_LABELS, ROLE_LABELS
 from workflow.papers import PAPER_KINDS
 from workflow.workdays import LAST_DAY_LABELS

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, MultipleFileField, StringField, TextAreaField
@@ -23,6 +22,7 @@ from web.auth import current_actor
 from web.base_form import SiteForm
 from web.case_forms import ChoiceField, options
 from web.cases import bp, load_case, render_case
+from web.catalog import lazy_gettext as _l
 from web.database import db
 from web.errors import error_page, form_again
 from workflow.papers import PAPER_KINDS

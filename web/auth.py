@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -23,6 +22,7 @@ from services.reminders import preference, set_channels
 from services.reminders_channels import channels_from
 from services.users import MIN_PASSWORD, check_password, end_sessions, set_password, update_user, user_by_id
 from web.base_form import SiteForm
+from web.catalog import lazy_gettext as _l
 from web.database import db
 from web.errors import form_again
 from web.i18n import LOCALE_NAMES

@@ -6,8 +6,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from flask_babel import gettext, lazy_pgettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 from pydantic import ValidationError as InputError
@@ -33,6 +32,8 @@ from models import User
 from services import clock
 from services.inputs import MAX_PARTIES, IntakeInput, PartyInput, Problem, max_length, problems
 from web.base_form import SiteForm
+from web.catalog import lazy_gettext as _l
+from web.catalog import lazy_pgettext
 from workflow import RiskLevel
 from workflow.fields import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT
 from workflow.fields import Field as SpecField
@@ -67,8 +68,14 @@ class FastSelect(Select):
         if kwargs or choice.render_kw or value is None:
             return super().render_option(choice, **kwargs)  # type: ignore[no-any-return]
         shown = escape(str(value) if isinstance(value, bool) else value)
-        label = escape(choice.label or choice.value)
+        label = str(choice.label) if choice.label is not None else ""  # a label read once (it is translated)
+        label = escape(label or value)
         return Markup(f'<option{" selected" if choice.selected else ""} value="{shown}">{label}</option>')
+
+    @classmethod
+    def _dispatch_render_option(cls) -> Any:
+        """``render_option`` has WTForms' own signature: no need to inspect it for every select written."""
+        return cls.render_option
 
 
 class ChoiceField(SelectField):

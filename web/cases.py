@@ -29,7 +29,7 @@ from services.queries import (
 )
 from services.validation import mask_id_number, mask_phone
 from services.vocabulary import active_categories
-from web import display
+from web import display, timeline
 from web.auth import current_actor
 from web.case_forms import TriggerForm, trigger_form
 from web.converters import db_id
@@ -248,7 +248,7 @@ def render_case(
         risk=RiskLevel(case.risk_level),
         overdue=display.is_overdue(case.deadline, case.state),
         confirmation_closes=_confirmation_closes(record),
-        event_details=display.event_details,
+        timeline=timeline.entries(record.events, record.users),
         **attachments.section(case, record.agreements, **(attach or {})),
     )
     return html, status

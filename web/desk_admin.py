@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +24,7 @@ from web.admin import _events, _show_invalid, bp
 from web.auth import current_actor
 from web.base_form import SiteForm
 from web.case_forms import CnDateField
+from web.catalog import lazy_gettext as _l
 from web.database import db
 from web.display import cn_date
 from web.errors import form_again

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext
 from markupsafe import Markup, escape
 
 from services import clock
+from web.catalog import lazy_gettext
 from workflow import RiskLevel, Severity, State, Tier
 from workflow import is_overdue as _overdue
 from workflow.clocks import dated_left, days_left
@@ -53,7 +53,7 @@ def cn_datetime(value: datetime | None) -> str:
     if value is None:
         return "—"
     moment = clock.local(value)
-    return f"{cn_date(moment.date())} {moment:%H:%M}"
+    return f"{cn_date(moment.date())} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def _label(enum: Any, value: str | None) -> str:
@@ -176,7 +176,7 @@ def is_overdue(deadline: date | None, state: str) -> bool:
 def keep(value: Any) -> Markup:
     """Words people typed (a name, a place, a note), shown as typed in every language: marked
     ``data-i18n-keep``, the mark tests/e2e/test_english.py skips."""
-    return Markup("<span data-i18n-keep>%s</span>") % value
+    return Markup(f"<span data-i18n-keep>{escape(value)}</span>")
 
 
 def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, str]]:

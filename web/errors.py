@@ -9,12 +9,12 @@ from typing import Any
 from flask import Flask, current_app, flash, render_template, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from services.db import DatabaseTrouble
+from web.catalog import lazy_gettext as _l
 from web.database import close_session
 from web.extensions import LOCALES
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, lazy_gettext
+from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
+
+from web.catalog import lazy_gettext
 
 csrf = CSRFProtect()
 login_manager = LoginManager()

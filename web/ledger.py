@@ -9,9 +9,8 @@ import io
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale, lazy_pgettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -42,6 +41,8 @@ from services.permissions import communities_for, may_import_ledger
 from web.auth import current_actor
 from web.base_form import SiteForm
 from web.cases import acting_user
+from web.catalog import lazy_gettext as _l
+from web.catalog import lazy_pgettext
 from web.database import db
 from web.display import shown
 from web.errors import form_again

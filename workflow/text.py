@@ -11,6 +11,7 @@ accepted" and the step "Do not accept").
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -71,9 +72,7 @@ class Text:
         return text % {k: str(v) for k, v in self.params.items()} if self.params else text
 
     def __html__(self) -> str:
-        from html import escape
-
-        return escape(str(self), quote=True)
+        return html.escape(str(self), quote=True)
 
     @property
     def source(self) -> str:
