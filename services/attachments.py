@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from models import Agreement, Attachment, AttachmentDownload, Case
@@ -285,6 +286,19 @@ class CaseFiles:
         return dict(Counter(a.kind for a in self.present))
 
 
+# built once: the case page reads them on every view
+_ATTACHMENTS = (
+    select(Attachment)
+    .where(col(Attachment.case_id) == bindparam("case_id"))
+    .order_by(col(Attachment.id).desc())
+)
+_DOWNLOADS = (
+    select(AttachmentDownload)
+    .where(col(AttachmentDownload.attachment_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(AttachmentDownload.id).desc())
+)
+
+
 def case_files(
     session: Session, actor: Actor, case: Case, agreements: list[Agreement] | None = None
 ) -> CaseFiles:
@@ -292,19 +306,10 @@ def case_files(
     ``agreements``: the case's agreements, when the caller has them (file_missing)."""
     if not can_see(actor, case):
         raise NotFound(say("找不到该案件。"))
-    items = list(
-        session.exec(
-            select(Attachment).where(col(Attachment.case_id) == case.id).order_by(col(Attachment.id).desc())
-        )
-    )
+    items = list(session.exec(_ATTACHMENTS, params={"case_id": case.id}))
     downloads: dict[int, list[AttachmentDownload]] = {}
     if items:
-        rows = session.exec(
-            select(AttachmentDownload)
-            .where(col(AttachmentDownload.attachment_id).in_([a.id for a in items]))
-            .order_by(col(AttachmentDownload.id).desc())
-        )
-        for d in rows:
+        for d in session.exec(_DOWNLOADS, params={"ids": [a.id for a in items]}):
             downloads.setdefault(d.attachment_id, []).append(d)
     people = [a.uploaded_by_id for a in items] + [a.withdrawn_by_id for a in items]
     people += [d.user_id for ds in downloads.values() for d in ds]
