@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from models import Agreement, Case
-from services.attachments import MAX_NOTE, MAX_REASON, case_files, download_name, open_file, upload, withdraw
+from models import Agreement, Attachment, Case
+from services.attachments import (
+    MAX_NOTE,
+    MAX_REASON,
+    CaseFiles,
+    case_files,
+    download_name,
+    open_file,
+    upload,
+    withdraw,
+)
 from services.attachments_content import Limits
 from services.attachments_files import FileStore
-from services.db import DatabaseTrouble
+from services.db import INT_MAX, DatabaseTrouble
 from services.errors import Forbidden, Invalid, NotFound
 from services.permissions import may_attach, may_open_attachment, may_withdraw_attachment
 from web.auth import current_actor
@@ -24,8 +36,11 @@ from web.case_forms import ChoiceField, options
 from web.cases import bp, load_case, render_case
 from web.catalog import lazy_gettext as _l
 from web.database import db
+from web.display import cn_datetime, file_size, keep
 from web.errors import error_page, form_again
-from workflow.papers import PAPER_KINDS
+from workflow import Actor
+from workflow.papers import PAPER_KINDS, kind_label
+from workflow.text import say_n
 
 UPLOAD_ENDPOINT = "cases.upload_attachments"
 KIND_CHOICES = (("", _l("请选择")), *((k.key, k.label) for k in PAPER_KINDS))
@@ -75,6 +90,73 @@ def limits() -> Limits:
     )
 
 
+_SENTINEL = str(INT_MAX)  # an attachment id put in a URL once, replaced by each row's own
+
+
+def _urls_of(endpoint: str, case_id: int) -> Callable[[int], str]:
+    """``url_for(endpoint, case_id=…, attachment_id=…)`` for the attachments of one case, the URL built
+    once: werkzeug builds one in some 15 µs, and the case page links each attachment up to three times."""
+    pattern = url_for(endpoint, case_id=case_id, attachment_id=int(_SENTINEL))
+    if pattern.count(_SENTINEL) != 1:  # the case's own id holds those digits: build each one
+        return lambda attachment_id: url_for(endpoint, case_id=case_id, attachment_id=attachment_id)
+    head, _sentinel, tail = pattern.partition(_SENTINEL)
+    return lambda attachment_id: f"{head}{attachment_id}{tail}"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One attachment as the list shows it: what this user may do with it, its links, and its line of
+    kind · size · pages · who uploaded it when · note, escaped and ready to show."""
+
+    a: Attachment
+    openable: bool
+    withdrawable: bool
+    download_url: str
+    thumbnail_url: str | None
+    withdraw_url: str
+    about: Markup
+    downloads: list[Markup]
+
+
+_UPLOADED = _l("%(who)s 上传于 %(when)s")
+
+
+def rows(actor: Actor, case: Case, files: CaseFiles) -> list[Row]:
+    """The rows of the case's attachment list, newest first."""
+    download = _urls_of("cases.download_attachment", case.id or 0)
+    thumbnail = _urls_of("cases.attachment_thumbnail", case.id or 0)
+    withdraw_url = _urls_of("cases.withdraw_attachment", case.id or 0)
+    uploaded, dot = str(_UPLOADED), Markup(" · ")
+    out = []
+    for a in files.items:
+        aid = a.id or 0
+        openable = may_open_attachment(actor, case, id_numbers=a.id_numbers)
+        about = [kind_label(a.kind), file_size(a.size)]
+        if a.pages:
+            about.append(say_n("%(num)s 页", "%(num)s 页", a.pages))
+        name = keep(files.users.get(a.uploaded_by_id, "—"))
+        about.append(Markup(uploaded) % {"who": name, "when": cn_datetime(a.uploaded_at)})
+        if a.note:
+            about.append(keep(a.note))
+        out.append(
+            Row(
+                a=a,
+                openable=openable,
+                withdrawable=not a.withdrawn
+                and may_withdraw_attachment(actor, case, uploaded_by=a.uploaded_by_id),
+                download_url=download(aid),
+                thumbnail_url=thumbnail(aid) if openable and a.thumbnail else None,
+                withdraw_url=withdraw_url(aid),
+                about=dot.join(about),
+                downloads=[
+                    dot.join((keep(files.users.get(d.user_id, "—")), cn_datetime(d.at)))
+                    for d in files.downloads.get(aid, [])
+                ],
+            )
+        )
+    return out
+
+
 def section(
     case: Case,
     agreements: list[Agreement] | None = None,
@@ -89,11 +171,10 @@ def section(
     files = case_files(db(), actor, case, agreements)
     return {
         "files": files,
+        "attachment_rows": rows(actor, case, files),
         "attach_form": form or AttachmentForm(formdata=None),
         "attach_failures": failures or [],
         "may_attach": may_attach(actor, case),
-        "may_open": lambda a: may_open_attachment(actor, case, id_numbers=a.id_numbers),
-        "may_withdraw": lambda a: may_withdraw_attachment(actor, case, uploaded_by=a.uploaded_by_id),
         "withdrawing": withdrawing,
         "upload_limits": limits(),
         "max_files": int(current_app.config["ATTACHMENT_MAX_FILES"]),

@@ -58,6 +58,20 @@ def template_gettext(msgid: str, **params: Any) -> Markup:
     return Markup(text) % params
 
 
+def template_ngettext(singular: str, plural: str, n: int, /, **params: Any) -> Markup:
+    """The templates' ``ngettext()``, as ``template_gettext`` is their ``_()`` (``num`` is ``n`` unless
+    given, as a list page gives it marked up): the i18n extension's copies the template's context for
+    each call inside a loop."""
+    params.setdefault("num", n)
+    return Markup(request_ngettext(singular, plural, n)) % params
+
+
+def template_pgettext(context: str, msgid: str, /, **params: Any) -> Markup:
+    """The templates' ``pgettext()``, as ``template_gettext`` is their ``_()``."""
+    params.setdefault("context", context)
+    return Markup(request_pgettext(context, msgid)) % params
+
+
 def current_locale_code() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "zh"
@@ -81,6 +95,8 @@ def init_app(app: Flask) -> None:
         npgettext=request_npgettext,
     )
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext
+    app.jinja_env.globals["ngettext"] = template_ngettext
+    app.jinja_env.globals["pgettext"] = template_pgettext
     for name, template_filter in FILTERS.items():
         app.add_template_filter(template_filter, name)
     app.add_template_global(current_locale_code, "locale_code")

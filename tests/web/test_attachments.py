@@ -422,3 +422,21 @@ def test_a_busy_database_gives_the_forms_back_as_typed_and_keeps_no_file(db_url:
         assert (
             client.post(f"/cases/{case.id}/attachments/{old.id}/withdraw", data=withdraw).status_code == 303
         )
+
+
+def test_the_attachment_links_are_the_routes_own(app) -> None:  # type: ignore[no-untyped-def]
+    """The case page builds each route's URL once and puts each attachment's id in (web.attachments);
+    the links are url_for's, also for a case whose own id holds the digits put in as a placeholder."""
+    from flask import url_for
+
+    from services.db import INT_MAX
+    from web.attachments import _urls_of
+
+    endpoints = ("cases.download_attachment", "cases.attachment_thumbnail", "cases.withdraw_attachment")
+    with app.test_request_context("/"):
+        for case_id in (1, 8321, INT_MAX, int(f"1{INT_MAX}"[:10]) % INT_MAX):
+            for endpoint in endpoints:
+                link = _urls_of(endpoint, case_id)
+                for attachment_id in (1, 42, 2024, INT_MAX):
+                    expected = url_for(endpoint, case_id=case_id, attachment_id=attachment_id)
+                    assert link(attachment_id) == expected, (endpoint, case_id, attachment_id)

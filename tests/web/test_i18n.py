@@ -196,3 +196,22 @@ def test_a_templates_text_is_markup_and_the_values_put_in_are_escaped(app):
     with app.test_request_context("/"):
         rendered = app.jinja_env.from_string("{{ _('共 %(n)s 件', n=n) }}|{{ _('100%%') }}").render(n="<b>")
     assert rendered == "共 &lt;b&gt; 件|100%"
+
+
+def test_a_templates_plural_and_context_words_are_markup_with_their_values_escaped(app):
+    """ngettext() and pgettext() are ours as _() is (no copy of the context per call inside a loop): the
+    number fills %(num)s unless given (a list page gives it marked up), the values are escaped."""
+    source = (
+        "{% for n in [1, 2] %}{{ ngettext('%(num)s 页', '%(num)s 页', n) }};{% endfor %}"
+        "{{ ngettext('共 %(num)s 件', '共 %(num)s 件', 3, num=shown) }}|{{ pgettext('one', '社区') }}"
+    )
+    from flask import session
+    from markupsafe import Markup
+
+    with app.test_request_context("/"):
+        zh = app.jinja_env.from_string(source).render(shown=Markup("<b>3</b>"))
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        en = app.jinja_env.from_string(source).render(shown="<b>3</b>")
+    assert zh == "1 页;2 页;共 <b>3</b> 件|社区"
+    assert en.startswith("1 page;2 pages;") and "&lt;b&gt;3&lt;/b&gt;" in en and en.endswith("|Community"), en
