@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select
 
 from models import Case, Community, MonthSnapshot
@@ -26,13 +27,42 @@ from services.statistics.months import Month
 from services.statistics.scope import Communities
 
 
+def _scoped(statement: Any) -> tuple[Any, Any]:
+    """A statement over the kept months of every community, and the same for some (``communities``):
+    built once, for the statistics page reads them on every view."""
+    return statement, statement.where(
+        col(MonthSnapshot.community_id).in_(bindparam("communities", expanding=True))
+    )
+
+
+def _in_scope(
+    statements: tuple[Any, Any], communities: Communities, **params: Any
+) -> tuple[Any, dict[str, Any]]:
+    if communities is None:
+        return statements[0], params
+    return statements[1], {**params, "communities": sorted(communities)}
+
+
+_OF_MONTH = col(MonthSnapshot.month) == bindparam("month")
+_TALLIES = _scoped(select(MonthSnapshot.community_id, MonthSnapshot.data).where(_OF_MONTH))
+_TAKEN_AT = _scoped(select(func.max(MonthSnapshot.taken_at)).where(_OF_MONTH))
+_ACCEPTED_AND_AGREED = _scoped(
+    select(
+        MonthSnapshot.month,
+        func.sum(MonthSnapshot.accepted),
+        func.sum(MonthSnapshot.success),
+        func.count(),
+    )
+    .where(col(MonthSnapshot.month).in_(bindparam("months", expanding=True)))
+    .group_by(col(MonthSnapshot.month))
+)
+
+
 def load(session: Session, communities: Communities, month: Month) -> dict[int, MonthTally] | None:
     """The month's tallies of every community in ``communities``, or None when any is not taken yet."""
     wanted = set(communities) if communities is not None else set(_all_communities(session))
-    stmt = select(MonthSnapshot.community_id, MonthSnapshot.data).where(MonthSnapshot.month == month.key)
-    if communities is not None:
-        stmt = stmt.where(col(MonthSnapshot.community_id).in_(sorted(communities)))
-    found = {int(cid): MonthTally.from_data(dict(data)) for cid, data in session.exec(stmt)}
+    stmt, params = _in_scope(_TALLIES, communities, month=month.key)
+    found = {int(cid): MonthTally.from_data(dict(data)) for cid, data in session.exec(stmt, params=params)}
     if not wanted <= set(found):
         return None
     return {cid: found[cid] for cid in wanted}
@@ -40,10 +70,8 @@ def load(session: Session, communities: Communities, month: Month) -> dict[int, 
 
 def kept_at(session: Session, communities: Communities, month: Month) -> datetime | None:
     """When the month's kept figures of these communities were taken (the latest), if kept."""
-    stmt = select(func.max(MonthSnapshot.taken_at)).where(MonthSnapshot.month == month.key)
-    if communities is not None:
-        stmt = stmt.where(col(MonthSnapshot.community_id).in_(sorted(communities)))
-    return session.exec(stmt).one()
+    stmt, params = _in_scope(_TAKEN_AT, communities, month=month.key)
+    return session.exec(stmt, params=params).one()
 
 
 def take(
@@ -85,19 +113,8 @@ def kept_accepted_and_agreed(
     """受理 and 成功 of the kept months among ``months`` (summed over the communities), in one query."""
     by_key = {m.key: m for m in months}
     wanted = len(communities) if communities is not None else len(_all_communities(session))
-    stmt = (
-        select(
-            MonthSnapshot.month,
-            func.sum(MonthSnapshot.accepted),
-            func.sum(MonthSnapshot.success),
-            func.count(),
-        )
-        .where(col(MonthSnapshot.month).in_(sorted(by_key)))
-        .group_by(col(MonthSnapshot.month))
-    )
-    if communities is not None:
-        stmt = stmt.where(col(MonthSnapshot.community_id).in_(sorted(communities)))
-    return {by_key[m]: (int(a), int(s)) for m, a, s, n in session.exec(stmt) if n == wanted}
+    stmt, params = _in_scope(_ACCEPTED_AND_AGREED, communities, months=sorted(by_key))
+    return {by_key[m]: (int(a), int(s)) for m, a, s, n in session.exec(stmt, params=params) if n == wanted}
 
 
 def month_tallies(

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from models import Community, User
@@ -257,12 +258,18 @@ def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str | Text]])
     return rows
 
 
+_COMMUNITIES = select(Community).order_by(col(Community.street), col(Community.name))  # built once
+_COMMUNITIES_IN = _COMMUNITIES.where(col(Community.id).in_(bindparam("ids", expanding=True)))
+_USERS_IN = select(User).where(col(User.id).in_(bindparam("ids", expanding=True)))
+
+
 def _community_rows(session: Session, scope: Scope, tallies: dict[int, MonthTally]) -> list[Row]:
-    stmt = select(Community).order_by(col(Community.street), col(Community.name))
-    if scope.community_ids is not None:
-        stmt = stmt.where(col(Community.id).in_(sorted(scope.community_ids)))
+    if scope.community_ids is None:
+        communities = session.exec(_COMMUNITIES)
+    else:
+        communities = session.exec(_COMMUNITIES_IN, params={"ids": sorted(scope.community_ids)})
     rows = []
-    for community in session.exec(stmt):
+    for community in communities:
         c = (
             tallies[community.id].counts
             if community.id in tallies
@@ -275,7 +282,7 @@ def _community_rows(session: Session, scope: Scope, tallies: dict[int, MonthTall
 def _workload_rows(session: Session, counts: dict[int, list[int]]) -> list[WorkloadRow]:
     if not counts:
         return []
-    users = session.exec(select(User).where(col(User.id).in_(sorted(counts)))).all()
+    users = session.exec(_USERS_IN, params={"ids": sorted(counts)}).all()
     out = [
         WorkloadRow(u.id, u.display_name, _role_labels(u), *counts[u.id]) for u in users if u.id is not None
     ]
