@@ -195,10 +195,11 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
         if f.name in ("note", "reason") or f.name not in data or f.kind == "user":
             continue
         out.append((str(f.label), _field_text(f, data[f.name])))
-    for key, label in (("number", say("案号")), ("tier", say("承办层级"))):
-        if data.get(key):
-            out.append((label, tier_label(data[key]) if key == "tier" else keep(data[key])))
-    return out + imported_from(data)
+    if data.get("number"):
+        out.append((say("案号"), keep(data["number"])))
+    if data.get("tier"):
+        out.append((say("承办层级"), tier_label(data["tier"])))
+    return out + imported_from(data) if "imported" in data else out
 
 
 def imported_from(data: dict[str, Any]) -> list[tuple[str, str]]:
