@@ -104,7 +104,7 @@ def _urls_of(endpoint: str, case_id: int) -> Callable[[int], str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class AttachmentRow:
     """One attachment as the list shows it: what this user may do with it, its links, and its line of
     kind · size · pages · who uploaded it when · note, escaped and ready to show."""
 
@@ -121,7 +121,7 @@ class Row:
 _UPLOADED = _l("%(who)s 上传于 %(when)s")
 
 
-def rows(actor: Actor, case: Case, files: CaseFiles) -> list[Row]:
+def attachment_rows(actor: Actor, case: Case, files: CaseFiles) -> list[AttachmentRow]:
     """The rows of the case's attachment list, newest first."""
     download = _urls_of("cases.download_attachment", case.id or 0)
     thumbnail = _urls_of("cases.attachment_thumbnail", case.id or 0)
@@ -139,7 +139,7 @@ def rows(actor: Actor, case: Case, files: CaseFiles) -> list[Row]:
         if a.note:
             about.append(keep(a.note))
         out.append(
-            Row(
+            AttachmentRow(
                 a=a,
                 openable=openable,
                 withdrawable=not a.withdrawn
@@ -171,7 +171,7 @@ def section(
     files = case_files(db(), actor, case, agreements)
     return {
         "files": files,
-        "attachment_rows": rows(actor, case, files),
+        "attachment_rows": attachment_rows(actor, case, files),
         "attach_form": form or AttachmentForm(formdata=None),
         "attach_failures": failures or [],
         "may_attach": may_attach(actor, case),
