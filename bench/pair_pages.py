@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def worker(user: str, path: str) -> None:
     from bench.app_timings import login, make_app
 
     source = sorted(glob.glob("bench/cache/sqlite-10000-s1-*.sqlite"))[-1]
-    copy = f"/tmp/pair-pages-{os.getpid()}.sqlite"
+    copy = os.path.join(tempfile.gettempdir(), f"pair-pages-{os.getpid()}.sqlite")
     shutil.copyfile(source, copy)
     try:
         app, _recorder = make_app(f"sqlite:///{copy}")

@@ -90,16 +90,16 @@ def limits() -> Limits:
     )
 
 
-_SENTINEL = str(INT_MAX)  # an attachment id put in a URL once, replaced by each row's own
+_PLACEHOLDER = INT_MAX  # an attachment id put in a URL once, replaced by each row's own
 
 
 def _urls_of(endpoint: str, case_id: int) -> Callable[[int], str]:
     """``url_for(endpoint, case_id=…, attachment_id=…)`` for the attachments of one case, the URL built
     once: werkzeug builds one in some 15 µs, and the case page links each attachment up to three times."""
-    pattern = url_for(endpoint, case_id=case_id, attachment_id=int(_SENTINEL))
-    if pattern.count(_SENTINEL) != 1:  # the case's own id holds those digits: build each one
+    pattern, placeholder = url_for(endpoint, case_id=case_id, attachment_id=_PLACEHOLDER), str(_PLACEHOLDER)
+    if pattern.count(placeholder) != 1:  # the case's own id holds those digits: build each one
         return lambda attachment_id: url_for(endpoint, case_id=case_id, attachment_id=attachment_id)
-    head, _sentinel, tail = pattern.partition(_SENTINEL)
+    head, _placeholder, tail = pattern.partition(placeholder)
     return lambda attachment_id: f"{head}{attachment_id}{tail}"
 
 
@@ -123,6 +123,8 @@ _UPLOADED = _l("%(who)s 上传于 %(when)s")
 
 def attachment_rows(actor: Actor, case: Case, files: CaseFiles) -> list[AttachmentRow]:
     """The rows of the case's attachment list, newest first."""
+    if not files.items:  # most case pages: no links to build
+        return []
     download = _urls_of("cases.download_attachment", case.id or 0)
     thumbnail = _urls_of("cases.attachment_thumbnail", case.id or 0)
     withdraw_url = _urls_of("cases.withdraw_attachment", case.id or 0)

@@ -199,7 +199,7 @@ def event_details(trigger: str, data: dict[str, Any] | None) -> list[tuple[str, 
         out.append((say("案号"), keep(data["number"])))
     if data.get("tier"):
         out.append((say("承办层级"), tier_label(data["tier"])))
-    return out + imported_from(data) if "imported" in data else out
+    return out + imported_from(data)
 
 
 def imported_from(data: dict[str, Any]) -> list[tuple[str, str]]:

@@ -178,7 +178,8 @@ def test_the_request_translator_follows_the_language_in_force_within_one_request
     from flask import session
     from flask_babel import force_locale
 
-    from web.i18n import request_gettext, template_gettext
+    from web.catalog import request_gettext
+    from web.i18n import template_gettext
 
     with app.test_request_context("/"):
         session["locale"] = "en"
