@@ -5,9 +5,10 @@ Each call is one transaction that writes the case and its audit event together.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, col, select
@@ -131,7 +132,17 @@ def days_since_related_case(
     return max(0, int(clock.days_between(_aware(newest), now)))
 
 
-def party_keys(parties: list[PartyInput]) -> tuple[list[str], list[str]]:
+class Reachable(Protocol):
+    """A party as the repeat-dispute rule knows it (an intake's, or a ledger row's)."""
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def id_number(self) -> str: ...
+
+
+def party_keys(parties: Iterable[Reachable]) -> tuple[list[str], list[str]]:
     """The phones and ID numbers by which a case is the same parties' as another (the repeat-dispute rule)."""
     phones = sorted({p.phone for p in parties if p.phone})
     ids = sorted({p.id_number.upper() for p in parties if p.id_number})

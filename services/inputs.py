@@ -155,21 +155,51 @@ class IntakeInput(_Input):
     @property
     def people_count(self) -> int:
         """涉及人数; left at 0 it counts the parties themselves (triage and the stored figure agree)."""
-        return self.people_involved or len(self.parties)
+        return people_count(self.people_involved, len(self.parties))
 
     def triage_facts(self, days_since_related_case: int | None, category_id: int | None) -> TriageFacts:
         """What triage grades this complaint on (with the days since the same parties' last case and the
         id of its category, which the policy's category rules name)."""
-        return TriageFacts(
-            category=self.category,
-            category_id=category_id,
-            claimed_amount=self.claimed_amount,
+        return triage_facts(
+            self.category,
+            category_id,
+            self.claimed_amount,
+            self.people_involved,
+            len(self.parties),
+            days_since_related_case,
             injury=self.injury,
-            people_involved=self.people_count,
-            parties=len(self.parties),
             risk_level=RiskLevel(self.risk_level),
-            days_since_related_case=days_since_related_case,
         )
+
+
+def people_count(people_involved: int, parties: int) -> int:
+    """涉及人数; left at 0 it counts the parties themselves (triage and the stored figure agree)."""
+    return people_involved or parties
+
+
+def triage_facts(
+    category: str,
+    category_id: int | None,
+    claimed_amount: Decimal | None,
+    people_involved: int,
+    parties: int,
+    days_since_related_case: int | None,
+    *,
+    injury: bool = False,
+    risk_level: RiskLevel = RiskLevel.NONE,
+) -> TriageFacts:
+    """What triage grades a complaint on: an intake's (``IntakeInput.triage_facts``), or a ledger row's
+    (which has no model: a check of 100,000 rows would build one for each)."""
+    return TriageFacts(
+        category=category,
+        category_id=category_id,
+        claimed_amount=claimed_amount,
+        injury=injury,
+        people_involved=people_count(people_involved, parties),
+        parties=parties,
+        risk_level=risk_level,
+        days_since_related_case=days_since_related_case,
+    )
 
 
 # Messages for a missing or blank value, an out-of-range number and an unreadable one, where the

@@ -175,9 +175,9 @@ def test_every_shape_reads_the_same_cases(factory: Factory, session: Session, bu
         (date(2025, 3, 5), "terminated"),
         (date(2025, 3, 6), "withdrawn"),
     ]
-    parties = [[(p.role, p.name) for p in r.plan.intake.parties] for r in new if r.plan]
+    parties = [[(p.role, p.name) for p in r.plan.parties] for r in new if r.plan]
     assert parties[1] == [("applicant", "赵六"), ("respondent", "钱七")]
-    assert {r.plan.intake.category for r in new if r.plan} == {"邻里"}
+    assert {r.plan.category for r in new if r.plan} == {"邻里"}
     assert report.counts[REFUSED] == 0
 
 

@@ -252,4 +252,4 @@ def test_formulas_with_their_computed_values_are_read_as_values(factory: Factory
     (row,) = report.rows
     assert row.status == "new", row.problems
     assert row.plan is not None
-    assert (row.plan.intake.claimed_amount, row.plan.closed_on) == (Decimal("1200.00"), date(2025, 3, 10))
+    assert (row.plan.claimed_amount, row.plan.closed_on) == (Decimal("1200.00"), date(2025, 3, 10))
