@@ -42,7 +42,7 @@ from services.policy import current_policy
 from services.records import Row, Where, new_case_values, registration_rows
 from services.statistics import kept_months, live_counts
 from services.statistics.months import Month
-from services.walks import CASE_DEFAULTS, BulkWriter, Walk, reserve_ids, verify_path
+from services.walks import CASE_DEFAULTS, BulkWriter, Walk, frozen_heap, reserve_ids, verify_path
 from workflow import Actor, CaseFacts, Policy, State, Tier
 from workflow.text import say
 
@@ -109,19 +109,21 @@ def import_upload(
     counts = Counter(r.status for r in report.rows)
     created = skipped = 0
     stopped: dict[str, Any] | None = None
-    for number, rows in enumerate(_batches(new, batch), start=1):
-        try:
-            made, already = writer.write_batch(rows)
-        except Exception as exc:  # the database's or the driver's: nothing of this batch was kept
-            log.exception("ledger import %s stopped at batch %s", run_id, number)
-            stopped = {
-                "batch": number,
-                "first": rows[0].number,
-                "last": rows[-1].number,
-                "error": type(exc).__name__,
-            }
-            break
-        created, skipped = created + made, skipped + already
+    with frozen_heap() as freeze:
+        for number, rows in enumerate(_batches(new, batch), start=1):
+            try:
+                made, already = writer.write_batch(rows)
+            except Exception as exc:  # the database's or the driver's: nothing of this batch was kept
+                log.exception("ledger import %s stopped at batch %s", run_id, number)
+                stopped = {
+                    "batch": number,
+                    "first": rows[0].number,
+                    "last": rows[-1].number,
+                    "error": type(exc).__name__,
+                }
+                break
+            created, skipped = created + made, skipped + already
+            freeze()
     taken = _take_again(session, community.id, kept_before & writer.months, now)
     with writing(session):
         done = session.get(LedgerImport, run_id)
@@ -281,10 +283,11 @@ class _CaseWriter:
         plan = row.plan
         assert plan is not None and plan.triage is not None
         registered = self._at(plan.accepted_on, 0)
+        intake = plan.intake
         values = {
             **CASE_DEFAULTS,
             "id": case_id,
-            **new_case_values(plan.intake, plan.triage, self.actor_id, registered),
+            **new_case_values(intake, plan.triage, self.actor_id, registered),
         }
         facts = CaseFacts(
             State.REGISTERED, self.community_id, severity=plan.triage.severity, registered_on=plan.accepted_on
@@ -292,7 +295,7 @@ class _CaseWriter:
         mark = {"imported": {"run": self.run_id, "row": row.number}}
         walk = Walk(case_id, facts, values, self.policy, now=registered, mark=mark)
         first = registration_rows(
-            plan.intake, plan.triage, Where(case_id, self.community_id, self.actor_id, registered)
+            intake, plan.triage, Where(case_id, self.community_id, self.actor_id, registered)
         )
         event = first[-1]
         origin = {"imported": mark["imported"] | self.origin}
@@ -380,12 +383,12 @@ def _steps(plan: Planned, importer: int | None) -> list[_Step]:
 def _agreement(plan: Planned, day: date) -> dict[str, Any]:
     said = "；".join(t for t in (plan.result_text, plan.remark) if t)
     data: dict[str, Any] = {"kind": plan.kind, "effective_on": day}
-    amount = plan.agreed_amount if plan.agreed_amount is not None else plan.intake.claimed_amount
+    amount = plan.agreed_amount if plan.agreed_amount is not None else plan.claimed_amount
     if amount:
         data["amount"] = amount
     if plan.kind == "oral":
-        return data | {"content": said or plan.intake.facts}
-    return data | {"facts": plan.intake.facts, "terms": said}
+        return data | {"content": said or plan.facts}
+    return data | {"facts": plan.facts, "terms": said}
 
 
 def _visit(plan: Planned, performed: bool) -> dict[str, Any]:
