@@ -154,7 +154,7 @@ class IntakeInput(_Input):
 
     @property
     def people_count(self) -> int:
-        """涉及人数; left at 0 it counts the parties themselves (triage and the stored figure agree)."""
+        """涉及人数 as stored and graded (``people_count``)."""
         return people_count(self.people_involved, len(self.parties))
 
     def triage_facts(self, days_since_related_case: int | None, category_id: int | None) -> TriageFacts:

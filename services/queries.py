@@ -6,7 +6,6 @@ already got from ``services.permissions.visible_case``.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,16 +30,17 @@ from models import (
     UserCommunity,
 )
 from services import clock
+from services.errors import Invalid
 from services.permissions import may_search_pii, visible_condition
 from services.records import WRITTEN_BY
 from services.statistics import live_counts
+from services.statistics.months import Month
 from workflow import Actor, Role, State, Tier
 from workflow.labels import SORT_LABELS
 from workflow.roles import TIER_ROLES
 
 SORTS = SORT_LABELS
 MAX_SEARCH = 60
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,13 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def parse_month(value: str | None) -> tuple[int, int] | None:
-    """``YYYY-MM`` as (year, month), or None when blank or malformed."""
-    m = _MONTH.match((value or "").strip())
-    if not m:
+def parse_month(value: str | None) -> Month | None:
+    """``YYYY-MM`` as the report reads it (``Month.parse``), or None when blank or not a month: a list's
+    filter leaves a bad value out as it does any other."""
+    try:
+        return Month.parse(value) if (value or "").strip() else None
+    except Invalid:
         return None
-    year, month = int(m.group(1)), int(m.group(2))
-    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
 
 
 def _escape_like(text: str) -> str:
@@ -152,7 +152,7 @@ def _conditions(actor: Actor, flt: CaseFilter, today: date) -> list[ColumnElemen
         out.append(due_within_condition(today, flt.due_within))
     month = parse_month(flt.month)
     if month:
-        start, end = clock.month_bounds(*month)
+        start, end = month.bounds
         out.extend([col(Case.accepted_at) >= start, col(Case.accepted_at) < end])
     found = search_condition(flt.q, pii=may_search_pii(actor))
     if found is not None:

@@ -22,6 +22,7 @@ from services.queries import (
     parse_month,
     search_condition,
 )
+from services.statistics.months import Month
 from services.users import update_user
 from tests.web.case_helpers import distinct_parties
 from workflow import Tier
@@ -142,9 +143,8 @@ def test_month_filter_uses_beijing_month(session, factory):
     nov = {r.id for r in list_cases(session, who, CaseFilter(month="2026-11")).rows}
     octo = {r.id for r in list_cases(session, who, CaseFilter(month="2026-10")).rows}
     assert nov == {early_nov.id} and octo == {late_oct.id}
-    assert (
-        parse_month("2026-13") is None and parse_month("abc") is None and parse_month("2026-1") == (2026, 1)
-    )
+    assert parse_month("2026-1") == parse_month(" 2026-01 ") == Month(2026, 1)
+    assert [parse_month(v) for v in ("2026-13", "abc", "1999-12", "2100-01", "", None)] == [None] * 6
 
 
 def test_overdue_filter(session, factory):
