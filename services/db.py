@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, bindparam, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import ExceptionContext, make_url
@@ -267,3 +267,24 @@ def dialect_insert(session: Session) -> Any:
 def is_sqlite(session: Session) -> bool:
     bind = session.get_bind()
     return bind.dialect.name == "sqlite"
+
+
+class Scoped(NamedTuple):
+    """One statement built twice, once: for every community, and for some (``column IN :communities``).
+
+    Pages that read on every view (the statistics, the community pickers) keep both, so that neither is
+    built again; ``bound`` picks the one an actor's communities need, with its parameters.
+    """
+
+    every: Any
+    some: Any
+
+    @classmethod
+    def of(cls, statement: Any, column: Any) -> Scoped:
+        return cls(statement, statement.where(column.in_(bindparam("communities", expanding=True))))
+
+    def bound(self, communities: Iterable[int] | None, **params: Any) -> tuple[Any, dict[str, Any]]:
+        """The statement for ``communities`` (None: every one) and its parameters."""
+        if communities is None:
+            return self.every, params
+        return self.some, {**params, "communities": sorted(communities)}

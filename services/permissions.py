@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, bindparam, false, true
 from sqlmodel import Session, col, select
 
 from models import Case, CaseEvent, Community, User, UserCommunity
+from services.db import Scoped
 from services.inputs import MAX_ID
 from workflow import Actor, Role
 from workflow.roles import TIER_ROLES
@@ -43,15 +44,13 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
-_ALL_COMMUNITIES = select(Community).order_by(col(Community.name))
-_COMMUNITIES = _ALL_COMMUNITIES.where(col(Community.id).in_(bindparam("ids", expanding=True)))
+_COMMUNITIES = Scoped.of(select(Community).order_by(col(Community.name)), col(Community.id))
 
 
 def communities_for(session: Session, actor: Actor) -> list[Community]:
     """The communities this actor works in (every one for an admin), by name."""
-    if actor.community_ids is None:
-        return list(session.exec(_ALL_COMMUNITIES))
-    return list(session.exec(_COMMUNITIES, params={"ids": sorted(actor.community_ids)}))
+    statement, params = _COMMUNITIES.bound(actor.community_ids)
+    return list(session.exec(statement, params=params))
 
 
 # --- cases -----------------------------------------------------------------------------------------

@@ -20,33 +20,17 @@ from sqlmodel import Session, col, delete, func, select
 
 from models import Case, Community, MonthSnapshot
 from services import clock
-from services.db import dialect_insert, writing
+from services.db import Scoped, dialect_insert, writing
 from services.memo import per_transaction
 from services.statistics.month_figures import MonthTally, compute
 from services.statistics.months import Month
 from services.statistics.scope import Communities
 
-
-def _scoped(statement: Any) -> tuple[Any, Any]:
-    """A statement over the kept months of every community, and the same for some (``communities``):
-    built once, for the statistics page reads them on every view."""
-    return statement, statement.where(
-        col(MonthSnapshot.community_id).in_(bindparam("communities", expanding=True))
-    )
-
-
-def _in_scope(
-    statements: tuple[Any, Any], communities: Communities, **params: Any
-) -> tuple[Any, dict[str, Any]]:
-    if communities is None:
-        return statements[0], params
-    return statements[1], {**params, "communities": sorted(communities)}
-
-
 _OF_MONTH = col(MonthSnapshot.month) == bindparam("month")
-_TALLIES = _scoped(select(MonthSnapshot.community_id, MonthSnapshot.data).where(_OF_MONTH))
-_TAKEN_AT = _scoped(select(func.max(MonthSnapshot.taken_at)).where(_OF_MONTH))
-_ACCEPTED_AND_AGREED = _scoped(
+_KEPT = col(MonthSnapshot.community_id)
+_TALLIES = Scoped.of(select(MonthSnapshot.community_id, MonthSnapshot.data).where(_OF_MONTH), _KEPT)
+_TAKEN_AT = Scoped.of(select(func.max(MonthSnapshot.taken_at)).where(_OF_MONTH), _KEPT)
+_ACCEPTED_AND_AGREED = Scoped.of(
     select(
         MonthSnapshot.month,
         func.sum(MonthSnapshot.accepted),
@@ -54,14 +38,15 @@ _ACCEPTED_AND_AGREED = _scoped(
         func.count(),
     )
     .where(col(MonthSnapshot.month).in_(bindparam("months", expanding=True)))
-    .group_by(col(MonthSnapshot.month))
+    .group_by(col(MonthSnapshot.month)),
+    _KEPT,
 )
 
 
 def load(session: Session, communities: Communities, month: Month) -> dict[int, MonthTally] | None:
     """The month's tallies of every community in ``communities``, or None when any is not taken yet."""
     wanted = set(communities) if communities is not None else set(_all_communities(session))
-    stmt, params = _in_scope(_TALLIES, communities, month=month.key)
+    stmt, params = _TALLIES.bound(communities, month=month.key)
     found = {int(cid): MonthTally.from_data(dict(data)) for cid, data in session.exec(stmt, params=params)}
     if not wanted <= set(found):
         return None
@@ -70,7 +55,7 @@ def load(session: Session, communities: Communities, month: Month) -> dict[int, 
 
 def kept_at(session: Session, communities: Communities, month: Month) -> datetime | None:
     """When the month's kept figures of these communities were taken (the latest), if kept."""
-    stmt, params = _in_scope(_TAKEN_AT, communities, month=month.key)
+    stmt, params = _TAKEN_AT.bound(communities, month=month.key)
     return session.exec(stmt, params=params).one()
 
 
@@ -113,7 +98,7 @@ def kept_accepted_and_agreed(
     """受理 and 成功 of the kept months among ``months`` (summed over the communities), in one query."""
     by_key = {m.key: m for m in months}
     wanted = len(communities) if communities is not None else len(_all_communities(session))
-    stmt, params = _in_scope(_ACCEPTED_AND_AGREED, communities, months=sorted(by_key))
+    stmt, params = _ACCEPTED_AND_AGREED.bound(communities, months=sorted(by_key))
     return {by_key[m]: (int(a), int(s)) for m, a, s, n in session.exec(stmt, params=params) if n == wanted}
 
 

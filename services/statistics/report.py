@@ -56,6 +56,7 @@ from sqlmodel import Session, col, select
 
 from models import Community, User
 from services import clock
+from services.db import Scoped
 from services.statistics import kept_months
 from services.statistics.month_figures import MonthTally, accepted_and_agreed, compute, merged
 from services.statistics.months import Month
@@ -258,16 +259,15 @@ def _rows(counts: dict[str, list[int]], order: Iterable[tuple[str, str | Text]])
     return rows
 
 
-_COMMUNITIES = select(Community).order_by(col(Community.street), col(Community.name))  # built once
-_COMMUNITIES_IN = _COMMUNITIES.where(col(Community.id).in_(bindparam("ids", expanding=True)))
+_COMMUNITIES = Scoped.of(
+    select(Community).order_by(col(Community.street), col(Community.name)), col(Community.id)
+)
 _USERS_IN = select(User).where(col(User.id).in_(bindparam("ids", expanding=True)))
 
 
 def _community_rows(session: Session, scope: Scope, tallies: dict[int, MonthTally]) -> list[Row]:
-    if scope.community_ids is None:
-        communities = session.exec(_COMMUNITIES)
-    else:
-        communities = session.exec(_COMMUNITIES_IN, params={"ids": sorted(scope.community_ids)})
+    statement, params = _COMMUNITIES.bound(scope.community_ids)
+    communities = session.exec(statement, params=params)
     rows = []
     for community in communities:
         c = (

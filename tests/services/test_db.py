@@ -13,15 +13,16 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models import Setting
+from models import Community, Setting
 from services.db import (
     DatabaseBusy,
     DatabaseReadOnly,
     DatabaseTrouble,
     DatabaseUnavailable,
     DiskFull,
+    Scoped,
     Timeouts,
     make_engine,
     session_factory,
@@ -261,3 +262,16 @@ if BACKEND == "postgresql":
                 assert session.execute(text("SELECT 1")).scalar() == 1
         finally:
             engine.dispose()
+
+
+def test_a_scoped_statement_reads_every_community_or_the_ones_given(session, factory):
+    a, b, c = (factory.community(name=f"{n}社区") for n in "甲乙丙")
+    scoped = Scoped.of(select(Community.id).order_by(col(Community.id)), col(Community.id))
+    statement, params = scoped.bound(None)
+    assert statement is scoped.every and params == {}
+    assert {a.id, b.id, c.id} <= set(session.exec(statement, params=params))
+    statement, params = scoped.bound({c.id, a.id}, extra=1)
+    assert statement is scoped.some and params == {"extra": 1, "communities": sorted({a.id, c.id})}
+    assert list(session.exec(statement, params={"communities": params["communities"]})) == sorted(
+        [a.id, c.id]
+    )
