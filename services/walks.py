@@ -35,6 +35,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 # PostgreSQL: 65,535).
 ROWS_PER_INSERT = 500
 VALUES_PER_INSERT = 30_000
+MOMENTS_KEPT = 100_000  # written moments a writer remembers (BulkWriter.dt)
 
 # Every column of a new case that intake leaves to the model's defaults (flags, counters, version); not
 # the id (its default None would override the reserved id: SQLite fills a NULL in, PostgreSQL refuses it).
@@ -53,17 +54,26 @@ class BulkWriter:
         self.sqlite = engine.dialect.name == "sqlite"
         self.pending: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
         self.plans: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Callable[[Any], Any]]]]] = {}
+        self.moments: dict[datetime, Any] = {}
 
     def marks(self, n: int) -> str:
         return ", ".join(["?" if self.sqlite else "%s"] * n)
 
     def dt(self, moment: datetime | None) -> Any:
-        """A UTC moment as the driver takes it (SQLite: the naive ISO text SQLAlchemy writes)."""
+        """A UTC moment as the driver takes it (SQLite: the naive ISO text SQLAlchemy writes; the text of
+        a moment met before is remembered — an import's steps fall on a few minutes of each ledger day)."""
         if moment is None:
             return None
-        if moment.tzinfo is not UTC:
-            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-        return moment.isoformat(" ", "microseconds")[:26] if self.sqlite else moment
+        written = self.moments.get(moment)
+        if written is not None:
+            return written
+        utc = moment
+        if utc.tzinfo is not UTC:
+            utc = utc.replace(tzinfo=UTC) if utc.tzinfo is None else utc.astimezone(UTC)
+        written = utc.isoformat(" ", "microseconds")[:26] if self.sqlite else utc
+        if len(self.moments) < MOMENTS_KEPT:
+            self.moments[moment] = written
+        return written
 
     def day(self, value: date | None) -> Any:
         if value is None:

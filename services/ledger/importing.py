@@ -195,7 +195,7 @@ class _CaseWriter:
         }
         self.verified: set[tuple[tuple[str, ...], Tier]] = set()
         self.months: set[str] = set()
-        self.midnights: dict[date, datetime] = {}  # 08:00 Beijing of each ledger day, as UTC
+        self.moments: dict[tuple[date, int], datetime] = {}  # 08:00 + n minutes, Beijing, of a ledger day
 
     def write_batch(self, rows: list[RowCheck]) -> tuple[int, int]:
         """Write one batch; (cases created, rows found already in since the check)."""
@@ -331,10 +331,11 @@ class _CaseWriter:
 
     def _at(self, day: date, minute: int) -> datetime:
         """The moment of a step on a ledger day (never after now)."""
-        start = self.midnights.get(day)
-        if start is None:
-            start = self.midnights[day] = clock.day_start_utc(day) + timedelta(minutes=START_MINUTE)
-        return min(start + timedelta(minutes=minute), self.now)
+        at = self.moments.get((day, minute))
+        if at is None:
+            start = clock.day_start_utc(day) + timedelta(minutes=START_MINUTE + minute)
+            at = self.moments[day, minute] = min(start, self.now)
+        return at
 
 
 def _steps(plan: Planned, importer: int | None) -> list[_Step]:
