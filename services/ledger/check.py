@@ -655,8 +655,7 @@ def _by_day(row: RowCheck) -> tuple[date, int]:
 
 def _earlier_cases(session: Session, plans: list[Planned]) -> dict[tuple[str, str], list[date]]:
     """Registration days of the cases already in that share a phone or ID number with these rows."""
-    phones = sorted({p.phone for plan in plans for p in plan.parties if p.phone})
-    ids = sorted({p.id_number.upper() for plan in plans for p in plan.parties if p.id_number})
+    phones, ids = party_keys(party for plan in plans for party in plan.parties)
     out: dict[tuple[str, str], list[date]] = {}
     for kind, column, values in (("p", col(Party.phone), phones), ("i", col(Party.id_number), ids)):
         for chunk in _chunks(values):
