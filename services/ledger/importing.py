@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from models import Case, Community, LedgerImport, LedgerRow, LedgerUpload, MonthSnapshot, User
@@ -195,6 +196,7 @@ class _CaseWriter:
         }
         self.verified: set[tuple[tuple[str, ...], Tier]] = set()
         self.months: set[str] = set()
+        self.batches = 0
         self.moments: dict[tuple[date, int], datetime] = {}  # 08:00 + n minutes, Beijing, of a ledger day
 
     def write_batch(self, rows: list[RowCheck]) -> tuple[int, int]:
@@ -233,7 +235,20 @@ class _CaseWriter:
                 )
             kept_months.drop(session, self.community_id, days)
             self.months.update(Month.of_day(d).key for d in days)
+        self.batches += 1
+        if self.batches & (self.batches - 1) == 0:  # after batches 1, 2, 4, 8, …
+            self._analyze()
         return len(fresh), len(rows) - len(fresh)
+
+    def _analyze(self) -> None:
+        """PostgreSQL plans each batch's look-ups (``_still_new``) with figures of tables that have just
+        grown from next to nothing, and autovacuum reaches them only after the import: a scan of the whole
+        table for each look-up, ~0.5 s a batch at 100,000 rows. Taken again after batches 1, 2, 4, 8, …
+        its figures are never off by more than half."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        with writing(self.session):
+            self.session.execute(text('ANALYZE ledger_row, "case"'))
 
     def _still_new(self, rows: list[RowCheck]) -> list[RowCheck]:
         """The rows whose identity and number no case has taken since the check (another import)."""
