@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, or_, update
+from sqlalchemy import DateTime, bindparam, case, or_, update
 from sqlmodel import Session, col, select
 
 from models import AdminEvent, ApiClient, Community, User, UserCommunity
@@ -168,6 +168,32 @@ def clients(session: Session) -> list[tuple[ApiClient, User, list[int]]]:
     return [(c, u, sorted(members.get(u.id or 0, []))) for c, u in rows]
 
 
+_NOW = bindparam("now", type_=DateTime(timezone=True))
+_FRESH = or_(
+    col(ApiClient.window_start).is_(None),
+    col(ApiClient.window_start) <= bindparam("since", type_=DateTime(timezone=True)),
+)
+# Built once: every API request passes here (building it took ~0.4 ms a request).
+_COUNT = (
+    update(ApiClient)
+    .where(col(ApiClient.token_hash) == bindparam("hash"), col(ApiClient.revoked_at).is_(None))
+    .values(
+        window_count=case((_FRESH, 1), else_=col(ApiClient.window_count) + 1),
+        window_start=case((_FRESH, _NOW), else_=col(ApiClient.window_start)),
+        last_used_at=_NOW,
+    )
+    .returning(
+        col(ApiClient.id),
+        col(ApiClient.name),
+        col(ApiClient.scope),
+        col(ApiClient.user_id),
+        col(ApiClient.window_start),
+        col(ApiClient.window_count),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def authenticate(*, session: Session, token: str, per_minute: int, now: datetime | None = None) -> Caller:
     """The client of this bearer token, its request counted; TokenRefused or RateLimited otherwise.
 
@@ -176,27 +202,10 @@ def authenticate(*, session: Session, token: str, per_minute: int, now: datetime
     counted too, which changes nothing but how far over the limit the window went.
     """
     now = now or clock.now()
-    fresh = or_(col(ApiClient.window_start).is_(None), col(ApiClient.window_start) <= now - WINDOW)
-    count = (
-        update(ApiClient)
-        .where(col(ApiClient.token_hash) == digest(token), col(ApiClient.revoked_at).is_(None))
-        .values(
-            window_count=case((fresh, 1), else_=col(ApiClient.window_count) + 1),
-            window_start=case((fresh, now), else_=col(ApiClient.window_start)),
-            last_used_at=now,
-        )
-        .returning(
-            col(ApiClient.id),
-            col(ApiClient.name),
-            col(ApiClient.scope),
-            col(ApiClient.user_id),
-            col(ApiClient.window_start),
-            col(ApiClient.window_count),
-        )
-        .execution_options(synchronize_session=False)
-    )
     with writing(session):
-        row = session.execute(count).one_or_none()
+        row = session.execute(
+            _COUNT, {"hash": digest(token), "now": now, "since": now - WINDOW}
+        ).one_or_none()
         if row is None:
             raise TokenRefused(say("令牌无效或已吊销。"))
         user = session.get(User, row.user_id)
