@@ -270,7 +270,7 @@ def is_sqlite(session: Session) -> bool:
 
 
 class Scoped(NamedTuple):
-    """One statement built twice, once: for every community, and for some (``column IN :communities``).
+    """A statement built once in two forms: for every community, and for some (``column IN :communities``).
 
     Pages that read on every view (the statistics, the community pickers) keep both, so that neither is
     built again; ``bound`` picks the one an actor's communities need, with its parameters.

@@ -137,7 +137,7 @@ class BulkWriter:
         """Many rows at once: PostgreSQL's COPY; on SQLite ``INSERT … VALUES (…), (…), …``.
 
         A statement a row costs each row a statement's overhead: on PostgreSQL a message and its wait
-        (~200 µs a row against ~15 for COPY); on SQLite, a table with a trigger (``case``: its source must
+        (~200 µs an event row, ~30 by COPY); on SQLite, a table with a trigger (``case``: its source must
         be in the vocabulary) also copies every row's changed pages to a statement journal — a case cost
         150 µs to insert a row at a time, 45 µs five hundred at a time.
         """
@@ -165,7 +165,8 @@ def frozen_heap() -> Iterator[Callable[[], None]]:
     the job calls the function it is given to freeze what it has built since (its report, a batch).
 
     A 100,000-row ledger import holds millions of objects that every full pass walks again: 15 s of its
-    110. Objects are still freed when their last reference goes; frozen ones only wait for the end.
+    110. Objects are still freed when their last reference goes; only cycles among the frozen ones wait
+    for the end.
     """
     gc.freeze()
     try:
