@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from models import Case, Community, LedgerImport, LedgerRow, LedgerUpload, MonthSnapshot, User
 from services import clock
-from services.db import writing
+from services.db import is_sqlite, writing
 from services.errors import Forbidden, Invalid, NotFound
 from services.ledger.check import (
     IMPORTED,
@@ -245,7 +245,7 @@ class _CaseWriter:
         grown from next to nothing, and autovacuum reaches them only after the import: a scan of the whole
         table for each look-up, ~0.5 s a batch at 100,000 rows. Taken again after batches 1, 2, 4, 8, …
         its figures are never off by more than half."""
-        if self.session.get_bind().dialect.name != "postgresql":
+        if is_sqlite(self.session):
             return
         with writing(self.session):
             self.session.execute(text('ANALYZE ledger_row, "case"'))
